@@ -1,0 +1,202 @@
+package dev.licnn.engine.licnn;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One image to explain: a prepared input tensor, the classes to explain, the LICNN options, which
+ * intermediate maps to hand to the listener, and a cancellation check.
+ *
+ * <pre>{@code
+ * ExplainJob job = ExplainJob.builder()
+ *         .setInput(chw, 224, 224)
+ *         .optTopK(5)
+ *         .optMapKinds(EnumSet.of(MapKind.SUPPRESSION_MASK))
+ *         .optListener(listener)
+ *         .build();
+ * }</pre>
+ */
+public final class ExplainJob {
+
+    private final float[] input;
+    private final int height;
+    private final int width;
+    private final int topK;
+    private final int[] classIds;
+    private final LicnnOptions options;
+    private final Set<MapKind> mapKinds;
+    private final Set<Integer> layers;
+    private final ExplainListener listener;
+    private final BooleanSupplier cancelled;
+
+    private ExplainJob(Builder b) {
+        this.input = b.input;
+        this.height = b.height;
+        this.width = b.width;
+        this.topK = b.topK;
+        this.classIds = b.classIds;
+        this.options = b.options;
+        this.mapKinds = Collections.unmodifiableSet(EnumSet.copyOf(b.mapKinds));
+        this.layers = b.layers == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.layers));
+        this.listener = b.listener;
+        this.cancelled = b.cancelled;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The normalised input, 3 x height x width, channel-major. Shared: do not modify. */
+    public float[] input() {
+        return input;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    /** Number of top classes to explain when no explicit classes are given. */
+    public int topK() {
+        return topK;
+    }
+
+    /** Explicit classes to explain in this order, or null for the top-k. */
+    public int[] classIds() {
+        return classIds == null ? null : classIds.clone();
+    }
+
+    /** How many classes will be explained. */
+    public int targetCount() {
+        return classIds == null ? topK : classIds.length;
+    }
+
+    public LicnnOptions options() {
+        return options;
+    }
+
+    public Set<MapKind> mapKinds() {
+        return mapKinds;
+    }
+
+    /** Whether maps of {@code kind} at {@code layer} go to the listener. */
+    public boolean wants(MapKind kind, int layer) {
+        return mapKinds.contains(kind) && (layers == null || layers.contains(layer));
+    }
+
+    public ExplainListener listener() {
+        return listener;
+    }
+
+    public boolean isCancelled() {
+        return cancelled.getAsBoolean();
+    }
+
+    /** Builder; {@link #build()} validates. */
+    public static final class Builder {
+        private float[] input;
+        private int height;
+        private int width;
+        private int topK = 5;
+        private int[] classIds;
+        private LicnnOptions options = LicnnOptions.defaults();
+        private Set<MapKind> mapKinds = EnumSet.noneOf(MapKind.class);
+        private Set<Integer> layers;
+        private ExplainListener listener = ExplainListener.NONE;
+        private BooleanSupplier cancelled = () -> false;
+
+        private Builder() {}
+
+        /** The normalised image, 3 x h x w channel-major (not copied). */
+        public Builder setInput(float[] chw, int h, int w) {
+            this.input = chw;
+            this.height = h;
+            this.width = w;
+            return this;
+        }
+
+        public Builder optTopK(int k) {
+            this.topK = k;
+            this.classIds = null;
+            return this;
+        }
+
+        public Builder optClassIds(int... ids) {
+            this.classIds = ids.clone();
+            return this;
+        }
+
+        public Builder optOptions(LicnnOptions opts) {
+            this.options = opts;
+            return this;
+        }
+
+        public Builder optMapKinds(Set<MapKind> kinds) {
+            this.mapKinds = kinds.isEmpty() ? EnumSet.noneOf(MapKind.class) : EnumSet.copyOf(kinds);
+            return this;
+        }
+
+        /** Feature-ReLU indices whose maps are wanted; null (the default) means all. */
+        public Builder optLayers(Set<Integer> layerIndices) {
+            this.layers = layerIndices;
+            return this;
+        }
+
+        public Builder optListener(ExplainListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        public Builder optCancelled(BooleanSupplier c) {
+            this.cancelled = c;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the problem (shape, non-finite values, k, classes)
+         */
+        public ExplainJob build() {
+            if (input == null) {
+                throw new IllegalArgumentException("input is required");
+            }
+            if (height <= 0 || width <= 0 || (long) 3 * height * width != input.length) {
+                throw new IllegalArgumentException("input must hold 3 x " + height + " x " + width
+                        + " = " + (3L * height * width) + " values, got " + input.length);
+            }
+            for (int i = 0; i < input.length; i++) {
+                if (!Float.isFinite(input[i])) {
+                    throw new IllegalArgumentException("input value " + i + " is not finite: " + input[i]);
+                }
+            }
+            if (classIds == null && topK < 1) {
+                throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
+            }
+            if (classIds != null) {
+                if (classIds.length == 0) {
+                    throw new IllegalArgumentException("at least one class must be given");
+                }
+                int[] sorted = classIds.clone();
+                Arrays.sort(sorted);
+                for (int i = 0; i < sorted.length; i++) {
+                    if (sorted[i] < 0) {
+                        throw new IllegalArgumentException("class ids must be >= 0, got " + sorted[i]);
+                    }
+                    if (i > 0 && sorted[i] == sorted[i - 1]) {
+                        throw new IllegalArgumentException("class " + sorted[i] + " is given twice");
+                    }
+                }
+            }
+            if (options == null || listener == null || cancelled == null || mapKinds == null) {
+                throw new IllegalArgumentException("options, listener, cancellation and map kinds must not be null");
+            }
+            return new ExplainJob(this);
+        }
+    }
+}

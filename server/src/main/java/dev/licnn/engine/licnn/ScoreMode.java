@@ -1,0 +1,9 @@
+package dev.licnn.engine.licnn;
+
+/** Which score is back-propagated for a target class. */
+public enum ScoreMode {
+    /** softmax(logits)[c]: the reference code's choice and the default. */
+    AFTER_SOFTMAX,
+    /** The raw logit of class c. */
+    BEFORE_SOFTMAX
+}

@@ -1,0 +1,11 @@
+package dev.licnn.engine.licnn;
+
+/** A class id that the model does not have, or a top-k larger than its number of classes. */
+public class UnknownClassException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    public UnknownClassException(String message) {
+        super(message);
+    }
+}
