@@ -125,9 +125,9 @@ public final class LicnnOptions {
             if (scoreMode == null) {
                 throw new IllegalArgumentException("score mode must be set");
             }
-            if (lizSize < 1 || lizSize % 2 == 0 || lizSize > 63) {
+            if (lizSize < 1 || lizSize % 2 == 0 || lizSize > 31) {
                 throw new IllegalArgumentException(
-                        "LIZ size must be an odd number between 1 and 63, got " + lizSize);
+                        "LIZ size must be an odd number between 1 and 31, got " + lizSize);
             }
             if (!Float.isFinite(a) || a < 0 || !Float.isFinite(b) || b < 0) {
                 throw new IllegalArgumentException(
