@@ -68,8 +68,9 @@ public final class VggNetwork implements AutoCloseable {
      */
     public static VggNetwork create(VggSpec spec, Map<String, NDArray> params, Device device) {
         Map<String, Shape> expected = spec.parameterShapes();
-        WeightMismatchException.check(expected, params);
-        NDManager manager = NDManager.newBaseManager(device, "vgg-" + spec.name());
+        checkShapes(expected, params);
+        NDManager manager = NDManager.newBaseManager(device);
+        manager.setName("vgg-" + spec.name());
         int[] layers = spec.layers();
         VggNetwork net = new VggNetwork(spec, manager, spec.featureReluCount());
         try {
@@ -117,6 +118,27 @@ public final class VggNetwork implements AutoCloseable {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /** Every missing, extra or misshapen parameter; batch-norm {@code num_batches_tracked} is ignored. */
+    static void checkShapes(Map<String, Shape> expected, Map<String, NDArray> found) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Shape> e : expected.entrySet()) {
+            NDArray a = found.get(e.getKey());
+            if (a == null) {
+                problems.add("missing '" + e.getKey() + "': expected shape " + e.getValue());
+            } else if (!a.getShape().equals(e.getValue())) {
+                problems.add("misshapen '" + e.getKey() + "': expected shape " + e.getValue() + ", found " + a.getShape());
+            }
+        }
+        for (Map.Entry<String, NDArray> e : found.entrySet()) {
+            if (!expected.containsKey(e.getKey()) && !e.getKey().endsWith("num_batches_tracked")) {
+                problems.add("unexpected '" + e.getKey() + "': found shape " + e.getValue().getShape() + ", expected none");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new WeightMismatchException(problems);
         }
     }
 

@@ -119,6 +119,8 @@ class LicnnGoldenTest {
                 }
             }
         }
+        System.out.printf("golden img0: %d of %d mask locations disagree; classes with identical masks: %s%n",
+                disagree, total, java.util.Arrays.toString(rankAllAgree));
         assertTrue(disagree <= total / 1000, disagree + " of " + total + " mask locations disagree");
         // Where every mask of a class agrees, its attention map is within 1e-4.
         float[] att = fx.floats("img0.default.attention");
@@ -129,6 +131,7 @@ class LicnnGoldenTest {
                 checked++;
                 float[] expected = java.util.Arrays.copyOfRange(att, rank * 224 * 224, (rank + 1) * 224 * 224);
                 double err = GoldenFixtures.relL2(r0.classes().get(rank).attention().data(), expected);
+                System.out.printf("golden img0 rank %d attention rel L2 %.2e%n", rank, err);
                 assertTrue(err < 1e-4, "rank " + rank + " with identical masks: rel L2 " + err);
             }
         }
