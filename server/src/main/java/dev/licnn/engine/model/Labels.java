@@ -148,21 +148,21 @@ public final class Labels implements Iterable<Labels.Label> {
     }
 
     /**
-     * Writes the labels as {@code [{"id":0,"key":"...","name":"..."},...]}.
+     * Writes the labels as {@code [{"id":0,"key":"...","name":"..."},...]}, one class per line.
      *
      * @param path destination
      * @throws IOException if writing fails
      */
     public void toJson(Path path) throws IOException {
-        JsonArray arr = new JsonArray();
+        StringBuilder sb = new StringBuilder("[\n");
         for (Label l : labels) {
             JsonObject o = new JsonObject();
             o.addProperty("id", l.id());
             o.addProperty("key", l.key());
             o.addProperty("name", l.name());
-            arr.add(o);
+            sb.append("  ").append(SafeTensors.GSON.toJson(o)).append(l.id() + 1 < labels.size() ? ",\n" : "\n");
         }
-        Files.writeString(path, SafeTensors.GSON.toJson(arr), StandardCharsets.UTF_8);
+        Files.writeString(path, sb.append("]\n"), StandardCharsets.UTF_8);
     }
 
     /** @return number of classes */

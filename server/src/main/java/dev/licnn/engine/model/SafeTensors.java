@@ -63,8 +63,9 @@ public final class SafeTensors {
     }
 
     /**
-     * Writes tensors, in map iteration order, to a safetensors file. The file is written to a
-     * temporary sibling and moved into place, so a failed write leaves no partial file.
+     * Writes tensors, in map iteration order, to a safetensors file, streaming each array's native
+     * memory to the file (no heap copy). The file is written to a temporary sibling and moved
+     * into place, so a failed write leaves no partial file.
      *
      * @param path destination (replaced if it exists)
      * @param tensors name to array, in the order to write (use a {@link java.util.LinkedHashMap})
@@ -127,7 +128,10 @@ public final class SafeTensors {
     }
 
     private static ByteBuffer littleEndianBytes(NDArray array) {
-        ByteBuffer bb = array.toByteBuffer();
+        // Direct view of the array's native memory: no heap copy (toByteBuffer() would allocate a
+        // byte[] of the tensor's size). A non-contiguous array is first made contiguous by the
+        // engine; that copy belongs to the array's manager.
+        ByteBuffer bb = array.toByteBuffer(true);
         if (bb.order() == ByteOrder.LITTLE_ENDIAN || array.getDataType().getNumOfBytes() == 1) {
             return bb;
         }

@@ -2,6 +2,7 @@ package dev.licnn.engine.model;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.engine.EngineException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -101,7 +102,7 @@ public final class StateDict implements AutoCloseable {
                 dict.putNormalised(p.getKey(), copy);
             }
             return dict;
-        } catch (MalformedModelException e) {
+        } catch (MalformedModelException | EngineException e) {
             dict.close();
             throw new IOException(path + ": not a loadable TorchScript module: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
@@ -150,7 +151,10 @@ public final class StateDict implements AutoCloseable {
         return a;
     }
 
-    /** @param name parameter name @return whether it is present */
+    /**
+     * @param name parameter name
+     * @return whether it is present
+     */
     public boolean contains(String name) {
         return tensors.containsKey(name);
     }
