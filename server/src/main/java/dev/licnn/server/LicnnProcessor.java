@@ -1,0 +1,145 @@
+package dev.licnn.server;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.licnn.batch.BatchProcessor;
+import dev.licnn.batch.Job;
+import dev.licnn.batch.ProcessorFactory;
+import dev.licnn.batch.WorkerContext;
+import dev.licnn.engine.licnn.ExplainJob;
+import dev.licnn.engine.licnn.LicnnEngine;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.engine.model.StateDict;
+import dev.licnn.engine.model.VggNetwork;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's LICNN engines: one copy of every served model on the worker's device, created and used
+ * on the worker's own thread. Runs batches of {@link Work}; knows nothing of gRPC.
+ */
+final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LicnnProcessor.class);
+
+    private final Map<String, LicnnEngine> engines = new LinkedHashMap<>();
+    private final ServerMetrics metrics;
+
+    private LicnnProcessor(ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /**
+     * @param threads intra-op threads for this worker's thread (0 keeps the engine's default)
+     * @param warmUp whether to run one small explain per model before serving
+     */
+    static ProcessorFactory<Work, WorkResult> factory(ServedModels models, int threads, boolean warmUp,
+            ServerMetrics metrics) {
+        return ctx -> {
+            if (threads > 0) {
+                JniUtils.setNumThreads(threads);
+            }
+            Device device = device(ctx.device());
+            LicnnProcessor p = new LicnnProcessor(metrics);
+            try {
+                for (ModelCard card : models.all()) {
+                    long t = System.nanoTime();
+                    try (NDManager tmp = NDManager.newBaseManager(Device.cpu());
+                            StateDict w = card.loadWeights(tmp)) {
+                        VggNetwork net = VggNetwork.create(card.spec(), w.asMap(), device);
+                        LicnnEngine engine = new LicnnEngine(net);
+                        p.engines.put(card.name(), engine);
+                        if (warmUp) {
+                            int s = card.preprocess().cropSize();
+                            engine.explain(ExplainJob.builder().setInput(new float[3 * s * s], s, s).optTopK(1).build());
+                        }
+                    }
+                    LOG.info("worker {} loaded model {} on {} in {} ms", ctx.name(), card.name(), device,
+                            (System.nanoTime() - t) / 1_000_000);
+                }
+            } catch (Exception | Error e) {
+                p.close();
+                throw e;
+            }
+            return p;
+        };
+    }
+
+    /** {@code cpu}, or {@code cuda:N} / {@code gpu:N}. */
+    static Device device(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (n.startsWith("cuda:") || n.startsWith("gpu:")) {
+            return Device.gpu(Integer.parseInt(n.substring(n.indexOf(':') + 1)));
+        }
+        throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu or cuda:N)");
+    }
+
+    @Override
+    public void process(List<Job<Work, WorkResult>> batch, WorkerContext ctx) {
+        Work first = batch.get(0).input();
+        LicnnEngine engine = engines.get(first.model());
+        if (engine == null) {
+            throw new UnknownModelException("model '" + first.model() + "' is not loaded on " + ctx.name());
+        }
+        long t0 = System.nanoTime();
+        if (first instanceof Work.Classify) {
+            metrics.observeBatch("classify", batch.size());
+            List<float[]> inputs = new ArrayList<>();
+            for (Job<Work, WorkResult> j : batch) {
+                inputs.add(j.input().input());
+            }
+            float[][] logits = engine.logits(inputs, first.height(), first.width());
+            long dt = System.nanoTime() - t0;
+            metrics.computeTime.labelValues("classify").observe(dt / 1e9);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).complete(new WorkResult(logits[i], dt, ctx.name(), ctx.device()));
+            }
+            return;
+        }
+        metrics.observeBatch("explain", batch.size());
+        List<ExplainJob> jobs = new ArrayList<>();
+        for (Job<Work, WorkResult> j : batch) {
+            Work.Explain w = (Work.Explain) j.input();
+            ExplainJob.Builder b = ExplainJob.builder()
+                    .setInput(w.input(), w.height(), w.width())
+                    .optOptions(w.options())
+                    .optMapKinds(w.kinds())
+                    .optLayers(w.layers())
+                    .optListener(w.listener())
+                    .optCancelled(j::isCancelled);
+            if (w.classIds() != null) {
+                b.optClassIds(w.classIds());
+            } else {
+                b.optTopK(w.topK());
+            }
+            jobs.add(b.build());
+        }
+        List<LicnnEngine.Outcome> out = engine.explainAll(jobs);
+        long dt = System.nanoTime() - t0;
+        metrics.computeTime.labelValues("explain").observe(dt / 1e9);
+        for (int i = 0; i < batch.size(); i++) {
+            LicnnEngine.Outcome o = out.get(i);
+            if (o.error() != null) {
+                batch.get(i).fail(o.error());
+            } else {
+                batch.get(i).complete(new WorkResult(o.result(), dt, ctx.name(), ctx.device()));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (LicnnEngine e : engines.values()) {
+            e.network().close();
+        }
+        engines.clear();
+    }
+}

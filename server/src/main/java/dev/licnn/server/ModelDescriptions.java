@@ -1,0 +1,116 @@
+package dev.licnn.server;
+
+import ai.djl.ndarray.types.Shape;
+import dev.licnn.engine.licnn.LicnnOptions;
+import dev.licnn.engine.model.Labels;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.engine.model.VggSpec;
+import dev.licnn.proto.v1.ClassLabel;
+import dev.licnn.proto.v1.ExplainDefaults;
+import dev.licnn.proto.v1.ExplainMethod;
+import dev.licnn.proto.v1.FeatureLayer;
+import dev.licnn.proto.v1.ImageSize;
+import dev.licnn.proto.v1.MapEncoding;
+import dev.licnn.proto.v1.MapKind;
+import dev.licnn.proto.v1.ModelDescription;
+import dev.licnn.proto.v1.ModelSummary;
+import dev.licnn.proto.v1.Preprocessing;
+import dev.licnn.proto.v1.ScoreMode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Protobuf descriptions of served models. */
+final class ModelDescriptions {
+
+    private ModelDescriptions() {}
+
+    /** torchvision module paths of the feature ReLUs: features.1, features.3, ... */
+    static List<String> modulePaths(VggSpec spec) {
+        List<String> out = new ArrayList<>();
+        int idx = 0;
+        for (int v : spec.layers()) {
+            if (v == VggSpec.POOL) {
+                idx++;
+            } else {
+                int relu = idx + (spec.batchNorm() ? 2 : 1);
+                out.add("features." + relu);
+                idx += spec.batchNorm() ? 3 : 2;
+            }
+        }
+        return out;
+    }
+
+    static ModelSummary summary(ModelCard c) {
+        VggSpec s = c.spec();
+        int size = c.preprocess().cropSize();
+        return ModelSummary.newBuilder()
+                .setName(c.name())
+                .setArchitecture(s.name())
+                .setBatchNorm(s.batchNorm())
+                .setInputSize(ImageSize.newBuilder().setHeight(size).setWidth(size))
+                .setNumClasses(s.numClasses())
+                .addAllFeatureLayerNames(s.featureReluNames())
+                .build();
+    }
+
+    static dev.licnn.proto.v1.LicnnOptions options(LicnnOptions o) {
+        return dev.licnn.proto.v1.LicnnOptions.newBuilder()
+                .setScore(o.scoreMode() == dev.licnn.engine.licnn.ScoreMode.AFTER_SOFTMAX
+                        ? ScoreMode.SCORE_MODE_AFTER_SOFTMAX : ScoreMode.SCORE_MODE_BEFORE_SOFTMAX)
+                .setInhibitLastRelu(o.inhibitLastRelu())
+                .setPerLayerNormalization(o.perLayerNormalization())
+                .setLizSize(o.lizSize())
+                .setA(o.a())
+                .setB(o.b())
+                .build();
+    }
+
+    static ModelDescription describe(ModelCard c) {
+        VggSpec s = c.spec();
+        int size = c.preprocess().cropSize();
+        ModelDescription.Builder b = ModelDescription.newBuilder()
+                .setName(c.name())
+                .setArchitecture(s.name())
+                .setBatchNorm(s.batchNorm())
+                .setInputSize(ImageSize.newBuilder().setHeight(size).setWidth(size))
+                .setNumClasses(s.numClasses())
+                .setWeights(c.weightsDescription());
+        Labels labels = c.labels();
+        for (Labels.Label l : labels) {
+            b.addLabels(ClassLabel.newBuilder().setClassId(l.id()).setKey(l.key()).setName(l.name()));
+        }
+        List<String> names = s.featureReluNames();
+        List<String> paths = modulePaths(s);
+        List<Shape> shapes = s.featureReluShapes(size, size);
+        for (int i = 0; i < names.size(); i++) {
+            Shape sh = shapes.get(i);
+            b.addFeatureLayers(FeatureLayer.newBuilder().setIndex(i).setName(names.get(i)).setModulePath(paths.get(i))
+                    .setChannels((int) sh.get(0)).setHeight((int) sh.get(1)).setWidth((int) sh.get(2)));
+        }
+        Preprocessing.Builder p = Preprocessing.newBuilder()
+                .setResizeShorterEdge(c.preprocess().resizeShorter())
+                .setInterpolation("bilinear")
+                .setCropSize(ImageSize.newBuilder().setHeight(size).setWidth(size));
+        for (float m : c.preprocess().mean()) {
+            p.addMean(m);
+        }
+        for (float v : c.preprocess().std()) {
+            p.addStd(v);
+        }
+        b.setPreprocessing(p);
+        b.addSupportedMethods(ExplainMethod.EXPLAIN_METHOD_LICNN);
+        for (MapKind k : MapKind.values()) {
+            if (k != MapKind.MAP_KIND_UNSPECIFIED && k != MapKind.UNRECOGNIZED) {
+                b.addSupportedMapKinds(k);
+            }
+        }
+        b.setDefaults(ExplainDefaults.newBuilder()
+                .setTopK(RequestParser.DEFAULT_TOP_K)
+                .setMethod(ExplainMethod.EXPLAIN_METHOD_LICNN)
+                .setLicnnOptions(options(LicnnOptions.defaults()))
+                .setMapEncoding(MapEncoding.MAP_ENCODING_FLOAT32)
+                .setRankingSize(RequestParser.DEFAULT_TOP_K));
+        b.setMaxTargets(s.numClasses());
+        return b.build();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.licnn.server;
+
+import dev.licnn.engine.image.ImagePreprocessor;
+import dev.licnn.engine.image.PreparedImage;
+import dev.licnn.engine.licnn.LicnnOptions;
+import dev.licnn.engine.licnn.MapKind;
+import dev.licnn.engine.licnn.ScoreMode;
+import dev.licnn.engine.licnn.UnknownClassException;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.proto.v1.ExplainMethod;
+import dev.licnn.proto.v1.ExplainRequest;
+import dev.licnn.proto.v1.ImageInput;
+import dev.licnn.proto.v1.MapEncoding;
+import dev.licnn.proto.v1.Tensor;
+import java.nio.ByteOrder;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Turns protobuf requests into validated engine inputs; every problem is an exception naming it. */
+final class RequestParser {
+
+    static final int DEFAULT_TOP_K = 5;
+    static final int MAX_OUTPUT_SIDE = 1000;
+
+    private final ServedModels models;
+    private final Map<String, ImagePreprocessor> preprocessors = new ConcurrentHashMap<>();
+
+    RequestParser(ServedModels models) {
+        this.models = models;
+    }
+
+    /** A validated explain request. */
+    record Parsed(ModelCard model, float[] input, int height, int width, int topK, int[] classIds,
+            LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers, MapEncoding encoding, int outH,
+            int outW, boolean omitAttention, boolean omitSaliency, int rankingSize) {}
+
+    /** Everything but the image: cheap checks that run before any decoding. */
+    Parsed parseExplain(ExplainRequest r) {
+        ModelCard card = models.get(r.getModel());
+        ExplainMethod m = r.getMethod();
+        if (m != ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED && m != ExplainMethod.EXPLAIN_METHOD_LICNN) {
+            throw new UnsupportedMethodException("method " + m + " is not implemented yet; supported: EXPLAIN_METHOD_LICNN");
+        }
+        int classes = card.spec().numClasses();
+        int topK = DEFAULT_TOP_K;
+        int[] classIds = null;
+        if (r.hasClassIds()) {
+            List<Integer> ids = r.getClassIds().getClassIdsList();
+            if (ids.isEmpty()) {
+                throw new IllegalArgumentException("class_ids must name at least one class");
+            }
+            classIds = new int[ids.size()];
+            Set<Integer> seen = new TreeSet<>();
+            for (int i = 0; i < classIds.length; i++) {
+                int c = ids.get(i);
+                if (c < 0 || c >= classes) {
+                    throw new UnknownClassException("class " + c + " does not exist in model " + card.name()
+                            + " (classes 0.." + (classes - 1) + ")");
+                }
+                if (!seen.add(c)) {
+                    throw new IllegalArgumentException("class " + c + " is listed twice in class_ids");
+                }
+                classIds[i] = c;
+            }
+        } else if (r.getTopK() != 0) {
+            topK = r.getTopK();
+            if (topK < 0 || topK > classes) {
+                throw new IllegalArgumentException("top_k must be between 1 and " + classes + " (the model's classes), got " + topK);
+            }
+        }
+        topK = Math.min(topK, classes);
+        LicnnOptions options = options(r);
+        Set<MapKind> kinds = EnumSet.noneOf(MapKind.class);
+        for (dev.licnn.proto.v1.MapKind k : r.getLayerMapKindsList()) {
+            kinds.add(mapKind(k));
+        }
+        Set<Integer> layers = layers(r, card);
+        int outH = 0;
+        int outW = 0;
+        if (r.hasOutputSize()) {
+            outH = r.getOutputSize().getHeight();
+            outW = r.getOutputSize().getWidth();
+            if (outH < 1 || outW < 1 || outH > MAX_OUTPUT_SIDE || outW > MAX_OUTPUT_SIDE) {
+                throw new IllegalArgumentException("output_size must have sides between 1 and " + MAX_OUTPUT_SIDE
+                        + ", got " + outH + "x" + outW);
+            }
+        }
+        if (r.getMapEncoding() == MapEncoding.UNRECOGNIZED) {
+            throw new IllegalArgumentException("unknown map_encoding");
+        }
+        int ranking = r.getRankingSize() == 0 ? DEFAULT_TOP_K : r.getRankingSize();
+        if (ranking < 1) {
+            throw new IllegalArgumentException("ranking_size must be positive, got " + r.getRankingSize());
+        }
+        ranking = Math.min(ranking, classes);
+        return new Parsed(card, null, 0, 0, topK, classIds, options, kinds, layers, r.getMapEncoding(), outH, outW,
+                r.getOmitAttentionMaps(), r.getOmitSaliencyMap(), ranking);
+    }
+
+    /** Decodes and prepares the image of a request for {@code card}. */
+    PreparedInput prepare(ImageInput image, ModelCard card) {
+        int size = card.preprocess().cropSize();
+        switch (image.getSourceCase()) {
+            case ENCODED: {
+                ImagePreprocessor p = preprocessors.computeIfAbsent(card.name(), n -> new ImagePreprocessor(card.preprocess()));
+                PreparedImage prepared = p.prepare(image.getEncoded().toByteArray());
+                return new PreparedInput(prepared.chw(), prepared.height(), prepared.width());
+            }
+            case TENSOR: {
+                Tensor t = image.getTensor();
+                long[] shape = t.getShapeList().stream().mapToLong(Integer::longValue).toArray();
+                if (t.getData().size() % 4 != 0) {
+                    throw new IllegalArgumentException("tensor data must be float32: " + t.getData().size()
+                            + " bytes is not a multiple of 4");
+                }
+                float[] values = new float[t.getData().size() / 4];
+                t.getData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+                ImagePreprocessor.validateTensor(shape, values, size, size);
+                return new PreparedInput(values, size, size);
+            }
+            default:
+                throw new IllegalArgumentException("image is required: set image.encoded (PNG or JPEG) or image.tensor");
+        }
+    }
+
+    /** A prepared image. */
+    record PreparedInput(float[] chw, int height, int width) {}
+
+    private static LicnnOptions options(ExplainRequest r) {
+        LicnnOptions.Builder b = LicnnOptions.builder();
+        if (r.hasLicnnOptions()) {
+            dev.licnn.proto.v1.LicnnOptions o = r.getLicnnOptions();
+            switch (o.getScore()) {
+                case SCORE_MODE_UNSPECIFIED:
+                case SCORE_MODE_AFTER_SOFTMAX:
+                    b.optScoreMode(ScoreMode.AFTER_SOFTMAX);
+                    break;
+                case SCORE_MODE_BEFORE_SOFTMAX:
+                    b.optScoreMode(ScoreMode.BEFORE_SOFTMAX);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown score mode " + o.getScoreValue());
+            }
+            b.optInhibitLastRelu(o.getInhibitLastRelu()).optPerLayerNormalization(o.getPerLayerNormalization());
+            if (o.hasLizSize()) {
+                b.optLizSize(o.getLizSize());
+            }
+            if (o.hasA()) {
+                b.optA(o.getA());
+            }
+            if (o.hasB()) {
+                b.optB(o.getB());
+            }
+        }
+        return b.build();
+    }
+
+    static MapKind mapKind(dev.licnn.proto.v1.MapKind k) {
+        switch (k) {
+            case MAP_KIND_GRADIENT_MAX_C: return MapKind.GRADIENT_MAX_C;
+            case MAP_KIND_INHIBITION: return MapKind.INHIBITION;
+            case MAP_KIND_SUPPRESSION_MASK: return MapKind.SUPPRESSION_MASK;
+            case MAP_KIND_RESPONSE_BEFORE: return MapKind.RESPONSE_BEFORE;
+            case MAP_KIND_RESPONSE_AFTER: return MapKind.RESPONSE_AFTER;
+            default: throw new IllegalArgumentException("layer_map_kinds contains an invalid kind: " + k);
+        }
+    }
+
+    static dev.licnn.proto.v1.MapKind toProto(MapKind k) {
+        return dev.licnn.proto.v1.MapKind.valueOf("MAP_KIND_" + k.name());
+    }
+
+    private static Set<Integer> layers(ExplainRequest r, ModelCard card) {
+        if (r.getLayerNamesCount() == 0 && r.getLayerIndicesCount() == 0) {
+            return null;
+        }
+        List<String> names = card.spec().featureReluNames();
+        List<String> paths = ModelDescriptions.modulePaths(card.spec());
+        Set<Integer> out = new TreeSet<>();
+        for (String n : r.getLayerNamesList()) {
+            int i = names.indexOf(n);
+            if (i < 0) {
+                i = paths.indexOf(n);
+            }
+            if (i < 0) {
+                throw new IllegalArgumentException("unknown layer '" + n + "' (layers: " + names + ")");
+            }
+            out.add(i);
+        }
+        for (int i : r.getLayerIndicesList()) {
+            if (i < 0 || i >= names.size()) {
+                throw new IllegalArgumentException("layer index " + i + " out of range 0.." + (names.size() - 1));
+            }
+            out.add(i);
+        }
+        return out;
+    }
+}

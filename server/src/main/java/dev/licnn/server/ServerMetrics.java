@@ -1,0 +1,70 @@
+package dev.licnn.server;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** The server's Prometheus metrics, in a registry of their own (no global state). */
+public final class ServerMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    final Counter requests = Counter.builder().name("licnn_requests_total")
+            .help("Finished requests by RPC and gRPC status code").labelNames("rpc", "code").register(registry);
+    final Gauge queueDepth = Gauge.builder().name("licnn_queue_depth")
+            .help("Requests waiting for a worker").register(registry);
+    final Gauge inFlight = Gauge.builder().name("licnn_in_flight")
+            .help("Requests taken by a worker and not finished").register(registry);
+    final Histogram queueTime = Histogram.builder().name("licnn_queue_time_seconds")
+            .help("Time from submission until a worker takes the request")
+            .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
+    final Histogram batchSize = Histogram.builder().name("licnn_batch_size")
+            .help("Requests per batch run by a worker").labelNames("kind")
+            .classicUpperBounds(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64).register(registry);
+    final Histogram computeTime = Histogram.builder().name("licnn_compute_seconds")
+            .help("Compute time of one batch by stage").labelNames("stage")
+            .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64).register(registry);
+    final Counter bytesStreamed = Counter.builder().name("licnn_streamed_bytes_total")
+            .help("Bytes of response messages handed to the transport").register(registry);
+    final Counter rejected = Counter.builder().name("licnn_rejected_total")
+            .help("Requests refused or dropped before computing, by reason").labelNames("reason").register(registry);
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** The metrics in Prometheus text format. */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Requests finished for {@code rpc} with {@code code} so far. */
+    public double requestCount(String rpc, String code) {
+        return requests.labelValues(rpc, code).get();
+    }
+
+    private final java.util.concurrent.atomic.LongAccumulator maxBatch =
+            new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+
+    /** Records a batch of {@code size} requests of {@code kind}. */
+    void observeBatch(String kind, int size) {
+        batchSize.labelValues(kind).observe(size);
+        maxBatch.accumulate(size);
+    }
+
+    /** Largest batch any worker has run so far. */
+    public long maxBatchSize() {
+        return maxBatch.get();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.licnn.server;
+
+import dev.licnn.batch.DeadlineExceededException;
+import dev.licnn.batch.PoolClosedException;
+import dev.licnn.batch.QueueFullException;
+import dev.licnn.engine.licnn.UnknownClassException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where exceptions become gRPC statuses. */
+public final class Statuses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Statuses.class);
+
+    private Statuses() {}
+
+    /** Maps {@code t} to a status; unexpected errors become INTERNAL and are logged. */
+    public static Status of(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof StatusRuntimeException) {
+            return ((StatusRuntimeException) t).getStatus();
+        }
+        if (t instanceof StatusException) {
+            return ((StatusException) t).getStatus();
+        }
+        if (t instanceof UnknownModelException || t instanceof UnknownClassException) {
+            return Status.NOT_FOUND.withDescription(t.getMessage());
+        }
+        if (t instanceof UnsupportedMethodException) {
+            return Status.UNIMPLEMENTED.withDescription(t.getMessage());
+        }
+        if (t instanceof QueueFullException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(t.getMessage());
+        }
+        if (t instanceof PoolClosedException) {
+            return Status.UNAVAILABLE.withDescription("server is shutting down: " + t.getMessage());
+        }
+        if (t instanceof DeadlineExceededException) {
+            return Status.DEADLINE_EXCEEDED.withDescription(t.getMessage());
+        }
+        if (t instanceof CancellationException) {
+            return Status.CANCELLED.withDescription(t.getMessage());
+        }
+        if (t instanceof IllegalArgumentException) {
+            return Status.INVALID_ARGUMENT.withDescription(t.getMessage());
+        }
+        LOG.error("internal error", t);
+        return Status.INTERNAL.withDescription("internal error: " + t);
+    }
+
+    /** {@link #of(Throwable)} as an exception for {@code onError}. */
+    public static StatusRuntimeException exception(Throwable t) {
+        return of(t).asRuntimeException();
+    }
+
+    /** As a {@code google.rpc.Status} for per-request failures inside a stream. */
+    public static com.google.rpc.Status toRpc(Status s) {
+        com.google.rpc.Status.Builder b = com.google.rpc.Status.newBuilder().setCode(s.getCode().value());
+        if (s.getDescription() != null) {
+            b.setMessage(s.getDescription());
+        }
+        return b.build();
+    }
+}
