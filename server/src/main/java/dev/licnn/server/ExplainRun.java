@@ -1,0 +1,236 @@
+package dev.licnn.server;
+
+import dev.licnn.batch.Job;
+import dev.licnn.batch.WorkerPool;
+import dev.licnn.engine.licnn.ClassAttention;
+import dev.licnn.engine.licnn.ExplainListener;
+import dev.licnn.engine.licnn.ExplainResult;
+import dev.licnn.engine.licnn.FloatMap;
+import dev.licnn.engine.licnn.MapKind;
+import dev.licnn.engine.licnn.Prediction;
+import dev.licnn.engine.licnn.Ranking;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.proto.v1.Accepted;
+import dev.licnn.proto.v1.AttentionMap;
+import dev.licnn.proto.v1.ClassScore;
+import dev.licnn.proto.v1.Completed;
+import dev.licnn.proto.v1.ExplainEvent;
+import dev.licnn.proto.v1.ExplainMethod;
+import dev.licnn.proto.v1.ExplainRequest;
+import dev.licnn.proto.v1.InhibitedRanking;
+import dev.licnn.proto.v1.LayerMap;
+import dev.licnn.proto.v1.SaliencyMap;
+import dev.licnn.proto.v1.TargetRanking;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * One explain request from parsing to its last event: validates, prepares the image, submits the
+ * work and turns the engine's callbacks into {@link ExplainEvent}s in the contract's order.
+ */
+final class ExplainRun {
+
+    private final RequestParser parser;
+    private final WorkerPool<Work, WorkResult> pool;
+    private final String requestId;
+    private final Predicate<ExplainEvent> emit;
+    private final Consumer<Status> done;
+    private final long startNanos = System.nanoTime();
+    private volatile Job<Work, WorkResult> job;
+
+    /**
+     * @param emit sends one event; returns false when the stream is over
+     * @param done called once with the final status (OK after {@code completed} was emitted)
+     */
+    ExplainRun(RequestParser parser, WorkerPool<Work, WorkResult> pool, String requestId,
+            Predicate<ExplainEvent> emit, Consumer<Status> done) {
+        this.parser = parser;
+        this.pool = pool;
+        this.requestId = requestId;
+        this.emit = emit;
+        this.done = done;
+    }
+
+    /** Cancels the work if it is queued or running. */
+    void cancel() {
+        Job<Work, WorkResult> j = job;
+        if (j != null) {
+            j.cancel();
+        }
+    }
+
+    /** Validates and submits; any problem ends the run through {@code done} with a precise status. */
+    void start(ExplainRequest req, Deadline deadline) {
+        RequestParser.Parsed p;
+        RequestParser.PreparedInput in;
+        try {
+            p = parser.parseExplain(req);
+            in = parser.prepare(req.getImage(), p.model());
+        } catch (RuntimeException e) {
+            done.accept(Statuses.of(e));
+            return;
+        }
+        ModelCard card = p.model();
+        List<String> names = card.spec().featureReluNames();
+        Accepted.Builder acc = Accepted.newBuilder()
+                .setRequestId(requestId)
+                .setModel(ModelDescriptions.summary(card))
+                .setMethod(ExplainMethod.EXPLAIN_METHOD_LICNN)
+                .setLicnnOptions(ModelDescriptions.options(p.options()))
+                .setNumTargets(p.classIds() != null ? p.classIds().length : p.topK());
+        int selected = 0;
+        for (int i = 0; i < names.size(); i++) {
+            if (p.layers() == null || p.layers().contains(i)) {
+                acc.addSelectedLayers(names.get(i));
+                selected++;
+            }
+        }
+        for (MapKind k : p.kinds()) {
+            acc.addLayerMapKinds(RequestParser.toProto(k));
+        }
+        acc.setExpectedLayerMaps(p.kinds().size() * selected * acc.getNumTargets());
+        if (!emit.test(ExplainEvent.newBuilder().setAccepted(acc).build())) {
+            done.accept(Status.CANCELLED.withDescription("stream closed"));
+            return;
+        }
+        Work.Explain work = new Work.Explain(card.name(), in.chw(), in.height(), in.width(), p.topK(), p.classIds(),
+                p.options(), p.kinds(), p.layers(), new Listener(p));
+        Job.Builder<Work, WorkResult> jb = Job.builder(work.batchKey(), work);
+        if (deadline != null) {
+            jb.optTimeout(Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
+        }
+        Job<Work, WorkResult> j = jb.build();
+        job = j;
+        pool.submit(j).whenComplete((r, err) -> finish(p, j, r, err));
+    }
+
+    private void finish(RequestParser.Parsed p, Job<Work, WorkResult> j, WorkResult r, Throwable err) {
+        if (err != null) {
+            done.accept(Statuses.of(err));
+            return;
+        }
+        ExplainResult res = (ExplainResult) r.value();
+        InhibitedRanking.Builder ranking = InhibitedRanking.newBuilder();
+        for (ClassAttention c : res.classes()) {
+            float[] logits = c.logitsAfter();
+            float[] probs = Ranking.softmax(logits);
+            TargetRanking.Builder t = TargetRanking.newBuilder().setClassId(c.classId()).setTargetIndex(c.rank());
+            int rank = 1;
+            for (int id : Ranking.topK(probs, p.rankingSize())) {
+                t.addTopClasses(score(p.model(), id, probs, logits, rank++));
+            }
+            t.setTarget(score(p.model(), c.classId(), probs, logits, rankOf(probs, c.classId())));
+            ranking.addRankings(t);
+        }
+        emit.test(ExplainEvent.newBuilder().setInhibitedRanking(ranking).build());
+        long total = System.nanoTime() - startNanos;
+        Completed completed = Completed.newBuilder()
+                .setQueueTime(durationOf(j.queueTimeNanos()))
+                .setComputeTime(durationOf(r.computeNanos()))
+                .setTotalTime(durationOf(total))
+                .setBatchSize(j.batchSize())
+                .setWorker(r.worker())
+                .setDevice(r.device())
+                .build();
+        emit.test(ExplainEvent.newBuilder().setCompleted(completed).build());
+        done.accept(Status.OK);
+    }
+
+    static com.google.protobuf.Duration durationOf(long nanos) {
+        long n = Math.max(0, nanos);
+        return com.google.protobuf.Duration.newBuilder().setSeconds(n / 1_000_000_000L)
+                .setNanos((int) (n % 1_000_000_000L)).build();
+    }
+
+    static ClassScore score(ModelCard card, int id, float[] probs, float[] logits, int rank) {
+        return ClassScore.newBuilder().setClassId(id).setLabel(card.labels().byId(id).name())
+                .setProbability(probs[id]).setLogit(logits[id]).setRank(rank).build();
+    }
+
+    private static int rankOf(float[] probs, int id) {
+        int rank = 1;
+        for (int i = 0; i < probs.length; i++) {
+            if (probs[i] > probs[id] || (probs[i] == probs[id] && i < id)) {
+                rank++;
+            }
+        }
+        return rank;
+    }
+
+    /** Engine callbacks to events; runs on the worker thread and never blocks. */
+    private final class Listener implements ExplainListener {
+        private final RequestParser.Parsed p;
+        private final List<String> layerNames;
+
+        Listener(RequestParser.Parsed p) {
+            this.p = p;
+            this.layerNames = p.model().spec().featureReluNames();
+        }
+
+        private void send(ExplainEvent e) {
+            if (!emit.test(e)) {
+                cancel();
+            }
+        }
+
+        @Override
+        public void onPrediction(Prediction pr) {
+            float[] probs = pr.probabilities();
+            float[] logits = pr.logits();
+            dev.licnn.proto.v1.Prediction.Builder b = dev.licnn.proto.v1.Prediction.newBuilder();
+            int rank = 1;
+            for (int id : pr.topK(p.rankingSize())) {
+                b.addTopClasses(score(p.model(), id, probs, logits, rank++));
+            }
+            for (int id : pr.targets()) {
+                b.addTargets(score(p.model(), id, probs, logits, rankOf(probs, id)));
+            }
+            send(ExplainEvent.newBuilder().setPrediction(b).build());
+        }
+
+        @Override
+        public void onLayerMap(int rank, int classId, int layer, MapKind kind, FloatMap map) {
+            LayerMap lm = LayerMap.newBuilder()
+                    .setClassId(classId)
+                    .setTargetIndex(rank)
+                    .setLayerIndex(layer)
+                    .setLayerName(layerNames.get(layer))
+                    .setKind(RequestParser.toProto(kind))
+                    .setMap(MapEncoder.encode(map, p.encoding(), p.outH(), p.outW()))
+                    .build();
+            send(ExplainEvent.newBuilder().setLayerMap(lm).build());
+        }
+
+        @Override
+        public void onAttention(ClassAttention a) {
+            if (p.omitAttention()) {
+                return;
+            }
+            AttentionMap am = AttentionMap.newBuilder()
+                    .setClassId(a.classId())
+                    .setTargetIndex(a.rank())
+                    .setLabel(p.model().labels().byId(a.classId()).name())
+                    .setMap(MapEncoder.encode(a.attention(), p.encoding(), p.outH(), p.outW()))
+                    .build();
+            send(ExplainEvent.newBuilder().setAttentionMap(am).build());
+        }
+
+        @Override
+        public void onSaliency(int[] classIds, FloatMap saliency) {
+            if (p.omitSaliency()) {
+                return;
+            }
+            SaliencyMap.Builder sm = SaliencyMap.newBuilder()
+                    .setMap(MapEncoder.encode(saliency, p.encoding(), p.outH(), p.outW()));
+            for (int c : classIds) {
+                sm.addClassIds(c);
+            }
+            send(ExplainEvent.newBuilder().setSaliencyMap(sm).build());
+        }
+    }
+}

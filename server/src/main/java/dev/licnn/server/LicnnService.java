@@ -1,0 +1,237 @@
+package dev.licnn.server;
+
+import dev.licnn.batch.Job;
+import dev.licnn.batch.WorkerPool;
+import dev.licnn.engine.licnn.Ranking;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.proto.v1.Classification;
+import dev.licnn.proto.v1.ClassifyRequest;
+import dev.licnn.proto.v1.ClassifyResponse;
+import dev.licnn.proto.v1.ClassifyResult;
+import dev.licnn.proto.v1.DescribeModelRequest;
+import dev.licnn.proto.v1.ExplainEvent;
+import dev.licnn.proto.v1.ExplainRequest;
+import dev.licnn.proto.v1.ExplainStreamEvent;
+import dev.licnn.proto.v1.ExplainStreamRequest;
+import dev.licnn.proto.v1.Failed;
+import dev.licnn.proto.v1.ImageInput;
+import dev.licnn.proto.v1.LicnnServiceGrpc;
+import dev.licnn.proto.v1.ListModelsRequest;
+import dev.licnn.proto.v1.ListModelsResponse;
+import dev.licnn.proto.v1.ModelDescription;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code licnn.v1.LicnnService} implementation: translates between protobuf and the worker pool,
+ * and nothing else. Every response stream is flow-controlled by an {@link EventSink}.
+ */
+final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LicnnService.class);
+    static final int MAX_REQUEST_ID = 128;
+
+    private final ServedModels models;
+    private final RequestParser parser;
+    private final WorkerPool<Work, WorkResult> pool;
+    private final ServerMetrics metrics;
+    private final long streamBudgetBytes;
+
+    LicnnService(ServedModels models, WorkerPool<Work, WorkResult> pool, ServerMetrics metrics, long streamBudgetBytes) {
+        this.models = models;
+        this.parser = new RequestParser(models);
+        this.pool = pool;
+        this.metrics = metrics;
+        this.streamBudgetBytes = streamBudgetBytes;
+    }
+
+    private void count(String rpc, Status s) {
+        metrics.requests.labelValues(rpc, s.getCode().name()).inc();
+        if (!s.isOk()) {
+            LOG.info("rpc={} status={} message={}", rpc, s.getCode(), s.getDescription());
+        }
+    }
+
+    @Override
+    public void explain(ExplainRequest request, StreamObserver<ExplainEvent> observer) {
+        ServerCallStreamObserver<ExplainEvent> call = (ServerCallStreamObserver<ExplainEvent>) observer;
+        EventSink<ExplainEvent> sink = new EventSink<>(call, streamBudgetBytes, metrics.bytesStreamed::inc);
+        String id = UUID.randomUUID().toString();
+        ExplainRun[] run = new ExplainRun[1];
+        run[0] = new ExplainRun(parser, pool, id, sink::send, status -> {
+            count("Explain", status);
+            if (status.isOk()) {
+                sink.complete();
+            } else {
+                sink.fail(status);
+            }
+        });
+        sink.onCancel(() -> run[0].cancel());
+        run[0].start(request, Context.current().getDeadline());
+    }
+
+    @Override
+    public StreamObserver<ExplainStreamRequest> explainStream(StreamObserver<ExplainStreamEvent> observer) {
+        ServerCallStreamObserver<ExplainStreamEvent> call = (ServerCallStreamObserver<ExplainStreamEvent>) observer;
+        EventSink<ExplainStreamEvent> sink = new EventSink<>(call, streamBudgetBytes, metrics.bytesStreamed::inc);
+        Map<String, ExplainRun> inFlight = new ConcurrentHashMap<>();
+        AtomicBoolean halfClosed = new AtomicBoolean();
+        Deadline deadline = Context.current().getDeadline();
+        sink.onCancel(() -> inFlight.values().forEach(ExplainRun::cancel));
+        Runnable maybeComplete = () -> {
+            if (halfClosed.get() && inFlight.isEmpty()) {
+                sink.complete();
+            }
+        };
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ExplainStreamRequest req) {
+                String id = req.getRequestId();
+                if (id.isEmpty() || id.length() > MAX_REQUEST_ID) {
+                    failed(id, Status.INVALID_ARGUMENT.withDescription(
+                            "request_id must have 1 to " + MAX_REQUEST_ID + " characters, got " + id.length()));
+                    return;
+                }
+                ExplainRun run = new ExplainRun(parser, pool, id,
+                        e -> sink.send(ExplainStreamEvent.newBuilder().setRequestId(id).setEvent(e).build()),
+                        status -> {
+                            count("ExplainStream", status);
+                            if (!status.isOk()) {
+                                failed(id, status);
+                            }
+                            inFlight.remove(id);
+                            maybeComplete.run();
+                        });
+                if (inFlight.putIfAbsent(id, run) != null) {
+                    failed(id, Status.ALREADY_EXISTS.withDescription("request_id '" + id + "' is already in flight"));
+                    return;
+                }
+                run.start(req.getRequest(), deadline);
+            }
+
+            private void failed(String id, Status status) {
+                sink.send(ExplainStreamEvent.newBuilder().setRequestId(id)
+                        .setFailed(Failed.newBuilder().setStatus(Statuses.toRpc(status))).build());
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                inFlight.values().forEach(ExplainRun::cancel);
+            }
+
+            @Override
+            public void onCompleted() {
+                halfClosed.set(true);
+                maybeComplete.run();
+            }
+        };
+    }
+
+    @Override
+    public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> observer) {
+        ModelCard card;
+        int topK;
+        try {
+            card = models.get(request.getModel());
+            int classes = card.spec().numClasses();
+            topK = request.getTopK() == 0 ? Math.min(RequestParser.DEFAULT_TOP_K, classes) : request.getTopK();
+            if (topK < 1 || topK > classes) {
+                throw new IllegalArgumentException("top_k must be between 1 and " + classes + ", got " + request.getTopK());
+            }
+            if (request.getImagesCount() == 0) {
+                throw new IllegalArgumentException("images must contain at least one image");
+            }
+        } catch (RuntimeException e) {
+            Status s = Statuses.of(e);
+            count("Classify", s);
+            observer.onError(s.asRuntimeException());
+            return;
+        }
+        Deadline deadline = Context.current().getDeadline();
+        List<CompletableFuture<ClassifyResult>> results = new ArrayList<>();
+        List<Job<Work, WorkResult>> jobs = new ArrayList<>();
+        for (ImageInput img : request.getImagesList()) {
+            CompletableFuture<ClassifyResult> f;
+            try {
+                RequestParser.PreparedInput in = parser.prepare(img, card);
+                Work.Classify w = new Work.Classify(card.name(), in.chw(), in.height(), in.width());
+                Job.Builder<Work, WorkResult> jb = Job.builder(w.batchKey(), w);
+                if (deadline != null) {
+                    jb.optTimeout(Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
+                }
+                Job<Work, WorkResult> job = jb.build();
+                jobs.add(job);
+                final int k = topK;
+                f = pool.submit(job).handle((r, err) -> err != null ? error(err) : classification(card, (float[]) r.value(), k));
+            } catch (RuntimeException e) {
+                f = CompletableFuture.completedFuture(error(e));
+            }
+            results.add(f);
+        }
+        ((ServerCallStreamObserver<ClassifyResponse>) observer).setOnCancelHandler(() -> jobs.forEach(Job::cancel));
+        CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).whenComplete((v, err) -> {
+            ClassifyResponse.Builder b = ClassifyResponse.newBuilder().setModel(card.name());
+            results.forEach(f -> b.addResults(f.join()));
+            count("Classify", Status.OK);
+            try {
+                observer.onNext(b.build());
+                observer.onCompleted();
+            } catch (RuntimeException e) {
+                LOG.debug("classify response not delivered: {}", e.toString());
+            }
+        });
+    }
+
+    private static ClassifyResult error(Throwable t) {
+        return ClassifyResult.newBuilder().setError(Statuses.toRpc(Statuses.of(t))).build();
+    }
+
+    private static ClassifyResult classification(ModelCard card, float[] logits, int k) {
+        float[] probs = Ranking.softmax(logits);
+        Classification.Builder c = Classification.newBuilder();
+        int rank = 1;
+        for (int id : Ranking.topK(probs, k)) {
+            c.addTopClasses(ExplainRun.score(card, id, probs, logits, rank++));
+        }
+        return ClassifyResult.newBuilder().setClassification(c).build();
+    }
+
+    @Override
+    public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
+        ListModelsResponse.Builder b = ListModelsResponse.newBuilder().setDefaultModel(models.defaultName());
+        for (ModelCard c : models.all()) {
+            b.addModels(ModelDescriptions.summary(c));
+        }
+        count("ListModels", Status.OK);
+        observer.onNext(b.build());
+        observer.onCompleted();
+    }
+
+    @Override
+    public void describeModel(DescribeModelRequest request, StreamObserver<ModelDescription> observer) {
+        try {
+            ModelDescription d = ModelDescriptions.describe(models.get(request.getModel()));
+            count("DescribeModel", Status.OK);
+            observer.onNext(d);
+            observer.onCompleted();
+        } catch (RuntimeException e) {
+            Status s = Statuses.of(e);
+            count("DescribeModel", s);
+            observer.onError(s.asRuntimeException());
+        }
+    }
+}
