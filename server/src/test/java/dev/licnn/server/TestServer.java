@@ -1,0 +1,100 @@
+package dev.licnn.server;
+
+import dev.licnn.engine.model.Labels;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.engine.model.SafeTensors;
+import dev.licnn.engine.model.SafeTensorsFile;
+import dev.licnn.engine.model.VggSpec;
+import dev.licnn.proto.v1.ImageInput;
+import dev.licnn.proto.v1.LicnnServiceGrpc;
+import dev.licnn.proto.v1.Tensor;
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/** An in-process server on the narrow golden model, with a channel and stubs to it. */
+final class TestServer implements AutoCloseable {
+
+    static final int[] NARROW = {8, 8, VggSpec.POOL, 16, 16, VggSpec.POOL, 32, 32, 32, VggSpec.POOL,
+        32, 32, 32, VggSpec.POOL, 32, 32, 32, VggSpec.POOL};
+    static final VggSpec SPEC = VggSpec.custom("vgg16-narrow", NARROW, false, 64, 10, 224);
+
+    final LicnnServer server;
+    final ManagedChannel channel;
+    final LicnnServiceGrpc.LicnnServiceBlockingStub blocking;
+    final LicnnServiceGrpc.LicnnServiceStub async;
+
+    TestServer(UnaryOperator<LicnnServer.Builder> config) {
+        String name = InProcessServerBuilder.generateName();
+        LicnnServer.Builder b = LicnnServer.builder().setModels(new ServedModels(List.of(narrowCard())))
+                .optWarmUp(false).optGrace(java.time.Duration.ofSeconds(5));
+        server = config.apply(b).build();
+        try {
+            server.start(InProcessServerBuilder.forName(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        channel = InProcessChannelBuilder.forName(name).build();
+        blocking = LicnnServiceGrpc.newBlockingStub(channel);
+        async = LicnnServiceGrpc.newStub(channel);
+    }
+
+    static ModelCard narrowCard() {
+        return ModelCard.ofFile("narrow", SPEC, golden("weights.safetensors"), Labels.indexed(10));
+    }
+
+    static Path golden(String file) {
+        try {
+            return Paths.get(TestServer.class.getResource("/golden/" + file).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Fixture image {@code i} (0..2) as CHW floats. */
+    static float[] goldenInput(int i) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                SafeTensorsFile f = SafeTensors.open(golden("cases.safetensors"));
+                NDArray a = f.load("img" + i + ".input", m)) {
+            return a.toFloatArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A float tensor image input. */
+    static ImageInput tensor(float[] chw, int... shape) {
+        ByteBuffer b = ByteBuffer.allocate(chw.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(chw);
+        Tensor.Builder t = Tensor.newBuilder().setData(ByteString.copyFrom(b.array()));
+        for (int s : shape) {
+            t.addShape(s);
+        }
+        return ImageInput.newBuilder().setTensor(t).build();
+    }
+
+    static ImageInput tensor(float[] chw) {
+        return tensor(chw, 3, 224, 224);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow();
+        channel.awaitTermination(5, TimeUnit.SECONDS);
+        server.close();
+    }
+}
