@@ -106,7 +106,11 @@ final class ExplainRun {
         }
         Job<Work, WorkResult> j = jb.build();
         job = j;
-        pool.submit(j).whenComplete((r, err) -> finish(p, j, r, err));
+        try {
+            pool.submit(j).whenComplete((r, err) -> finish(p, j, r, err));
+        } catch (RuntimeException e) {
+            done.accept(Statuses.of(e));
+        }
     }
 
     private void finish(RequestParser.Parsed p, Job<Work, WorkResult> j, WorkResult r, Throwable err) {

@@ -176,7 +176,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                 Job<Work, WorkResult> job = jb.build();
                 jobs.add(job);
                 final int k = topK;
-                f = pool.submit(job).handle((r, err) -> err != null ? error(err) : classification(card, (float[]) r.value(), k));
+                f = submitQuietly(job).handle((r, err) -> err != null ? error(err) : classification(card, (float[]) r.value(), k));
             } catch (RuntimeException e) {
                 f = CompletableFuture.completedFuture(error(e));
             }
@@ -194,6 +194,15 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                 LOG.debug("classify response not delivered: {}", e.toString());
             }
         });
+    }
+
+    /** Submits; a refused job's future already carries the refusal, so the exception is not rethrown. */
+    private CompletableFuture<WorkResult> submitQuietly(Job<Work, WorkResult> job) {
+        try {
+            return pool.submit(job);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private static ClassifyResult error(Throwable t) {

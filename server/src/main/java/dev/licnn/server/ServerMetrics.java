@@ -31,6 +31,8 @@ public final class ServerMetrics {
             .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64).register(registry);
     final Counter bytesStreamed = Counter.builder().name("licnn_streamed_bytes_total")
             .help("Bytes of response messages handed to the transport").register(registry);
+    final Counter batches = Counter.builder().name("licnn_batches_total")
+            .help("Batches run by the workers, by kind").labelNames("kind").register(registry);
     final Counter rejected = Counter.builder().name("licnn_rejected_total")
             .help("Requests refused or dropped before computing, by reason").labelNames("reason").register(registry);
 
@@ -60,7 +62,13 @@ public final class ServerMetrics {
     /** Records a batch of {@code size} requests of {@code kind}. */
     void observeBatch(String kind, int size) {
         batchSize.labelValues(kind).observe(size);
+        batches.labelValues(kind).inc();
         maxBatch.accumulate(size);
+    }
+
+    /** Batches of {@code kind} run so far. */
+    public double batchCount(String kind) {
+        return batches.labelValues(kind).get();
     }
 
     /** Largest batch any worker has run so far. */
