@@ -188,7 +188,7 @@ class ServerBehaviourTest {
 
     @Test
     void slowReader_hitsItsBudget_otherStreamsUnaffected() throws Exception {
-        try (TestServer ts = new TestServer(b -> b.optMaxBatchSize(2).optStreamBudgetBytes(1 << 20))) {
+        try (TestServer ts = new TestServer(b -> b.optMaxBatchSize(2).optStreamBudgetBytes(8 << 20))) {
             CountDownLatch slowDone = new CountDownLatch(1);
             AtomicReference<Status> slowStatus = new AtomicReference<>();
             ts.async.explain(heavy(), new ClientResponseObserver<ExplainRequest, ExplainEvent>() {
