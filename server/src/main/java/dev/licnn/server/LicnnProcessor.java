@@ -53,6 +53,7 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
                             StateDict w = card.loadWeights(tmp)) {
                         VggNetwork net = VggNetwork.create(card.spec(), w.asMap(), device);
                         LicnnEngine engine = new LicnnEngine(net);
+                        engine.setStageListener((stage, nanos) -> metrics.computeTime.labelValues(stage).observe(nanos / 1e9));
                         p.engines.put(card.name(), engine);
                         if (warmUp) {
                             int s = card.preprocess().cropSize();
@@ -98,7 +99,7 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             }
             float[][] logits = engine.logits(inputs, first.height(), first.width());
             long dt = System.nanoTime() - t0;
-            metrics.computeTime.labelValues("classify").observe(dt / 1e9);
+            metrics.computeTime.labelValues("classify_forward").observe(dt / 1e9);
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).complete(new WorkResult(logits[i], dt, ctx.name(), ctx.device()));
             }
@@ -124,7 +125,6 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         }
         List<LicnnEngine.Outcome> out = engine.explainAll(jobs);
         long dt = System.nanoTime() - t0;
-        metrics.computeTime.labelValues("explain").observe(dt / 1e9);
         for (int i = 0; i < batch.size(); i++) {
             LicnnEngine.Outcome o = out.get(i);
             if (o.error() != null) {

@@ -54,6 +54,8 @@ public final class EngineBench {
                 VggNetwork net = VggNetwork.create(spec, w.asMap(), Device.cpu())) {
             w.close();
             LicnnEngine engine = new LicnnEngine(net);
+            java.util.Map<String, long[]> stageTotals = new java.util.concurrent.ConcurrentHashMap<>();
+            engine.setStageListener((stage, nanos) -> stageTotals.computeIfAbsent(stage, x -> new long[1])[0] += nanos);
             Random rnd = new Random(7);
             List<float[]> images = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
@@ -67,6 +69,7 @@ public final class EngineBench {
             forward(net, images.get(0));
             forward(net, images.get(0));
             run(engine, images, k);
+            stageTotals.clear();
             double[] f = new double[repeats];
             double[] s = new double[repeats];
             for (int r = 0; r < repeats; r++) {
@@ -77,6 +80,12 @@ public final class EngineBench {
                 run(engine, images, k);
                 s[r] = (System.nanoTime() - t1) / 1e6 / batch;
             }
+            System.out.print("stage times per image (mean over the timed runs):");
+            for (String st : new String[] {"forward", "backward", "inhibition", "masked_forward", "attention"}) {
+                long[] tot = stageTotals.get(st);
+                System.out.printf(" %s %.0f ms", st, tot == null ? 0 : tot[0] / 1e6 / repeats / batch);
+            }
+            System.out.println();
             double fm = median(f);
             double sm = median(s);
             System.out.printf("F (forward, batch 1): median %.1f ms%n", fm);

@@ -30,9 +30,16 @@ import java.util.concurrent.CancellationException;
  */
 public final class LicnnEngine {
 
+    /** Receives the time of each stage of a call: forward, backward, inhibition, masked_forward, attention. */
+    @FunctionalInterface
+    public interface StageListener {
+        void onStage(String stage, long nanos);
+    }
+
     private final VggNetwork net;
     private final int numClasses;
     private final int reluCount;
+    private volatile StageListener stages = (s, n) -> { };
 
     public LicnnEngine(VggNetwork net) {
         this.net = net;
@@ -42,6 +49,17 @@ public final class LicnnEngine {
 
     public VggNetwork network() {
         return net;
+    }
+
+    /** Sets who is told the duration of each stage (metrics, benchmarks). */
+    public void setStageListener(StageListener listener) {
+        this.stages = listener == null ? (s, n) -> { } : listener;
+    }
+
+    private long stage(String name, long since) {
+        long now = System.nanoTime();
+        stages.onStage(name, now - since);
+        return now;
     }
 
     /** Explains one image; failures are thrown. */
@@ -157,6 +175,7 @@ public final class LicnnEngine {
             for (JobState s : group) {
                 inputs.add(s.job.input());
             }
+            long t = System.nanoTime();
             NDArray x = stack(call, inputs, h, w);
             NDArray[] probes = new NDArray[reluCount];
             float[][] before = new float[reluCount][];
@@ -178,6 +197,7 @@ public final class LicnnEngine {
             pooled.close();
             NDArray probs = logits.softmax(1);
             float[] flatLogits = logits.toFloatArray();
+            t = stage("forward", t);
             for (int i = 0; i < n; i++) {
                 JobState s = group.get(i);
                 float[] lg = Arrays.copyOfRange(flatLogits, i * numClasses, (i + 1) * numClasses);
@@ -202,7 +222,9 @@ public final class LicnnEngine {
                     break;
                 }
                 boolean last = r == maxK - 1;
+                t = System.nanoTime();
                 float[][] gradMax = backward(call, group, active, r, logits, probs, probes, !last);
+                stage("backward", t);
                 gateAndExplain(call, group, active, r, gradMax, shapes, h, w);
             }
             for (JobState s : group) {
@@ -258,6 +280,7 @@ public final class LicnnEngine {
 
     private void gateAndExplain(NDManager call, List<JobState> group, List<Integer> active, int r,
             float[][] gradMax, List<Shape> shapes, int h, int w) {
+        long t0 = System.nanoTime();
         int na = active.size();
         float[][] keep = new float[reluCount][];
         boolean anyInhibitLast = false;
@@ -305,6 +328,7 @@ public final class LicnnEngine {
                 }
             }
         }
+        long t = stage("inhibition", t0);
         final boolean maskLast = anyInhibitLast;
         float[][] after = new float[reluCount][];
         float[] logitsAfter;
@@ -332,6 +356,7 @@ public final class LicnnEngine {
             }
             pooled.close();
         }
+        t = stage("masked_forward", t);
         for (int a = 0; a < na; a++) {
             JobState s = group.get(active.get(a));
             if (s.error != null) {
@@ -361,6 +386,7 @@ public final class LicnnEngine {
             s.classes.add(ca);
             s.emit(() -> s.job.listener().onAttention(ca));
         }
+        stage("attention", t);
     }
 
     /** The result of one job: a result or an error. */
