@@ -41,6 +41,7 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
     static ProcessorFactory<Work, WorkResult> factory(ServedModels models, int threads, boolean warmUp,
             ServerMetrics metrics) {
         return ctx -> {
+            ai.djl.engine.Engine.getEngine("PyTorch"); // loads the natives before any direct JNI call
             if (threads > 0) {
                 JniUtils.setNumThreads(threads);
             }

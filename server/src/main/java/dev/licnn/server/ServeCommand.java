@@ -1,0 +1,116 @@
+package dev.licnn.server;
+
+import dev.licnn.engine.model.ModelCard;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code serve}: runs the gRPC server until interrupted. Every option can also be set by an
+ * environment variable (shown in {@code --help}).
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the LICNN gRPC server (health, reflection, Prometheus metrics).")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "${env:LICNN_HOST:-0.0.0.0}", description = "Address to bind (env LICNN_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:LICNN_PORT:-50051}", description = "gRPC port (env LICNN_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--worker", split = ",", defaultValue = "${env:LICNN_WORKERS:-cpu}",
+            description = "Workers, DEVICE[@THREADS], comma-separated or repeated: cpu, cpu@1, cuda:0 (env LICNN_WORKERS, default ${DEFAULT-VALUE}).")
+    List<String> workers;
+
+    @Option(names = "--model", description = "Model folder (model.json, weights, labels); repeatable, the first is the default. Default: the bundled model.")
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--random-model", description = "Serve ARCH[:CLASSES] with seeded random weights, e.g. vgg16 (benchmarks).")
+    List<String> randomModels = new ArrayList<>();
+
+    @Option(names = "--max-batch-size", defaultValue = "${env:LICNN_MAX_BATCH_SIZE:-4}", description = "Largest batch a worker runs (default ${DEFAULT-VALUE}).")
+    int maxBatchSize;
+
+    @Option(names = "--max-queue-delay-ms", defaultValue = "${env:LICNN_MAX_QUEUE_DELAY_MS:-5}", description = "How long a worker waits to fill a batch (default ${DEFAULT-VALUE}).")
+    long maxQueueDelayMs;
+
+    @Option(names = "--max-queue-size", defaultValue = "${env:LICNN_MAX_QUEUE_SIZE:-64}", description = "Queued requests before RESOURCE_EXHAUSTED (default ${DEFAULT-VALUE}).")
+    int maxQueueSize;
+
+    @Option(names = "--stream-budget-mb", defaultValue = "${env:LICNN_STREAM_BUDGET_MB:-64}", description = "MiB that may wait for one slow reader before its stream fails (default ${DEFAULT-VALUE}).")
+    long streamBudgetMb;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:LICNN_METRICS_PORT:-9464}", description = "Prometheus metrics HTTP port, -1 to disable (default ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--grace-seconds", defaultValue = "${env:LICNN_GRACE_SECONDS:-30}", description = "Drain period on shutdown (default ${DEFAULT-VALUE}).")
+    long graceSeconds;
+
+    @Option(names = "--rpc-threads", defaultValue = "${env:LICNN_RPC_THREADS:-4}", description = "Threads that decode images and run RPC callbacks (default ${DEFAULT-VALUE}).")
+    int rpcThreads;
+
+    @Option(names = "--no-warmup", description = "Skip the warm-up explain at start.")
+    boolean noWarmup;
+
+    /** Builds the server from the options (not started). */
+    public LicnnServer build() throws Exception {
+        List<ModelCard> cards = new ArrayList<>();
+        for (Path p : models) {
+            cards.add(ModelCard.load(p));
+        }
+        for (String r : randomModels) {
+            cards.add(BundledModels.random(r));
+        }
+        if (cards.isEmpty()) {
+            cards.add(BundledModels.defaultModel());
+        }
+        List<WorkerSpec> ws = new ArrayList<>();
+        for (int i = 0; i < workers.size(); i++) {
+            ws.add(WorkerSpec.parse(workers.get(i), i));
+        }
+        return LicnnServer.builder()
+                .setModels(new ServedModels(cards))
+                .optWorkers(ws)
+                .optMaxBatchSize(maxBatchSize)
+                .optMaxQueueDelay(Duration.ofMillis(maxQueueDelayMs))
+                .optMaxQueueSize(maxQueueSize)
+                .optStreamBudgetBytes(streamBudgetMb << 20)
+                .optMetricsPort(metricsPort)
+                .optGrace(Duration.ofSeconds(graceSeconds))
+                .optRpcThreads(rpcThreads)
+                .optWarmUp(!noWarmup)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        LicnnServer server = build();
+        server.start(NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .maxInboundMessageSize(64 << 20));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "licnn-shutdown"));
+        System.err.printf("licnn server listening on %s:%d (metrics on %s)%n", host, server.port(),
+                server.metricsPort() < 0 ? "none" : ":" + server.metricsPort());
+        server.awaitTermination();
+        stopped.await();
+        return 0;
+    }
+
+    /** Runs {@code serve} alone. */
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        System.exit(new CommandLine(new ServeCommand()).execute(args));
+    }
+}
