@@ -94,10 +94,18 @@ public final class EngineBench {
                 long rssBefore = rssKb();
                 long t = System.nanoTime();
                 int done = 0;
+                StringBuilder trace = new StringBuilder();
+                int step = Math.max(batch, maps / 4);
+                int next = step;
                 while (done < maps) {
                     run(engine, images, k);
                     done += batch;
+                    if (done >= next) {
+                        trace.append(String.format(" %d:%dMB", done, rssKb() / 1024));
+                        next += step;
+                    }
                 }
+                System.out.println("RSS after n maps:" + trace);
                 double per = (System.nanoTime() - t) / 1e6 / done;
                 long rssAfter = rssKb();
                 System.out.printf("%d consecutive maps: %.1f ms per map (%.2f F); RSS before %d MB, after %d MB%n",
