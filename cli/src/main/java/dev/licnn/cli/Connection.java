@@ -1,0 +1,99 @@
+package dev.licnn.cli;
+
+import dev.licnn.client.ClientOptions;
+import dev.licnn.client.LicnnClient;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.server.BundledModels;
+import dev.licnn.server.LicnnServer;
+import dev.licnn.server.ServedModels;
+import dev.licnn.server.WorkerSpec;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Where requests go: a server at {@code --target}, or, without one, a server started in this
+ * process on {@code --model-dir} (default: the bundled model).
+ */
+final class Connection {
+
+    @Option(names = "--target", description = "Server address: host:port, a comma-separated list of replicas, or dns:///name:port. "
+            + "Without it, a server runs inside this process.")
+    String target;
+
+    @Option(names = "--model-dir", description = "Model folder for the in-process server (default: the bundled model).")
+    Path modelDir;
+
+    @Option(names = "--random-model", description = "In-process server: serve ARCH[:CLASSES] with seeded random weights (e.g. vgg16).")
+    String randomModel;
+
+    @Option(names = "--worker", split = ",", defaultValue = "cpu",
+            description = "Workers of the in-process server, DEVICE[@THREADS] (default ${DEFAULT-VALUE}).")
+    List<String> workers;
+
+    @Option(names = "--max-batch-size", defaultValue = "4", description = "Largest batch of the in-process server (default ${DEFAULT-VALUE}).")
+    int maxBatchSize;
+
+    @Option(names = "--deadline-seconds", defaultValue = "600", description = "Deadline of each call (default ${DEFAULT-VALUE}).")
+    long deadlineSeconds;
+
+    /** An open client, and the in-process server behind it if there is one. */
+    static final class Session implements AutoCloseable {
+        final LicnnClient client;
+        private final LicnnServer server;
+        private final io.grpc.ManagedChannel channel;
+
+        Session(LicnnClient client, LicnnServer server, io.grpc.ManagedChannel channel) {
+            this.client = client;
+            this.server = server;
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            if (channel != null) {
+                channel.shutdownNow();
+            }
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    Session open() throws Exception {
+        ClientOptions opts = ClientOptions.builder().optDeadline(Duration.ofSeconds(deadlineSeconds))
+                .optMaxInboundMessageSize(64 << 20).build();
+        if (target != null) {
+            return new Session(LicnnClient.connect(target, opts), null, null);
+        }
+        ModelCard card;
+        if (randomModel != null) {
+            card = BundledModels.random(randomModel);
+        } else if (modelDir != null) {
+            if (!Files.isRegularFile(modelDir.resolve("model.json"))) {
+                throw new CliException("no model.json in " + modelDir);
+            }
+            card = ModelCard.load(modelDir);
+        } else {
+            card = BundledModels.defaultModel();
+        }
+        List<WorkerSpec> ws = new ArrayList<>();
+        for (int i = 0; i < workers.size(); i++) {
+            ws.add(WorkerSpec.parse(workers.get(i), i));
+        }
+        LicnnServer server = LicnnServer.builder().setModels(new ServedModels(List.of(card))).optWorkers(ws)
+                .optMaxBatchSize(maxBatchSize).optMaxQueueSize(1024).optStreamBudgetBytes(1L << 30)
+                .optWarmUp(false).build();
+        String name = InProcessServerBuilder.generateName();
+        server.start(InProcessServerBuilder.forName(name));
+        io.grpc.ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor()
+                .maxInboundMessageSize(64 << 20).build();
+        return new Session(LicnnClient.create(ch, opts), server, ch);
+    }
+}
