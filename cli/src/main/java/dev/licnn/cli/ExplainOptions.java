@@ -18,8 +18,8 @@ final class ExplainOptions {
     @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
     String model;
 
-    @Option(names = "--top-k", defaultValue = "5", description = "Explain the top-k classes (default ${DEFAULT-VALUE}).")
-    int topK;
+    @Option(names = "--top-k", description = "Explain the top-k classes (default 5, or all classes of a smaller model).")
+    Integer topK;
 
     @Option(names = "--class", description = "Explain this class instead of the top-k (id, key or label); repeatable.")
     List<String> classes = new ArrayList<>();
@@ -62,7 +62,7 @@ final class ExplainOptions {
             }
             r.setClassIds(cl);
         } else {
-            r.setTopK(topK);
+            r.setTopK(topK != null ? topK : Math.min(5, d.getNumClasses()));
         }
         LicnnOptions.Builder o = LicnnOptions.newBuilder()
                 .setScore(switch (score.toLowerCase(Locale.ROOT)) {

@@ -1,0 +1,150 @@
+package dev.licnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.licnn.engine.model.Labels;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.engine.model.StateDict;
+import dev.licnn.engine.model.VggSpec;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The licnn command end to end on a small model with an in-process server. */
+class LicnnCliTest {
+
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static Path image;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        VggSpec spec = VggSpec.vgg16(false).scaled(16, 32, 4).withInputSize(64).withName("tiny");
+        model = tmp.resolve("model");
+        ModelCard card = ModelCard.random("tiny", spec, 5, Labels.indexed(4));
+        card.save(model, "weights.safetensors");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                StateDict w = card.loadWeights(m)) {
+            w.toSafeTensors(model.resolve("weights.safetensors"));
+        }
+        // model.json written by save() names the weights file; make the card load it from disk.
+        image = tmp.resolve("shape.png");
+        BufferedImage img = new BufferedImage(96, 80, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.BLUE);
+        g.fillRect(0, 0, 96, 80);
+        g.setColor(Color.YELLOW);
+        g.fillOval(20, 15, 50, 45);
+        g.dispose();
+        ImageIO.write(img, "png", image.toFile());
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cl = Licnn.commandLine();
+            cl.setErr(new PrintWriter(err));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    @Test
+    void explain_writesEveryOutput_withTheRightShapes() throws Exception {
+        Path out = tmp.resolve("out");
+        Run r = run("explain", image.toString(), "--out", out.toString(), "--model-dir", model.toString(), "--top-k", "3");
+        assertEquals(0, r.code(), r.err() + r.out());
+        Path dir = out.resolve("shape");
+        Npy.Array sal = Npy.read(dir.resolve("saliency.npy"));
+        assertArrayEquals(new int[] {64, 64}, sal.shape());
+        double norm = 0;
+        for (float v : sal.values()) {
+            norm += v * v;
+        }
+        assertEquals(1.0, norm, 1e-3);
+        long attention = Files.list(dir).filter(p -> p.getFileName().toString().startsWith("attention-")).count();
+        assertEquals(3, attention);
+        for (String png : new String[] {"heatmap.png", "overlay.png", "layers.png"}) {
+            BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
+            assertNotNull(img, png + " decodes");
+        }
+        assertEquals(64, ImageIO.read(dir.resolve("overlay.png").toFile()).getWidth());
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("result.json"))).getAsJsonObject();
+        assertEquals("tiny", json.get("model").getAsString());
+        assertEquals(3, json.getAsJsonObject("prediction").getAsJsonArray("targets").size());
+        assertEquals(3, json.getAsJsonObject("inhibited_ranking").getAsJsonArray("rankings").size());
+        assertEquals(7, json.getAsJsonObject("options").get("liz_size").getAsInt());
+        assertTrue(json.getAsJsonObject("timings").has("compute_time"));
+        String firstAttention = json.getAsJsonArray("attention_maps").get(0).getAsJsonObject().get("file").getAsString();
+        assertArrayEquals(new int[] {64, 64}, Npy.read(dir.resolve(firstAttention)).shape());
+    }
+
+    @Test
+    void explain_wrongPath_exitsWith2AndOneLine() {
+        Run r = run("explain", tmp.resolve("missing.png").toString(), "--model-dir", model.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("licnn: error: no such file: "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void badOption_exitsWith2() {
+        Run r = run("explain", image.toString(), "--top-k", "many");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--top-k"), r.err());
+    }
+
+    @Test
+    void serverRejection_exitsWith1() {
+        Run r = run("explain", image.toString(), "--model-dir", model.toString(), "--liz", "4", "--out", tmp.resolve("o2").toString());
+        assertEquals(1, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("INVALID_ARGUMENT") && r.out().contains("LIZ"), r.out());
+    }
+
+    @Test
+    void classify_andModels_print_tables() {
+        Run c = run("classify", image.toString(), "--model-dir", model.toString(), "--top-k", "2");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("shape.png") && c.out().contains("class_"), c.out());
+        Run m = run("models", "--model-dir", model.toString());
+        assertEquals(0, m.code(), m.err());
+        assertTrue(m.out().contains("tiny (default)") && m.out().contains("relu5_3"), m.out());
+    }
+
+    @Test
+    void npy_roundTrip() throws Exception {
+        Path f = tmp.resolve("a.npy");
+        Npy.write(f, new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Npy.Array a = Npy.read(f);
+        assertArrayEquals(new int[] {2, 3}, a.shape());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, a.values());
+        assertEquals(0, (Files.size(f) - 24) % 64, "header is padded to 64 bytes");
+    }
+}
