@@ -35,6 +35,8 @@ import java.util.function.Predicate;
  */
 final class ExplainRun {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExplainRun.class);
+
     private final RequestParser parser;
     private final WorkerPool<Work, WorkResult> pool;
     private final String requestId;
@@ -142,6 +144,9 @@ final class ExplainRun {
                 .setDevice(r.device())
                 .build();
         emit.test(ExplainEvent.newBuilder().setCompleted(completed).build());
+        LOG.info("event=explain_done request_id={} model={} targets={} queue_ms={} compute_ms={} total_ms={} batch={} worker={}",
+                requestId, p.model().name(), res.classes().size(), j.queueTimeNanos() / 1_000_000,
+                r.computeNanos() / 1_000_000, total / 1_000_000, j.batchSize(), r.worker());
         done.accept(Status.OK);
     }
 

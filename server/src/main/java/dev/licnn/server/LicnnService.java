@@ -62,7 +62,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     private void count(String rpc, Status s) {
         metrics.requests.labelValues(rpc, s.getCode().name()).inc();
         if (!s.isOk()) {
-            LOG.info("rpc={} status={} message={}", rpc, s.getCode(), s.getDescription());
+            LOG.info("event=rpc_failed rpc={} status={} message=\"{}\"", rpc, s.getCode(), s.getDescription());
         }
     }
 
