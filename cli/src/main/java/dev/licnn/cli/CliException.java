@@ -1,11 +1,11 @@
 package dev.licnn.cli;
 
 /** A user error (bad path or argument): one line on standard error and exit code 2. */
-final class CliException extends RuntimeException {
+public final class CliException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    CliException(String message) {
+    public CliException(String message) {
         super(message);
     }
 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * Where requests go: a server at {@code --target}, or, without one, a server started in this
  * process on {@code --model-dir} (default: the bundled model).
  */
-final class Connection {
+public final class Connection {
 
     @Option(names = "--target", description = "Server address: host:port, a comma-separated list of replicas, or dns:///name:port. "
             + "Without it, a server runs inside this process.")
@@ -43,8 +43,8 @@ final class Connection {
     long deadlineSeconds;
 
     /** An open client, and the in-process server behind it if there is one. */
-    static final class Session implements AutoCloseable {
-        final LicnnClient client;
+    public static final class Session implements AutoCloseable {
+        public final LicnnClient client;
         private final LicnnServer server;
         private final io.grpc.ManagedChannel channel;
 
@@ -66,7 +66,7 @@ final class Connection {
         }
     }
 
-    Session open() throws Exception {
+    public Session open() throws Exception {
         ClientOptions opts = ClientOptions.builder().optDeadline(Duration.ofSeconds(deadlineSeconds))
                 .optMaxInboundMessageSize(64 << 20).build();
         if (target != null) {

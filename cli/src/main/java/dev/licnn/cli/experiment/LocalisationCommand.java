@@ -1,0 +1,171 @@
+package dev.licnn.cli.experiment;
+
+import com.google.gson.GsonBuilder;
+import dev.licnn.cli.Connection;
+import dev.licnn.cli.Progress;
+import dev.licnn.client.PipelinedRunner;
+import dev.licnn.client.RequestResult;
+import dev.licnn.client.Requests;
+import dev.licnn.dataset.Manifest;
+import dev.licnn.dataset.ManifestEntry;
+import dev.licnn.proto.v1.ExplainRequest;
+import dev.licnn.proto.v1.ModelDescription;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code experiment localisation --data DIR}: how well saliency maps locate the objects of a
+ * dataset with masks (pointing game, energy, IoU, AUC), per split and method, with a centred
+ * Gaussian map as the floor.
+ */
+@Command(name = "localisation", aliases = "localization", mixinStandardHelpOptions = true,
+        description = "Pointing game, energy inside the mask, IoU and AUC-ROC of saliency maps on a dataset with masks.")
+public final class LocalisationCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, description = "Dataset folder with manifest.csv and masks.")
+    Path data;
+
+    @Option(names = "--splits", split = ",", defaultValue = "natural,adversarial", description = "Splits to measure (default ${DEFAULT-VALUE}).")
+    List<String> splits;
+
+    @Option(names = "--limit", defaultValue = "0", description = "At most this many images per split (0 = all).")
+    int limit;
+
+    @Option(names = "--top-k", defaultValue = "5", description = "Classes summed into the saliency map (default ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--out", defaultValue = "out/localisation", description = "Folder for CSV and JSON (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--in-flight", defaultValue = "8", description = "Requests in flight (default ${DEFAULT-VALUE}).")
+    int inFlight;
+
+    @Mixin
+    Connection connection;
+
+    /** Per-image scores of one method. */
+    record Row(String split, String method, String file, int classId, Localisation.Scores scores) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(data.resolve(Manifest.FILE_NAME))) {
+            throw new dev.licnn.cli.CliException("no " + Manifest.FILE_NAME + " in " + data);
+        }
+        List<ManifestEntry> all = Manifest.read(data);
+        List<ManifestEntry> chosen = new ArrayList<>();
+        for (String sp : splits) {
+            List<ManifestEntry> es = all.stream().filter(e -> e.split().dirName().equals(sp)).toList();
+            if (es.isEmpty()) {
+                throw new dev.licnn.cli.CliException("split '" + sp + "' has no images in " + data);
+            }
+            chosen.addAll(limit > 0 ? es.subList(0, Math.min(limit, es.size())) : es);
+        }
+        Files.createDirectories(out);
+        List<Row> rows = new ArrayList<>();
+        try (Connection.Session s = connection.open(); Progress progress = new Progress("localisation", chosen.size())) {
+            ModelDescription d = s.client.describeModel("");
+            int h = d.getInputSize().getHeight();
+            int w = d.getInputSize().getWidth();
+            int resize = d.getPreprocessing().getResizeShorterEdge();
+            float[] centre = centreGaussian(h, w);
+            List<ExplainRequest> reqs = new ArrayList<>();
+            for (ManifestEntry e : chosen) {
+                reqs.add(Requests.explain(Requests.image(data.resolve(e.file()))).setTopK(topK).build());
+            }
+            List<String> failures = new ArrayList<>();
+            new PipelinedRunner(s.client, inFlight).run(reqs, (RequestResult r) -> {
+                ManifestEntry e = chosen.get((int) r.index());
+                try {
+                    boolean[] mask = Masks.read(data.resolve(e.mask()), resize, h, w);
+                    String sp = e.split().dirName();
+                    if (r.isOk()) {
+                        float[] map = r.outcome().saliency().values();
+                        synchronized (rows) {
+                            rows.add(new Row(sp, "licnn", e.file(), e.shapeClass().id(), Localisation.score(map, mask, h, w)));
+                        }
+                    } else {
+                        synchronized (failures) {
+                            failures.add(e.file() + ": " + r.status());
+                        }
+                    }
+                    synchronized (rows) {
+                        rows.add(new Row(sp, "centre", e.file(), e.shapeClass().id(), Localisation.score(centre, mask, h, w)));
+                    }
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+                progress.step();
+            });
+            failures.forEach(f -> System.err.println("failed: " + f));
+        }
+        List<Map<String, Object>> summary = summarise(rows);
+        System.out.println("split        method   images  pointing  energy    IoU     AUC");
+        for (Map<String, Object> m : summary) {
+            System.out.printf("%-12s %-7s %7d  %7.1f%%  %6.3f  %6.3f  %6.3f%n", m.get("split"), m.get("method"), m.get("images"),
+                    100 * (double) m.get("pointing_game"), m.get("energy"), m.get("iou"), m.get("auc"));
+        }
+        StringBuilder csv = new StringBuilder("split,method,file,class_id,pointing_hit,energy,iou,auc\n");
+        for (Row r : rows) {
+            csv.append(String.join(",", r.split(), r.method(), r.file(), Integer.toString(r.classId()),
+                    Boolean.toString(r.scores().pointingHit()), Double.toString(r.scores().energy()),
+                    Double.toString(r.scores().iou()), Double.toString(r.scores().auc()))).append('\n');
+        }
+        Files.writeString(out.resolve("localisation.csv"), csv, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("localisation.json"), new GsonBuilder().setPrettyPrinting().create().toJson(summary),
+                StandardCharsets.UTF_8);
+        System.out.println("per-image scores: " + out.resolve("localisation.csv") + "; summary: " + out.resolve("localisation.json"));
+        return 0;
+    }
+
+    /** A centred isotropic Gaussian (sigma = a quarter of the shorter side): the floor every method must beat. */
+    static float[] centreGaussian(int h, int w) {
+        float[] m = new float[h * w];
+        double sigma = Math.min(h, w) / 4.0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double dy = y - (h - 1) / 2.0;
+                double dx = x - (w - 1) / 2.0;
+                m[y * w + x] = (float) Math.exp(-(dx * dx + dy * dy) / (2 * sigma * sigma));
+            }
+        }
+        return m;
+    }
+
+    static List<Map<String, Object>> summarise(List<Row> rows) {
+        Map<String, List<Row>> groups = new LinkedHashMap<>();
+        List<Row> sorted = new ArrayList<>(rows);
+        sorted.sort((a, b) -> (a.split() + a.method()).compareTo(b.split() + b.method()));
+        for (Row r : sorted) {
+            groups.computeIfAbsent(r.split() + "\u0000" + r.method(), k -> new ArrayList<>()).add(r);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (List<Row> g : groups.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("split", g.get(0).split());
+            m.put("method", g.get(0).method());
+            m.put("images", g.size());
+            m.put("pointing_game", g.stream().filter(r -> r.scores().pointingHit()).count() / (double) g.size());
+            m.put("energy", g.stream().mapToDouble(r -> r.scores().energy()).average().orElse(0));
+            m.put("iou", g.stream().mapToDouble(r -> r.scores().iou()).average().orElse(0));
+            m.put("auc", g.stream().mapToDouble(r -> r.scores().auc()).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN));
+            out.add(m);
+        }
+        return out;
+    }
+
+    static String describe(double[] v) {
+        return Arrays.toString(v);
+    }
+}
