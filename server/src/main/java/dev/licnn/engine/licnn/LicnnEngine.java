@@ -399,11 +399,13 @@ public final class LicnnEngine {
             this.error = error;
         }
 
-        static Outcome ok(ExplainResult r) {
+        /** A successful outcome. */
+        public static Outcome ok(ExplainResult r) {
             return new Outcome(r, null);
         }
 
-        static Outcome failed(Throwable t) {
+        /** A failed outcome. */
+        public static Outcome failed(Throwable t) {
             return new Outcome(null, t);
         }
 

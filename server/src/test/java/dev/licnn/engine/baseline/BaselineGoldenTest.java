@@ -1,0 +1,264 @@
+package dev.licnn.engine.baseline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.pytorch.jni.JniUtils;
+import dev.licnn.engine.licnn.ClassAttention;
+import dev.licnn.engine.licnn.ExplainListener;
+import dev.licnn.engine.licnn.ExplainResult;
+import dev.licnn.engine.licnn.FloatMap;
+import dev.licnn.engine.licnn.LicnnEngine;
+import dev.licnn.engine.licnn.Prediction;
+import dev.licnn.engine.licnn.ScoreMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The baseline methods against an independent PyTorch implementation ({@code make_golden_baselines.py})
+ * on the narrow VGG-16 of the LICNN fixtures; batching, cancellation and native memory.
+ */
+class BaselineGoldenTest {
+
+    /** The fixture settings: top-3, 16 integrated-gradients steps, 8 SmoothGrad samples, seed 0. */
+    static final BaselineOptions GOLDEN = BaselineOptions.builder().optIgSteps(16).optSmoothGradSamples(8)
+            .optNoiseLevel(0.15).optSeed(0).build();
+    static final double TOLERANCE = 1e-4;
+
+    private static BaselineFixtures fx;
+    private static BaselineEngine engine;
+
+    @BeforeAll
+    static void load() {
+        fx = new BaselineFixtures();
+        engine = new BaselineEngine(fx.network);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        fx.close();
+    }
+
+    static String key(Method m) {
+        return m.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static BaselineJob job(int img, Method m, BaselineOptions opts, ExplainListener listener) {
+        return BaselineJob.builder().setInput(fx.input(img), 224, 224).setMethod(m).optTopK(3).optOptions(opts)
+                .optListener(listener).build();
+    }
+
+    private static ExplainResult ok(LicnnEngine.Outcome o) {
+        assertNull(o.error(), () -> "job failed: " + o.error());
+        return o.result();
+    }
+
+    /** Per-class maps of img0 (each method alone), and the saliency as the normalised sum of the reference maps. */
+    @Test
+    void everyMethod_img0_matchesReference() {
+        for (Method m : Method.values()) {
+            ExplainResult r = engine.explain(job(0, m, GOLDEN, ExplainListener.NONE));
+            assertArrayEquals(fx.ints("img0.topk"), r.prediction().targets(), m + " top-3");
+            assertTrue(BaselineFixtures.relL2(r.prediction().logits(), fx.floats("img0.logits")) < 1e-5);
+            float[][] expected = new float[3][];
+            for (int rank = 0; rank < 3; rank++) {
+                expected[rank] = fx.map("img0." + key(m) + ".maps", rank);
+                ClassAttention ca = r.classes().get(rank);
+                assertEquals(rank, ca.rank());
+                assertEquals(r.prediction().targets()[rank], ca.classId());
+                assertEquals(0, ca.logitsAfter().length, "no inhibited pass");
+                double err = BaselineFixtures.relL2(ca.attention().data(), expected[rank]);
+                System.out.printf("baseline img0 %-20s rank %d rel L2 %.2e%n", m, rank, err);
+                assertTrue(err < TOLERANCE, m + " rank " + rank + " rel L2 " + err);
+            }
+            double serr = BaselineFixtures.relL2(r.saliency().data(), BaselineFixtures.normalizedSum(expected));
+            System.out.printf("baseline img0 %-20s saliency rel L2 %.2e%n", m, serr);
+            assertTrue(serr < TOLERANCE, m + " saliency rel L2 " + serr);
+        }
+    }
+
+    /** img1 saliency of the multi-row methods and Grad-CAM, and the logit score, in one mixed call. */
+    @Test
+    void img1AndLogitScore_matchReference() {
+        BaselineOptions logit = BaselineOptions.builder().optScoreMode(ScoreMode.BEFORE_SOFTMAX).build();
+        List<BaselineJob> jobs = List.of(job(1, Method.INTEGRATED_GRADIENTS, GOLDEN, ExplainListener.NONE),
+                job(1, Method.SMOOTHGRAD, GOLDEN, ExplainListener.NONE),
+                job(1, Method.GRAD_CAM, GOLDEN, ExplainListener.NONE),
+                job(0, Method.GRADIENT, logit, ExplainListener.NONE));
+        String[] names = {"img1.integrated_gradients", "img1.smoothgrad", "img1.grad_cam", "img0.gradient_logit"};
+        List<LicnnEngine.Outcome> out = engine.explainAll(jobs);
+        for (int i = 0; i < names.length; i++) {
+            ExplainResult r = ok(out.get(i));
+            assertArrayEquals(fx.ints(names[i].substring(0, 4) + ".topk"), r.prediction().targets());
+            double err = BaselineFixtures.relL2(r.saliency().data(), fx.floats(names[i] + ".saliency"));
+            System.out.printf("baseline %-26s saliency rel L2 %.2e%n", names[i], err);
+            assertTrue(err < TOLERANCE, names[i] + " saliency rel L2 " + err);
+        }
+    }
+
+    /** Mixed methods in one call, in passes that split jobs, give the maps of one job at a time. */
+    @Test
+    void mixedBatch_sameMapsAsOneAtATime() {
+        BaselineOptions light = BaselineOptions.builder().optIgSteps(7).optSmoothGradSamples(5).build();
+        List<BaselineJob> jobs = new ArrayList<>();
+        int img = 0;
+        for (Method m : Method.values()) {
+            jobs.add(job(img, m, light, ExplainListener.NONE));
+            img = 1 - img;
+        }
+        BaselineEngine small = new BaselineEngine(fx.network, 4);
+        List<LicnnEngine.Outcome> together = small.explainAll(jobs);
+        for (int i = 0; i < jobs.size(); i++) {
+            ExplainResult alone = engine.explain(jobs.get(i));
+            ExplainResult mixed = ok(together.get(i));
+            assertArrayEquals(alone.prediction().targets(), mixed.prediction().targets());
+            for (int rank = 0; rank < 3; rank++) {
+                double err = BaselineFixtures.relL2(mixed.classes().get(rank).attention().data(),
+                        alone.classes().get(rank).attention().data());
+                assertTrue(err < 1e-5, jobs.get(i).method() + " rank " + rank + ": batched vs alone rel L2 " + err);
+            }
+        }
+        // 5 clean rows, then 7 + 5 extra rows, in passes of 4 (the second mixes a clean row with steps).
+        assertEquals(5, small.passCount());
+    }
+
+    @Test
+    void events_predictionThenClassesInRankOrderThenSaliency() {
+        List<String> events = new ArrayList<>();
+        ExplainListener rec = new ExplainListener() {
+            @Override
+            public void onPrediction(Prediction p) {
+                events.add("prediction");
+            }
+
+            @Override
+            public void onAttention(ClassAttention a) {
+                events.add("class" + a.rank());
+            }
+
+            @Override
+            public void onSaliency(int[] ids, FloatMap s) {
+                events.add("saliency" + ids.length);
+            }
+        };
+        engine.explain(job(0, Method.SMOOTHGRAD, GOLDEN, rec));
+        assertEquals(List.of("prediction", "class0", "class1", "class2", "saliency3"), events);
+    }
+
+    @Test
+    void cancelledAfterPrediction_stopsItsWorkOnly() {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        List<ClassAttention> seen = new ArrayList<>();
+        BaselineJob cancelledJob = BaselineJob.builder().setInput(fx.input(0), 224, 224)
+                .setMethod(Method.INTEGRATED_GRADIENTS).optOptions(BaselineOptions.builder().optIgSteps(64).build())
+                .optCancelled(cancelled::get)
+                .optListener(new ExplainListener() {
+                    @Override
+                    public void onPrediction(Prediction p) {
+                        cancelled.set(true);
+                    }
+
+                    @Override
+                    public void onAttention(ClassAttention a) {
+                        seen.add(a);
+                    }
+                }).build();
+        BaselineJob other = job(1, Method.GRADIENT, GOLDEN, ExplainListener.NONE);
+        BaselineEngine counting = new BaselineEngine(fx.network, 8);
+        List<LicnnEngine.Outcome> out = counting.explainAll(List.of(cancelledJob, other));
+        assertTrue(out.get(0).error() instanceof CancellationException, "got " + out.get(0).error());
+        assertTrue(seen.isEmpty(), "no class maps after cancellation");
+        assertEquals(3, ok(out.get(1)).classes().size());
+        assertEquals(1, counting.passCount(), "the 64 integrated-gradients steps must not run");
+    }
+
+    @Test
+    void invalidJobs_failAlone() {
+        BaselineJob badLayer = BaselineJob.builder().setInput(fx.input(0), 224, 224).setMethod(Method.GRAD_CAM)
+                .optOptions(BaselineOptions.builder().optGradCamLayer(13).build()).build();
+        BaselineJob badBaseline = BaselineJob.builder().setInput(fx.input(0), 224, 224)
+                .setMethod(Method.INTEGRATED_GRADIENTS)
+                .optOptions(BaselineOptions.builder().optIgBaseline(new float[6]).build()).build();
+        BaselineJob badClass = BaselineJob.builder().setInput(fx.input(0), 224, 224).optClassIds(2, 10).build();
+        BaselineJob good = BaselineJob.builder().setInput(fx.input(0), 224, 224).setMethod(Method.GRAD_CAM)
+                .optClassIds(4, 2).optOptions(BaselineOptions.builder().optGradCamLayer(9).build()).build();
+        List<LicnnEngine.Outcome> out = engine.explainAll(List.of(badLayer, badBaseline, badClass, good));
+        assertTrue(out.get(0).error().getMessage().contains("Grad-CAM layer 13"), out.get(0).error().getMessage());
+        assertTrue(out.get(1).error().getMessage().contains("baseline"), out.get(1).error().getMessage());
+        assertTrue(out.get(2).error().getMessage().contains("class 10"), out.get(2).error().getMessage());
+        ExplainResult r = ok(out.get(3));
+        assertArrayEquals(new int[] {4, 2}, r.prediction().targets());
+        assertEquals(4, r.classes().get(0).classId());
+    }
+
+    @Test
+    void options_validateAndDefaultToBlack() {
+        BaselineOptions d = BaselineOptions.defaults();
+        assertEquals(32, d.igSteps());
+        assertEquals(16, d.smoothGradSamples());
+        assertEquals(0.15, d.noiseLevel());
+        assertEquals(-1, d.gradCamLayer());
+        assertEquals(-0.485f / 0.229f, d.igBaselineValues()[0], 1e-6f);
+        assertEquals(0f, BaselineOptions.builder().optIgBaselineZeros().build().igBaseline(32, 32)[3 * 32 * 32 - 1]);
+        String[] bad = {"steps", "samples", "noise", "layer"};
+        for (String b : bad) {
+            BaselineOptions.Builder bld = BaselineOptions.builder();
+            switch (b) {
+                case "steps": bld.optIgSteps(0); break;
+                case "samples": bld.optSmoothGradSamples(2000); break;
+                case "noise": bld.optNoiseLevel(Double.NaN); break;
+                default: bld.optGradCamLayer(-2); break;
+            }
+            try {
+                bld.build();
+                throw new AssertionError(b + " accepted");
+            } catch (IllegalArgumentException expected) {
+                // named problem
+            }
+        }
+    }
+
+    /** The noise is the fixture's, and its words are SplittableRandom's. */
+    @Test
+    void noise_matchesFixtureAndSplittableRandom() {
+        float[] head = fx.floats("noise.seed0.head");
+        float[] mine = new float[head.length];
+        GaussianNoise.fill(0, 0, 1.0, mine);
+        assertArrayEquals(head, mine, 1e-6f);
+        float[] tail = new float[5];
+        GaussianNoise.fill(0, head.length - 5, 1.0, tail);
+        assertArrayEquals(java.util.Arrays.copyOfRange(head, head.length - 5, head.length), tail, 1e-6f);
+        SplittableRandom rnd = new SplittableRandom(42);
+        for (int k = 0; k < 10; k++) {
+            assertEquals(rnd.nextDouble(), GaussianNoise.uniform(42, k));
+        }
+    }
+
+    @Test
+    void nativeMemory_doesNotGrow_gradModeRestored() {
+        engine.explain(job(0, Method.GRAD_CAM, GOLDEN, ExplainListener.NONE)); // warm up lazy state
+        int before = fx.network.manager().getManagedArrays().size();
+        BaselineOptions light = BaselineOptions.builder().optIgSteps(3).optSmoothGradSamples(2).build();
+        for (int i = 0; i < 3; i++) {
+            List<BaselineJob> jobs = new ArrayList<>();
+            for (Method m : Method.values()) {
+                jobs.add(job(i % 2, m, light, ExplainListener.NONE));
+            }
+            for (LicnnEngine.Outcome o : new BaselineEngine(fx.network, 4).explainAll(jobs)) {
+                ok(o);
+            }
+        }
+        assertEquals(before, fx.network.manager().getManagedArrays().size(), "arrays left behind in the network's manager");
+        assertFalse(JniUtils.isGradMode(), "grad mode must be restored");
+    }
+}
