@@ -82,7 +82,8 @@ final class ExplainRun {
         Accepted.Builder acc = Accepted.newBuilder()
                 .setRequestId(requestId)
                 .setModel(ModelDescriptions.summary(card))
-                .setMethod(ExplainMethod.EXPLAIN_METHOD_LICNN)
+                .setMethod(req.getMethod() == ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED
+                        ? ExplainMethod.EXPLAIN_METHOD_LICNN : req.getMethod())
                 .setLicnnOptions(ModelDescriptions.options(p.options()))
                 .setNumTargets(p.classIds() != null ? p.classIds().length : p.topK());
         int selected = 0;
@@ -101,7 +102,7 @@ final class ExplainRun {
             return;
         }
         Work.Explain work = new Work.Explain(card.name(), in.chw(), in.height(), in.width(), p.topK(), p.classIds(),
-                p.options(), p.kinds(), p.layers(), new Listener(p));
+                p.options(), p.kinds(), p.layers(), new Listener(p), p.method(), p.baselineOptions());
         Job.Builder<Work, WorkResult> jb = Job.builder(work.batchKey(), work);
         if (deadline != null) {
             jb.optTimeout(Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
@@ -122,7 +123,7 @@ final class ExplainRun {
         }
         ExplainResult res = (ExplainResult) r.value();
         InhibitedRanking.Builder ranking = InhibitedRanking.newBuilder();
-        for (ClassAttention c : res.classes()) {
+        for (ClassAttention c : p.method() != null ? List.<ClassAttention>of() : res.classes()) {
             float[] logits = c.logitsAfter();
             float[] probs = Ranking.softmax(logits);
             TargetRanking.Builder t = TargetRanking.newBuilder().setClassId(c.classId()).setTargetIndex(c.rank());
@@ -133,7 +134,9 @@ final class ExplainRun {
             t.setTarget(score(p.model(), c.classId(), probs, logits, rankOf(probs, c.classId())));
             ranking.addRankings(t);
         }
-        emit.test(ExplainEvent.newBuilder().setInhibitedRanking(ranking).build());
+        if (p.method() == null) {
+            emit.test(ExplainEvent.newBuilder().setInhibitedRanking(ranking).build());
+        }
         long total = System.nanoTime() - startNanos;
         Completed completed = Completed.newBuilder()
                 .setQueueTime(durationOf(j.queueTimeNanos()))

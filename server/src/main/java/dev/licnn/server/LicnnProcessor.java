@@ -28,6 +28,7 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
     private static final Logger LOG = LoggerFactory.getLogger(LicnnProcessor.class);
 
     private final Map<String, LicnnEngine> engines = new LinkedHashMap<>();
+    private final Map<String, dev.licnn.engine.baseline.BaselineEngine> baselines = new LinkedHashMap<>();
     private final ServerMetrics metrics;
 
     private LicnnProcessor(ServerMetrics metrics) {
@@ -56,6 +57,7 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
                         LicnnEngine engine = new LicnnEngine(net);
                         engine.setStageListener((stage, nanos) -> metrics.computeTime.labelValues(stage).observe(nanos / 1e9));
                         p.engines.put(card.name(), engine);
+                        p.baselines.put(card.name(), new dev.licnn.engine.baseline.BaselineEngine(net));
                         if (warmUp) {
                             int s = card.preprocess().cropSize();
                             engine.explain(ExplainJob.builder().setInput(new float[3 * s * s], s, s).optTopK(1).build());
@@ -107,6 +109,10 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             return;
         }
         metrics.observeBatch("explain", batch.size());
+        if (((Work.Explain) first).method() != null) {
+            processBaselines(batch, ctx, baselines.get(first.model()), t0);
+            return;
+        }
         List<ExplainJob> jobs = new ArrayList<>();
         for (Job<Work, WorkResult> j : batch) {
             Work.Explain w = (Work.Explain) j.input();
@@ -124,7 +130,32 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             }
             jobs.add(b.build());
         }
-        List<LicnnEngine.Outcome> out = engine.explainAll(jobs);
+        complete(batch, engine.explainAll(jobs), ctx, t0);
+    }
+
+    private void processBaselines(List<Job<Work, WorkResult>> batch, WorkerContext ctx,
+            dev.licnn.engine.baseline.BaselineEngine engine, long t0) {
+        List<dev.licnn.engine.baseline.BaselineJob> jobs = new ArrayList<>();
+        for (Job<Work, WorkResult> j : batch) {
+            Work.Explain w = (Work.Explain) j.input();
+            dev.licnn.engine.baseline.BaselineJob.Builder b = dev.licnn.engine.baseline.BaselineJob.builder()
+                    .setInput(w.input(), w.height(), w.width())
+                    .setMethod(w.method())
+                    .optOptions(w.baselineOptions())
+                    .optListener(w.listener())
+                    .optCancelled(j::isCancelled);
+            if (w.classIds() != null) {
+                b.optClassIds(w.classIds());
+            } else {
+                b.optTopK(w.topK());
+            }
+            jobs.add(b.build());
+        }
+        complete(batch, engine.explainAll(jobs), ctx, t0);
+    }
+
+    private static void complete(List<Job<Work, WorkResult>> batch, List<LicnnEngine.Outcome> out, WorkerContext ctx,
+            long t0) {
         long dt = System.nanoTime() - t0;
         for (int i = 0; i < batch.size(); i++) {
             LicnnEngine.Outcome o = out.get(i);
@@ -142,5 +173,6 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             e.network().close();
         }
         engines.clear();
+        baselines.clear();
     }
 }

@@ -98,7 +98,11 @@ final class ModelDescriptions {
             p.addStd(v);
         }
         b.setPreprocessing(p);
-        b.addSupportedMethods(ExplainMethod.EXPLAIN_METHOD_LICNN);
+        for (ExplainMethod m : ExplainMethod.values()) {
+            if (m != ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED && m != ExplainMethod.UNRECOGNIZED) {
+                b.addSupportedMethods(m);
+            }
+        }
         for (MapKind k : MapKind.values()) {
             if (k != MapKind.MAP_KIND_UNSPECIFIED && k != MapKind.UNRECOGNIZED) {
                 b.addSupportedMapKinds(k);

@@ -36,15 +36,13 @@ final class RequestParser {
     /** A validated explain request. */
     record Parsed(ModelCard model, float[] input, int height, int width, int topK, int[] classIds,
             LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers, MapEncoding encoding, int outH,
-            int outW, boolean omitAttention, boolean omitSaliency, int rankingSize) {}
+            int outW, boolean omitAttention, boolean omitSaliency, int rankingSize,
+            dev.licnn.engine.baseline.Method method, dev.licnn.engine.baseline.BaselineOptions baselineOptions) {}
 
     /** Everything but the image: cheap checks that run before any decoding. */
     Parsed parseExplain(ExplainRequest r) {
         ModelCard card = models.get(r.getModel());
-        ExplainMethod m = r.getMethod();
-        if (m != ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED && m != ExplainMethod.EXPLAIN_METHOD_LICNN) {
-            throw new UnsupportedMethodException("method " + m + " is not implemented yet; supported: EXPLAIN_METHOD_LICNN");
-        }
+        dev.licnn.engine.baseline.Method method = method(r.getMethod(), r.getMethodValue());
         int classes = card.spec().numClasses();
         int topK = DEFAULT_TOP_K;
         int[] classIds = null;
@@ -79,6 +77,11 @@ final class RequestParser {
             kinds.add(mapKind(k));
         }
         Set<Integer> layers = layers(r, card);
+        if (method != null && !kinds.isEmpty()) {
+            throw new IllegalArgumentException("layer_map_kinds are LICNN's intermediate maps; method "
+                    + r.getMethod() + " has none");
+        }
+        dev.licnn.engine.baseline.BaselineOptions baseline = method == null ? null : baselineOptions(r, card);
         int outH = 0;
         int outW = 0;
         if (r.hasOutputSize()) {
@@ -98,7 +101,7 @@ final class RequestParser {
         }
         ranking = Math.min(ranking, classes);
         return new Parsed(card, null, 0, 0, topK, classIds, options, kinds, layers, r.getMapEncoding(), outH, outW,
-                r.getOmitAttentionMaps(), r.getOmitSaliencyMap(), ranking);
+                r.getOmitAttentionMaps(), r.getOmitSaliencyMap(), ranking, method, baseline);
     }
 
     /** Decodes and prepares the image of a request for {@code card}. */
@@ -155,6 +158,57 @@ final class RequestParser {
             if (o.hasB()) {
                 b.optB(o.getB());
             }
+        }
+        return b.build();
+    }
+
+    /** Null for LICNN, else the baseline method. */
+    static dev.licnn.engine.baseline.Method method(ExplainMethod m, int value) {
+        switch (m) {
+            case EXPLAIN_METHOD_UNSPECIFIED:
+            case EXPLAIN_METHOD_LICNN: return null;
+            case EXPLAIN_METHOD_GRADIENT: return dev.licnn.engine.baseline.Method.GRADIENT;
+            case EXPLAIN_METHOD_GRADIENT_X_INPUT: return dev.licnn.engine.baseline.Method.GRADIENT_X_INPUT;
+            case EXPLAIN_METHOD_INTEGRATED_GRADIENTS: return dev.licnn.engine.baseline.Method.INTEGRATED_GRADIENTS;
+            case EXPLAIN_METHOD_SMOOTHGRAD: return dev.licnn.engine.baseline.Method.SMOOTHGRAD;
+            case EXPLAIN_METHOD_GRAD_CAM: return dev.licnn.engine.baseline.Method.GRAD_CAM;
+            default: throw new UnsupportedMethodException("method " + value + " is not implemented by this server");
+        }
+    }
+
+    private static dev.licnn.engine.baseline.BaselineOptions baselineOptions(ExplainRequest r, ModelCard card) {
+        dev.licnn.engine.baseline.BaselineOptions.Builder b = dev.licnn.engine.baseline.BaselineOptions.builder();
+        dev.licnn.proto.v1.BaselineOptions o = r.getBaselineOptions();
+        b.optScoreMode(o.getScore() == dev.licnn.proto.v1.ScoreMode.SCORE_MODE_BEFORE_SOFTMAX
+                ? ScoreMode.BEFORE_SOFTMAX : ScoreMode.AFTER_SOFTMAX);
+        if (o.hasIgSteps()) {
+            b.optIgSteps(o.getIgSteps());
+        }
+        switch (o.getIgBaseline()) {
+            case IG_BASELINE_ZEROS:
+                b.optIgBaselineZeros();
+                break;
+            case IG_BASELINE_UNSPECIFIED:
+            case IG_BASELINE_BLACK:
+                b.optIgBaselineBlack(card.preprocess().mean(), card.preprocess().std());
+                break;
+            default:
+                throw new IllegalArgumentException("unknown ig_baseline " + o.getIgBaselineValue());
+        }
+        if (o.hasSmoothgradSamples()) {
+            b.optSmoothGradSamples(o.getSmoothgradSamples());
+        }
+        if (o.hasNoiseLevel()) {
+            b.optNoiseLevel(o.getNoiseLevel());
+        }
+        b.optSeed(o.getSeed());
+        if (o.hasGradCamLayer()) {
+            int layer = o.getGradCamLayer();
+            int n = card.spec().featureReluCount();
+            if (layer < 0 || layer >= n) {
+                throw new IllegalArgumentException("grad_cam_layer " + layer + " out of range 0.." + (n - 1));
+            }
+            b.optGradCamLayer(layer);
         }
         return b.build();
     }

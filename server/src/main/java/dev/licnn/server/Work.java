@@ -62,10 +62,21 @@ public abstract class Work {
         private final Set<MapKind> kinds;
         private final Set<Integer> layers;
         private final ExplainListener listener;
+        private final dev.licnn.engine.baseline.Method method;
+        private final dev.licnn.engine.baseline.BaselineOptions baselineOptions;
 
         public Explain(String model, float[] input, int height, int width, int topK, int[] classIds,
                 LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers, ExplainListener listener) {
+            this(model, input, height, width, topK, classIds, options, kinds, layers, listener, null, null);
+        }
+
+        /** With {@code method} null for LICNN, else a baseline method and its options. */
+        public Explain(String model, float[] input, int height, int width, int topK, int[] classIds,
+                LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers, ExplainListener listener,
+                dev.licnn.engine.baseline.Method method, dev.licnn.engine.baseline.BaselineOptions baselineOptions) {
             super(model, input, height, width);
+            this.method = method;
+            this.baselineOptions = baselineOptions;
             this.topK = topK;
             this.classIds = classIds;
             this.options = options;
@@ -100,9 +111,18 @@ public abstract class Work {
             return listener;
         }
 
+        /** The baseline method, or null for LICNN. */
+        public dev.licnn.engine.baseline.Method method() {
+            return method;
+        }
+
+        public dev.licnn.engine.baseline.BaselineOptions baselineOptions() {
+            return baselineOptions;
+        }
+
         @Override
         public Object batchKey() {
-            return List.of("explain", model(), height(), width());
+            return List.of("explain", method == null ? "licnn" : "baseline", model(), height(), width());
         }
     }
 }

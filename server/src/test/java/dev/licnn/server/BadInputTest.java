@@ -78,8 +78,17 @@ class BadInputTest {
                 Arguments.of("unknown layer", ok.toBuilder().addLayerNames("relu9_9").build(),
                         Status.Code.INVALID_ARGUMENT, "relu9_9"),
                 Arguments.of("unknown model", ok.toBuilder().setModel("resnet").build(), Status.Code.NOT_FOUND, "resnet"),
-                Arguments.of("unimplemented method", ok.toBuilder().setMethod(ExplainMethod.EXPLAIN_METHOD_GRAD_CAM).build(),
-                        Status.Code.UNIMPLEMENTED, "GRAD_CAM"));
+                Arguments.of("unimplemented method", ok.toBuilder().setMethodValue(99).build(),
+                        Status.Code.UNIMPLEMENTED, "99"),
+                Arguments.of("layer maps of a baseline", ok.toBuilder().setMethod(ExplainMethod.EXPLAIN_METHOD_GRAD_CAM)
+                        .addLayerMapKinds(dev.licnn.proto.v1.MapKind.MAP_KIND_INHIBITION).build(),
+                        Status.Code.INVALID_ARGUMENT, "LICNN's intermediate maps"),
+                Arguments.of("Grad-CAM layer out of range", ok.toBuilder().setMethod(ExplainMethod.EXPLAIN_METHOD_GRAD_CAM)
+                        .setBaselineOptions(dev.licnn.proto.v1.BaselineOptions.newBuilder().setGradCamLayer(13)).build(),
+                        Status.Code.INVALID_ARGUMENT, "grad_cam_layer 13"),
+                Arguments.of("IG steps zero", ok.toBuilder().setMethod(ExplainMethod.EXPLAIN_METHOD_INTEGRATED_GRADIENTS)
+                        .setBaselineOptions(dev.licnn.proto.v1.BaselineOptions.newBuilder().setIgSteps(0)).build(),
+                        Status.Code.INVALID_ARGUMENT, "step"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -126,6 +126,38 @@ class LicnnServiceTest {
     }
 
     @Test
+    void baselineMethods_streamTheEnginesMaps_withoutInhibitedRanking() throws Exception {
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu());
+                StateDict w = TestServer.narrowCard().loadWeights(m);
+                VggNetwork net = VggNetwork.create(TestServer.SPEC, w.asMap(), ai.djl.Device.cpu())) {
+            dev.licnn.engine.baseline.BaselineEngine be = new dev.licnn.engine.baseline.BaselineEngine(net);
+            for (dev.licnn.proto.v1.ExplainMethod pm : new dev.licnn.proto.v1.ExplainMethod[] {
+                dev.licnn.proto.v1.ExplainMethod.EXPLAIN_METHOD_GRADIENT,
+                dev.licnn.proto.v1.ExplainMethod.EXPLAIN_METHOD_GRADIENT_X_INPUT,
+                dev.licnn.proto.v1.ExplainMethod.EXPLAIN_METHOD_INTEGRATED_GRADIENTS,
+                dev.licnn.proto.v1.ExplainMethod.EXPLAIN_METHOD_SMOOTHGRAD,
+                dev.licnn.proto.v1.ExplainMethod.EXPLAIN_METHOD_GRAD_CAM}) {
+                dev.licnn.proto.v1.BaselineOptions bo = dev.licnn.proto.v1.BaselineOptions.newBuilder()
+                        .setIgSteps(4).setSmoothgradSamples(3).setSeed(7).build();
+                List<ExplainEvent> events = explain(ExplainRequest.newBuilder().setImage(TestServer.tensor(img0))
+                        .setTopK(2).setMethod(pm).setBaselineOptions(bo).build());
+                assertEquals(pm, events.get(0).getAccepted().getMethod());
+                assertTrue(events.stream().noneMatch(ExplainEvent::hasInhibitedRanking), pm.name());
+                ExplainEvent sal = events.stream().filter(ExplainEvent::hasSaliencyMap).findFirst().orElseThrow();
+                dev.licnn.engine.baseline.BaselineOptions opts = dev.licnn.engine.baseline.BaselineOptions.builder()
+                        .optIgSteps(4).optSmoothGradSamples(3).optSeed(7)
+                        .optIgBaselineBlack(TestServer.narrowCard().preprocess().mean(), TestServer.narrowCard().preprocess().std())
+                        .build();
+                ExplainResult direct = be.explain(dev.licnn.engine.baseline.BaselineJob.builder()
+                        .setInput(img0, 224, 224).setMethod(RequestParser.method(pm, pm.getNumber())).optTopK(2)
+                        .optOptions(opts).build());
+                assertArrayEquals(direct.saliency().data(), MapEncoder.decode(sal.getSaliencyMap().getMap()).data(), 1e-6f,
+                        pm.name());
+            }
+        }
+    }
+
+    @Test
     void explain_pngImage_works() throws Exception {
         ExplainRequest req = ExplainRequest.newBuilder().setImage(ImageInput.newBuilder()
                 .setEncoded(com.google.protobuf.ByteString.copyFrom(Images.png(300, 240)))).setTopK(2).build();
