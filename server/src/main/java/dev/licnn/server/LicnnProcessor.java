@@ -27,12 +27,43 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
 
     private static final Logger LOG = LoggerFactory.getLogger(LicnnProcessor.class);
 
+    /** Variants of served models (re-initialised layers) kept ready per worker. */
+    static final int VARIANT_CACHE = 6;
+
     private final Map<String, LicnnEngine> engines = new LinkedHashMap<>();
-    private final Map<String, dev.licnn.engine.baseline.BaselineEngine> baselines = new LinkedHashMap<>();
+    private final LinkedHashMap<String, LicnnEngine> variantEngines = new LinkedHashMap<>(16, 0.75f, true);
+    private final ServedModels models;
+    private final Device device;
     private final ServerMetrics metrics;
 
-    private LicnnProcessor(ServerMetrics metrics) {
+    private LicnnProcessor(ServedModels models, Device device, ServerMetrics metrics) {
+        this.models = models;
+        this.device = device;
         this.metrics = metrics;
+    }
+
+    /** The engine of a served model, or of a variant built now (and cached, least recently used first out). */
+    private LicnnEngine engineFor(String name) throws java.io.IOException {
+        LicnnEngine e = engines.get(name);
+        if (e == null) {
+            e = variantEngines.get(name);
+        }
+        if (e != null) {
+            return e;
+        }
+        ModelCard card = models.get(name);
+        long t = System.nanoTime();
+        try (NDManager tmp = NDManager.newBaseManager(Device.cpu()); StateDict w = card.loadWeights(tmp)) {
+            e = new LicnnEngine(VggNetwork.create(card.spec(), w.asMap(), device));
+        }
+        variantEngines.put(name, e);
+        if (variantEngines.size() > VARIANT_CACHE) {
+            var eldest = variantEngines.entrySet().iterator().next();
+            eldest.getValue().network().close();
+            variantEngines.remove(eldest.getKey());
+        }
+        LOG.info("event=variant_built model=\"{}\" ms={}", name, (System.nanoTime() - t) / 1_000_000);
+        return e;
     }
 
     /**
@@ -47,7 +78,7 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
                 JniUtils.setNumThreads(threads);
             }
             Device device = device(ctx.device());
-            LicnnProcessor p = new LicnnProcessor(metrics);
+            LicnnProcessor p = new LicnnProcessor(models, device, metrics);
             try {
                 for (ModelCard card : models.all()) {
                     long t = System.nanoTime();
@@ -57,7 +88,6 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
                         LicnnEngine engine = new LicnnEngine(net);
                         engine.setStageListener((stage, nanos) -> metrics.computeTime.labelValues(stage).observe(nanos / 1e9));
                         p.engines.put(card.name(), engine);
-                        p.baselines.put(card.name(), new dev.licnn.engine.baseline.BaselineEngine(net));
                         if (warmUp) {
                             int s = card.preprocess().cropSize();
                             engine.explain(ExplainJob.builder().setInput(new float[3 * s * s], s, s).optTopK(1).build());
@@ -87,12 +117,9 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
     }
 
     @Override
-    public void process(List<Job<Work, WorkResult>> batch, WorkerContext ctx) {
+    public void process(List<Job<Work, WorkResult>> batch, WorkerContext ctx) throws java.io.IOException {
         Work first = batch.get(0).input();
-        LicnnEngine engine = engines.get(first.model());
-        if (engine == null) {
-            throw new UnknownModelException("model '" + first.model() + "' is not loaded on " + ctx.name());
-        }
+        LicnnEngine engine = engineFor(first.model());
         long t0 = System.nanoTime();
         if (first instanceof Work.Classify) {
             metrics.observeBatch("classify", batch.size());
@@ -110,7 +137,7 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         }
         metrics.observeBatch("explain", batch.size());
         if (((Work.Explain) first).method() != null) {
-            processBaselines(batch, ctx, baselines.get(first.model()), t0);
+            processBaselines(batch, ctx, new dev.licnn.engine.baseline.BaselineEngine(engine.network()), t0);
             return;
         }
         List<ExplainJob> jobs = new ArrayList<>();
@@ -172,7 +199,10 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         for (LicnnEngine e : engines.values()) {
             e.network().close();
         }
+        for (LicnnEngine e : variantEngines.values()) {
+            e.network().close();
+        }
         engines.clear();
-        baselines.clear();
+        variantEngines.clear();
     }
 }

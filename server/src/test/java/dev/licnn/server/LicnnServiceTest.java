@@ -158,6 +158,37 @@ class LicnnServiceTest {
     }
 
     @Test
+    void modelVariants_reinitialiseNamedLayers_deterministically() {
+        ClassifyRequest.Builder base = ClassifyRequest.newBuilder().addImages(TestServer.tensor(img0)).setTopK(10);
+        float[] original = probs(ts.blocking.classify(base.build()));
+        String variant = "narrow?reinit=classifier.6,classifier.3&seed=3";
+        float[] v1 = probs(ts.blocking.classify(base.setModel(variant).build()));
+        float[] v2 = probs(ts.blocking.classify(base.setModel(variant).build()));
+        assertArrayEquals(v1, v2, 0f);
+        assertTrue(java.util.Arrays.stream(new int[] {0, 1, 2}).anyMatch(i -> Math.abs(v1[i] - original[i]) > 1e-4),
+                "re-initialised classifier changes the probabilities");
+        float[] other = probs(ts.blocking.classify(base.setModel("narrow?reinit=classifier.6&seed=4").build()));
+        assertTrue(Math.abs(other[0] - v1[0]) > 1e-6 || Math.abs(other[1] - v1[1]) > 1e-6);
+        List<ExplainEvent> ev = explain(ExplainRequest.newBuilder().setModel("narrow?reinit=features.28&seed=1")
+                .setImage(TestServer.tensor(img0)).setTopK(1).build());
+        assertTrue(ev.get(ev.size() - 1).hasCompleted());
+        StatusRuntimeException bad = assertThrows(StatusRuntimeException.class,
+                () -> ts.blocking.classify(base.setModel("narrow?reinit=features.99").build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, bad.getStatus().getCode());
+        assertTrue(bad.getStatus().getDescription().contains("features.99"));
+        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+                () -> ts.blocking.classify(base.setModel("nope?reinit=classifier.6").build()));
+        assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+    }
+
+    /** Probabilities by class id. */
+    private static float[] probs(ClassifyResponse r) {
+        float[] p = new float[10];
+        r.getResults(0).getClassification().getTopClassesList().forEach(c -> p[c.getClassId()] = c.getProbability());
+        return p;
+    }
+
+    @Test
     void explain_pngImage_works() throws Exception {
         ExplainRequest req = ExplainRequest.newBuilder().setImage(ImageInput.newBuilder()
                 .setEncoded(com.google.protobuf.ByteString.copyFrom(Images.png(300, 240)))).setTopK(2).build();

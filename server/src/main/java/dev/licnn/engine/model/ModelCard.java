@@ -46,9 +46,18 @@ public final class ModelCard {
     private final Path weights;
     private final long randomSeed;
     private final Map<String, Object> info;
+    private final java.util.List<String> reinitModules;
+    private final long reinitSeed;
 
     private ModelCard(String name, VggSpec spec, Labels labels, PreprocessConfig preprocess, Path weights,
             long randomSeed, Map<String, Object> info) {
+        this(name, spec, labels, preprocess, weights, randomSeed, info, java.util.List.of(), 0);
+    }
+
+    private ModelCard(String name, VggSpec spec, Labels labels, PreprocessConfig preprocess, Path weights,
+            long randomSeed, Map<String, Object> info, java.util.List<String> reinitModules, long reinitSeed) {
+        this.reinitModules = java.util.List.copyOf(reinitModules);
+        this.reinitSeed = reinitSeed;
         this.name = Objects.requireNonNull(name);
         this.spec = Objects.requireNonNull(spec);
         this.labels = Objects.requireNonNull(labels);
@@ -147,8 +156,55 @@ public final class ModelCard {
         return f;
     }
 
+    /**
+     * The same model with the parameters of {@code modules} (torchvision module paths such as
+     * {@code classifier.6} or {@code features.28}) re-initialised with torchvision's scheme and
+     * {@code seed}: the model-parameter randomisation of the saliency sanity checks.
+     *
+     * @throws IllegalArgumentException naming a module that has no parameters in this model
+     */
+    public ModelCard withReinitialised(String variantName, java.util.List<String> modules, long seed) {
+        java.util.Set<String> known = new java.util.LinkedHashSet<>();
+        for (String p : spec.parameterShapes().keySet()) {
+            known.add(p.substring(0, p.lastIndexOf('.')));
+        }
+        for (String m : modules) {
+            if (!known.contains(m)) {
+                throw new IllegalArgumentException("model " + name + " has no layer '" + m + "' to re-initialise (layers: "
+                        + known + ")");
+            }
+        }
+        java.util.List<String> all = new java.util.ArrayList<>(reinitModules);
+        all.addAll(modules);
+        return new ModelCard(variantName, spec, labels, preprocess, weights, randomSeed, info, all, seed);
+    }
+
+    /** Modules whose parameters are re-initialised (empty for a plain model). */
+    public java.util.List<String> reinitialisedModules() {
+        return reinitModules;
+    }
+
     /** Loads (or, for a random model, creates) the weights, validated against the architecture. */
     public StateDict loadWeights(NDManager manager) throws IOException {
+        StateDict d = loadBaseWeights(manager);
+        if (!reinitModules.isEmpty()) {
+            LinkedHashMap<String, ai.djl.ndarray.types.Shape> shapes = spec.parameterShapes();
+            LinkedHashMap<String, ai.djl.ndarray.types.Shape> subset = new LinkedHashMap<>();
+            for (Map.Entry<String, ai.djl.ndarray.types.Shape> e : shapes.entrySet()) {
+                if (reinitModules.contains(e.getKey().substring(0, e.getKey().lastIndexOf('.')))) {
+                    subset.put(e.getKey(), e.getValue());
+                }
+            }
+            try (StateDict fresh = StateDict.initTorchvision(subset, reinitSeed, manager)) {
+                for (String n : subset.keySet()) {
+                    d.put(n, fresh.get(n).duplicate());
+                }
+            }
+        }
+        return d;
+    }
+
+    private StateDict loadBaseWeights(NDManager manager) throws IOException {
         StateDict d;
         if (weights == null) {
             d = StateDict.initTorchvision(spec.parameterShapes(), randomSeed, manager);
