@@ -10,8 +10,11 @@ DEST="${1:-$HERE/build/googleapis}"
 for d in ${GOOGLEAPIS:-} /usr/include /usr/local/include "$DEST"; do
   if [ -f "$d/google/rpc/status.proto" ]; then echo "$d"; exit 0; fi
 done
-jar="$(ls -1 "${M2_REPO:-$HOME/.m2/repository}"/com/google/api/grpc/proto-google-common-protos/*/proto-google-common-protos-*.jar 2>/dev/null \
-      | grep -v -e '-sources' -e '-javadoc' | sort -V | tail -1 || true)"
+jar=""
+for f in "${M2_REPO:-$HOME/.m2/repository}"/com/google/api/grpc/proto-google-common-protos/*/proto-google-common-protos-*.jar; do
+  case "$f" in *-sources.jar|*-javadoc.jar) continue ;; esac
+  [ -f "$f" ] && jar="$f"   # versions sort by name; the last one wins
+done
 if [ -z "$jar" ]; then
   echo "googleapis.sh: google/rpc/status.proto not found: set GOOGLEAPIS to a googleapis checkout," \
        "or build the Java project first (mvn install fetches proto-google-common-protos)" >&2

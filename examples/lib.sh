@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the example checks (sourced, not run).
 # Every wait is bounded; servers started with start_server are killed by stop_servers.
 
