@@ -39,7 +39,8 @@ fi
 log "image: $IMAGE"
 
 PORT="$(free_port)"
-PID="$(start_server "$PORT" "$WORK/server.log")"
+start_server "$PORT" "$WORK/server.log"
+PID="$STARTED_PID"
 wait_serving "$PORT" "$PID" 180
 TARGET="127.0.0.1:$PORT"
 log "server serving on $TARGET (pid $PID)"

@@ -38,14 +38,14 @@ free_port() {
 }
 
 # start_server PORT LOG [ARGS...]: starts `licnn serve` on 127.0.0.1:PORT in the background
-# (bundled model, no warm-up, no metrics) and records its pid; prints the pid.
+# (bundled model, no warm-up, no metrics), records its pid for stop_servers and sets
+# STARTED_PID. Call it directly, not in $(...): a subshell would lose the record.
 start_server() {
   local port="$1" logf="$2"; shift 2
   LICNN_JAVA_OPTS="${LICNN_SERVER_JAVA_OPTS:--Xmx1g}" "$ROOT/licnn" serve --host 127.0.0.1 --port "$port" \
       --metrics-port -1 --no-warmup "$@" >"$logf" 2>&1 &
-  local pid=$!
-  SERVER_PIDS+=("$pid")
-  echo "$pid"
+  STARTED_PID=$!
+  SERVER_PIDS+=("$STARTED_PID")
 }
 
 # wait_serving PORT PID [SECONDS]: waits until the server answers its health check.

@@ -36,7 +36,8 @@ ensure_build
 PORTS=(); PIDS=()
 for i in 1 2 3; do
   port="$(free_port)"
-  pid="$(start_server "$port" "$WORK/server$i.log" --grace-seconds 2 --worker cpu@1)"
+  start_server "$port" "$WORK/server$i.log" --grace-seconds 2 --worker cpu@1
+  pid="$STARTED_PID"
   PORTS+=("$port"); PIDS+=("$pid")
 done
 for i in 0 1 2; do wait_serving "${PORTS[$i]}" "${PIDS[$i]}" 180; done
