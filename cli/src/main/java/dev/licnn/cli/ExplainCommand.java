@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.licnn.client.DecodedMap;
 import dev.licnn.client.ExplainOutcome;
+import dev.licnn.client.LicnnClient;
 import dev.licnn.client.PipelinedRunner;
 import dev.licnn.client.RequestResult;
 import dev.licnn.client.Requests;
@@ -26,8 +27,14 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,6 +61,11 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--in-flight", defaultValue = "4", description = "Requests in flight at once (default ${DEFAULT-VALUE}).")
     int inFlight;
 
+    @Option(names = "--streams", defaultValue = "1",
+            description = "ExplainStream calls run side by side, sharing the images and --in-flight; with several replicas in "
+                    + "--target, round-robin puts each stream on the next replica (default ${DEFAULT-VALUE}).")
+    int streams;
+
     @Mixin
     ExplainOptions options;
 
@@ -71,36 +83,132 @@ final class ExplainCommand implements Callable<Integer> {
             for (Path f : files) {
                 reqs.add(options.apply(Requests.explain(Requests.image(f)), d).build());
             }
+            if (streams < 1) {
+                throw new CliException("--streams must be at least 1, got " + streams);
+            }
+            if (inFlight < 1) {
+                throw new CliException("--in-flight must be at least 1, got " + inFlight);
+            }
             AtomicInteger failed = new AtomicInteger();
             List<String> lines = new ArrayList<>();
-            Map<Path, Path> written = new LinkedHashMap<>();
+            Object resultLock = new Object();
             try (Progress progress = new Progress("explain", files.size())) {
-                Iterator<ExplainRequest> it = reqs.iterator();
-                RunSummary sum = new PipelinedRunner(s.client, inFlight).run(it, (RequestResult r) -> {
-                    Path img = files.get((int) r.index());
-                    if (!r.isOk()) {
-                        failed.incrementAndGet();
-                        lines.add(img + ": FAILED " + r.status().getCode() + ": " + r.status().getDescription());
-                    } else {
-                        Path dir = out.resolve(folderName(img, files));
-                        try {
-                            write(dir, img, r.outcome(), d, pre);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
+                RunSummary sum = runStreams(s.client, reqs, (index, r) -> {
+                    synchronized (resultLock) {
+                        Path img = files.get(index);
+                        if (!r.isOk()) {
+                            failed.incrementAndGet();
+                            lines.add(img + ": FAILED " + r.status().getCode() + ": " + r.status().getDescription());
+                        } else {
+                            Path dir = out.resolve(folderName(img, files));
+                            try {
+                                write(dir, img, r.outcome(), d, pre);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                            ClassScore top = r.outcome().prediction().getTopClasses(0);
+                            lines.add(String.format("%s: %s (%.3f) -> %s", img, top.getLabel(), top.getProbability(), dir));
                         }
-                        written.put(img, dir);
-                        ClassScore top = r.outcome().prediction().getTopClasses(0);
-                        lines.add(String.format("%s: %s (%.3f) -> %s", img, top.getLabel(), top.getProbability(), dir));
+                        progress.step();
                     }
-                    progress.step();
                 });
-                lines.sort(null);
-                lines.forEach(System.out::println);
+                synchronized (resultLock) {
+                    lines.sort(null);
+                    lines.forEach(System.out::println);
+                }
                 System.out.printf("explained %d of %d image(s) in %.1f s; results under %s%n", sum.succeeded(), sum.total(),
                         sum.elapsed().toMillis() / 1000.0, out.toAbsolutePath());
+                System.out.printf("re-sent %d request(s) after %d stream restart(s)%n", sum.resent(), sum.streamRestarts());
             }
             return failed.get() == 0 ? 0 : 1;
         }
+    }
+
+    /**
+     * Runs {@code reqs} over {@code streams} pipelined ExplainStream calls that pull from one shared
+     * queue, {@code inFlight} requests in flight in all; {@code onResult} gets each request's index
+     * in {@code reqs} (it may be called from several threads at once). Returns the summed totals.
+     */
+    RunSummary runStreams(LicnnClient client, List<ExplainRequest> reqs, BiConsumer<Integer, RequestResult> onResult)
+            throws InterruptedException {
+        int n = Math.min(streams, Math.max(1, Math.min(inFlight, reqs.size())));
+        AtomicInteger cursor = new AtomicInteger();
+        List<Callable<RunSummary>> runs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int slots = inFlight / n + (i < inFlight % n ? 1 : 0);
+            runs.add(() -> {
+                List<Integer> taken = new ArrayList<>(); // this run's request index -> index in reqs
+                Iterator<ExplainRequest> it = new Iterator<>() {
+                    Integer pending;
+
+                    @Override
+                    public boolean hasNext() {
+                        if (pending == null) {
+                            int k = cursor.getAndIncrement();
+                            pending = k < reqs.size() ? k : null;
+                        }
+                        return pending != null;
+                    }
+
+                    @Override
+                    public ExplainRequest next() {
+                        if (!hasNext()) {
+                            throw new java.util.NoSuchElementException();
+                        }
+                        int k = pending;
+                        pending = null;
+                        synchronized (taken) {
+                            taken.add(k);
+                        }
+                        return reqs.get(k);
+                    }
+                };
+                return new PipelinedRunner(client, slots).run(it, r -> {
+                    int k;
+                    synchronized (taken) {
+                        k = taken.get((int) r.index());
+                    }
+                    onResult.accept(k, r);
+                });
+            });
+        }
+        long start = System.nanoTime();
+        List<RunSummary> sums = new ArrayList<>();
+        if (n == 1) {
+            try {
+                sums.add(runs.get(0).call());
+            } catch (RuntimeException | InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            ExecutorService pool = Executors.newFixedThreadPool(n);
+            try {
+                for (Future<RunSummary> f : pool.invokeAll(runs)) {
+                    try {
+                        sums.add(f.get());
+                    } catch (ExecutionException e) {
+                        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        long total = 0;
+        long ok = 0;
+        long bad = 0;
+        long resent = 0;
+        int restarts = 0;
+        for (RunSummary x : sums) {
+            total += x.total();
+            ok += x.succeeded();
+            bad += x.failed();
+            resent += x.resent();
+            restarts += x.streamRestarts();
+        }
+        return new RunSummary(total, ok, bad, resent, restarts, Duration.ofNanos(System.nanoTime() - start));
     }
 
     static PreprocessConfig config(Preprocessing p) {

@@ -7,14 +7,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code licnn} command: serve, explain, classify, bench, models.
+ * The {@code licnn} command: serve, explain, classify, bench, models, health.
  *
  * <p>Exit codes: 0 success, 1 the server failed a request, 2 bad arguments or paths.
  */
 @Command(name = "licnn", mixinStandardHelpOptions = true, version = "licnn 0.1.0",
         description = "LICNN saliency maps: serve them over gRPC, compute them for images, benchmark the server.",
         subcommands = {ServeCommand.class, ExplainCommand.class, ClassifyCommand.class, BenchCommand.class,
-            ModelsCommand.class, dev.licnn.cli.experiment.ExperimentCommand.class, CommandLine.HelpCommand.class})
+            ModelsCommand.class, HealthCommand.class, dev.licnn.cli.experiment.ExperimentCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Licnn implements Runnable {
 
     @CommandLine.Spec

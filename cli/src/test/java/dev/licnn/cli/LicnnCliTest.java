@@ -107,6 +107,58 @@ class LicnnCliTest {
     }
 
     @Test
+    void explain_overSeveralStreams_answersEveryImageOnce_andReportsResent() throws Exception {
+        Path in = tmp.resolve("many");
+        Files.createDirectories(in);
+        for (int i = 0; i < 5; i++) {
+            Files.copy(image, in.resolve("img-" + i + ".png"));
+        }
+        Path out = tmp.resolve("out-streams");
+        Run r = run("explain", in.toString(), "--out", out.toString(), "--model-dir", model.toString(), "--top-k", "1",
+                "--layer-kinds", "NONE", "--streams", "3", "--in-flight", "4");
+        assertEquals(0, r.code(), r.err() + r.out());
+        for (int i = 0; i < 5; i++) {
+            assertTrue(Files.isRegularFile(out.resolve("img-" + i).resolve("result.json")), "img-" + i);
+        }
+        assertEquals(5, r.out().lines().filter(l -> l.contains(".png: ")).count(), r.out());
+        assertTrue(r.out().contains("explained 5 of 5 image(s)"), r.out());
+        assertTrue(r.out().contains("re-sent 0 request(s) after 0 stream restart(s)"), r.out());
+    }
+
+    @Test
+    void explain_badStreams_exitsWith2() {
+        Run r = run("explain", image.toString(), "--model-dir", model.toString(), "--streams", "0");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--streams"), r.err());
+    }
+
+    @Test
+    void health_servingServer_exits0_unreachable_exits1() throws Exception {
+        dev.licnn.server.LicnnServer server = dev.licnn.server.LicnnServer.builder()
+                .setModels(new dev.licnn.server.ServedModels(java.util.List.of(ModelCard.load(model))))
+                .optWarmUp(false).optMetricsPort(-1).build();
+        server.start(io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+                .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0)));
+        int port = server.port();
+        try {
+            Run ok = run("health", "--target", "127.0.0.1:" + port);
+            assertEquals(0, ok.code(), ok.err() + ok.out());
+            assertTrue(ok.out().contains("SERVING"), ok.out());
+            Run svc = run("health", "--target", "127.0.0.1:" + port, "--service", "licnn.v1.LicnnService", "-q");
+            assertEquals(0, svc.code(), svc.out());
+            assertEquals("", svc.out());
+            Run unknown = run("health", "--target", "127.0.0.1:" + port, "--service", "no.such.Service");
+            assertEquals(1, unknown.code());
+            assertTrue(unknown.out().contains("NOT_FOUND"), unknown.out());
+        } finally {
+            server.close();
+        }
+        Run down = run("health", "--target", "127.0.0.1:" + port, "--timeout-seconds", "3");
+        assertEquals(1, down.code(), down.out());
+        assertTrue(down.out().contains("UNAVAILABLE") || down.out().contains("DEADLINE_EXCEEDED"), down.out());
+    }
+
+    @Test
     void explain_wrongPath_exitsWith2AndOneLine() {
         Run r = run("explain", tmp.resolve("missing.png").toString(), "--model-dir", model.toString());
         assertEquals(2, r.code());

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Container entrypoint: maps LICNN_* environment settings to `licnn serve` flags and execs java
+# (so the JVM is PID 1's child-free replacement and receives SIGTERM directly).
+#
+# With no arguments, or with flags as arguments, it serves: `entrypoint.sh [--extra-flag ...]`.
+# With a subcommand (explain, bench, classify, models, health, ...) it runs that instead:
+# `entrypoint.sh bench --target server1:50051,...`.
+#
+# Settings (unset: the server's default):
+#   LICNN_HOST               bind address (default 0.0.0.0)
+#   LICNN_PORT               gRPC port (50051)
+#   LICNN_WORKERS            workers, DEVICE[@THREADS], comma-separated: cpu, cpu@4, cuda:0 (cpu)
+#   LICNN_MAX_BATCH_SIZE     largest batch a worker runs (4)
+#   LICNN_MAX_QUEUE_DELAY_MS how long a worker waits to fill a batch (5)
+#   LICNN_MAX_QUEUE_SIZE     queued requests before RESOURCE_EXHAUSTED (64)
+#   LICNN_STREAM_BUDGET_MB   MiB that may wait for one slow reader (64)
+#   LICNN_METRICS_PORT       Prometheus metrics port, -1 to disable (9464)
+#   LICNN_GRACE_SECONDS      drain period on SIGTERM (30)
+#   LICNN_RPC_THREADS        RPC/decoding threads (4)
+#   LICNN_MODEL_DIRS         model folders, comma-separated, first = default
+#                            (default: $LICNN_HOME/models/shapes-vgg16, else a seeded random model)
+#   LICNN_RANDOM_MODELS      ARCH[:CLASSES] served with random weights, comma-separated
+#   LICNN_WARMUP             "false" skips the warm-up explain at start (true)
+#   LICNN_HOME               project home holding models/ (/opt/licnn)
+#   JAVA_OPTS                JVM flags (-XX:MaxRAMPercentage=75)
+#   GLIBC_TUNABLES           malloc settings (set in the image; see docs/deployment.md)
+#   LICNN_JAR, LICNN_LIB     the CLI jar and its lib folder (found under $LICNN_HOME)
+set -euo pipefail
+
+LICNN_HOME="${LICNN_HOME:-/opt/licnn}"
+export LICNN_HOME
+export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184}"
+JAR="${LICNN_JAR:-$(ls -1 "$LICNN_HOME"/licnn-cli-*.jar 2>/dev/null | head -n 1 || true)}"
+LIB="${LICNN_LIB:-$LICNN_HOME/lib}"
+if [ -z "$JAR" ] || [ ! -f "$JAR" ] || [ ! -d "$LIB" ]; then
+  echo "entrypoint: licnn-cli jar or lib/ not found under $LICNN_HOME (set LICNN_JAR and LICNN_LIB)" >&2
+  exit 2
+fi
+
+args=()
+if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
+  [ "${1:-}" = serve ] && shift
+  args=(serve)
+  flag() { # flag ENV_NAME --flag
+    local v="${!1:-}"
+    [ -n "$v" ] && args+=("$2" "$v")
+    return 0
+  }
+  flag LICNN_HOST --host
+  flag LICNN_PORT --port
+  flag LICNN_WORKERS --worker
+  flag LICNN_MAX_BATCH_SIZE --max-batch-size
+  flag LICNN_MAX_QUEUE_DELAY_MS --max-queue-delay-ms
+  flag LICNN_MAX_QUEUE_SIZE --max-queue-size
+  flag LICNN_STREAM_BUDGET_MB --stream-budget-mb
+  flag LICNN_METRICS_PORT --metrics-port
+  flag LICNN_GRACE_SECONDS --grace-seconds
+  flag LICNN_RPC_THREADS --rpc-threads
+  if [ -n "${LICNN_MODEL_DIRS:-}" ]; then
+    IFS=',' read -r -a dirs <<<"$LICNN_MODEL_DIRS"
+    for d in "${dirs[@]}"; do args+=(--model "$d"); done
+  fi
+  if [ -n "${LICNN_RANDOM_MODELS:-}" ]; then
+    IFS=',' read -r -a rms <<<"$LICNN_RANDOM_MODELS"
+    for m in "${rms[@]}"; do args+=(--random-model "$m"); done
+  fi
+  case "${LICNN_WARMUP:-true}" in
+    false|0|no) args+=(--no-warmup) ;;
+  esac
+fi
+args+=("$@")
+
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+exec java ${JAVA_OPTS:--XX:MaxRAMPercentage=75} -Dai.djl.offline="${LICNN_DJL_OFFLINE:-true}" \
+  -cp "$JAR:$LIB/*" dev.licnn.cli.Licnn "${args[@]}"
