@@ -216,6 +216,11 @@ public final class ModelCard {
         return d;
     }
 
+    /** The same card with other pre-processing (for example no resize for models trained at their input size). */
+    public ModelCard withPreprocess(PreprocessConfig newPreprocess) {
+        return new ModelCard(name, spec, labels, newPreprocess, weights, randomSeed, info);
+    }
+
     /** The same card with other metadata. */
     public ModelCard withInfo(Map<String, Object> newInfo) {
         return new ModelCard(name, spec, labels, preprocess, weights, randomSeed, new LinkedHashMap<>(newInfo));
