@@ -246,16 +246,23 @@ class ServerBehaviourTest {
 
     @Test
     void gracefulShutdown_finishesInFlight_thenRefuses() throws Exception {
-        TestServer ts = new TestServer(b -> b);
+        TestServer ts = new TestServer(b -> b.optGrace(Duration.ofSeconds(120)));
         AtomicReference<List<ExplainEvent>> result = new AtomicReference<>();
-        Thread inFlight = new Thread(() -> result.set(drain(ts.blocking.explain(heavy()))));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread inFlight = new Thread(() -> {
+            try {
+                result.set(drain(ts.blocking.explain(heavy())));
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
         inFlight.start();
         await("request in flight", () -> ts.server.pool().inFlight() == 1);
         Thread closer = new Thread(() -> ts.server.close());
         closer.start();
         inFlight.join(60_000);
         closer.join(60_000);
-        assertNotNull(result.get());
+        assertNotNull(result.get(), "in-flight request failed: " + failure.get());
         assertEquals(ExplainEvent.EventCase.COMPLETED, result.get().get(result.get().size() - 1).getEventCase());
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> drain(ts.blocking.explain(light())));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
