@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code experiment}: the paper's experiments and the localisation measures. */
 @Command(name = "experiment", mixinStandardHelpOptions = true, description = "Run an experiment on a dataset.",
-        subcommands = {LocalisationCommand.class})
+        subcommands = {LocalisationCommand.class, BlurCommand.class, SanityCommand.class, SoftmaxCommand.class})
 public final class ExperimentCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,213 @@
+package dev.licnn.cli.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.licnn.cli.Licnn;
+import dev.licnn.cli.Npy;
+import dev.licnn.engine.model.Labels;
+import dev.licnn.engine.model.ModelCard;
+import dev.licnn.engine.model.StateDict;
+import dev.licnn.engine.model.VggSpec;
+import dev.licnn.proto.v1.ClassLabel;
+import dev.licnn.proto.v1.ImageSize;
+import dev.licnn.proto.v1.ModelDescription;
+import dev.licnn.proto.v1.Preprocessing;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The blur, sanity and softmax experiments end to end on a tiny random model in process. */
+class ExperimentCommandsTest {
+
+    @TempDir
+    static Path tmp;
+    static Path model;
+    static Path data;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        VggSpec spec = VggSpec.vgg16(false).scaled(16, 32, 4).withInputSize(64).withName("tiny");
+        model = tmp.resolve("model");
+        ModelCard card = ModelCard.random("tiny", spec, 5, Labels.indexed(4));
+        card.save(model, "weights.safetensors");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                StateDict w = card.loadWeights(m)) {
+            w.toSafeTensors(model.resolve("weights.safetensors"));
+        }
+        data = tmp.resolve("data");
+        Color[] bg = {Color.BLUE, Color.GREEN, Color.DARK_GRAY, Color.ORANGE};
+        for (String split : new String[] {"natural", "adversarial"}) {
+            for (int c = 0; c < 4; c++) {
+                Path dir = Files.createDirectories(data.resolve(split).resolve(Integer.toString(c)));
+                BufferedImage img = new BufferedImage(80, 72, BufferedImage.TYPE_INT_RGB);
+                Graphics2D g = img.createGraphics();
+                g.setColor(split.equals("natural") ? bg[c] : bg[(c + 1) % 4]);
+                g.fillRect(0, 0, 80, 72);
+                g.setColor(Color.getHSBColor(c / 4f, 0.8f, 1f));
+                g.fillOval(15 + 4 * c, 12, 40, 36 + 3 * c);
+                g.dispose();
+                ImageIO.write(img, "png", dir.resolve("img" + c + ".png").toFile());
+            }
+        }
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter err = new StringWriter();
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cl = Licnn.commandLine();
+            cl.setErr(new PrintWriter(err));
+            int code = cl.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    @Test
+    void blur_writesTablesChartsAndFlips_andResumes() throws Exception {
+        Path out = tmp.resolve("blur");
+        Run r = run("experiment", "blur", "--data", data.toString(), "--out", out.toString(), "--model-dir", model.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("8 image(s) in adversarial, natural, 0 already done"), r.out());
+        Path jsonl = out.resolve("results.jsonl");
+        List<String> lines = Files.readAllLines(jsonl);
+        assertEquals(8, lines.size());
+        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertEquals(4, first.getAsJsonArray("original").size(), "top-5 of a 4-class model lists all 4");
+        assertEquals(6, first.getAsJsonObject("variants").size(), "2 variants x 3 radii");
+        List<String> csv = Files.readAllLines(out.resolve("accuracy.csv"));
+        assertEquals("split,variant,radius,images,top1,top5", csv.get(0));
+        assertEquals(1 + 2 * 7, csv.size());
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("natural,original,0,4,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("adversarial,blurred_object,10,4,")), String.join("\n", csv));
+        for (String l : csv.subList(1, csv.size())) {
+            assertEquals("1.0", l.split(",")[5], "top-5 of 4 classes always holds the true one: " + l);
+        }
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("accuracy.json"))).getAsJsonObject();
+        assertEquals(14, json.getAsJsonArray("accuracy").size());
+        assertEquals(8, json.get("images").getAsInt());
+        for (String split : new String[] {"natural", "adversarial"}) {
+            BufferedImage chart = ImageIO.read(out.resolve("accuracy-" + split + ".png").toFile());
+            assertNotNull(chart);
+            assertEquals(800, chart.getWidth());
+        }
+        assertTrue(Files.readAllLines(out.resolve("flips.csv")).get(0).startsWith("split,file,class_id,radius,direction"));
+
+        // Resume: forget three images and tear the last line; the rerun does just those.
+        Files.writeString(jsonl, String.join("\n", lines.subList(0, 5)) + "\n" + lines.get(5).substring(0, 20),
+                StandardCharsets.UTF_8);
+        Run again = run("experiment", "blur", "--data", data.toString(), "--out", out.toString(), "--model-dir", model.toString());
+        assertEquals(0, again.code(), again.err() + again.out());
+        assertTrue(again.out().contains("8 image(s) in adversarial, natural, 5 already done"), again.out());
+        assertEquals(8, BlurRecord.load(jsonl).size());
+        Run done = run("experiment", "blur", "--data", data.toString(), "--out", out.toString(), "--model-dir", model.toString(),
+                "--splits", "natural");
+        assertEquals(0, done.code(), done.err() + done.out());
+        assertTrue(done.out().contains("4 image(s) in natural, 4 already done"), done.out());
+    }
+
+    @Test
+    void blur_unknownClassFolder_exits2BeforeAnyWork() throws Exception {
+        Path bad = tmp.resolve("bad");
+        Path dir = Files.createDirectories(bad.resolve("natural").resolve("zebra"));
+        Files.copy(data.resolve("natural/0/img0.png"), dir.resolve("a.png"));
+        Path out = tmp.resolve("bad-out");
+        Run r = run("experiment", "blur", "--data", bad.toString(), "--out", out.toString(), "--model-dir", model.toString());
+        assertEquals(2, r.code(), r.err() + r.out());
+        assertTrue(r.err().contains("zebra") && r.err().contains("tiny"), r.err());
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void flipMontage_showsOriginalMapAndVariant() throws Exception {
+        ModelDescription d = ModelDescription.newBuilder().setName("tiny").setNumClasses(4)
+                .setInputSize(ImageSize.newBuilder().setHeight(64).setWidth(64))
+                .setPreprocessing(Preprocessing.newBuilder().setResizeShorterEdge(73)
+                        .setCropSize(ImageSize.newBuilder().setHeight(64).setWidth(64)))
+                .addAllLabels(List.of(label(0), label(1), label(2), label(3))).build();
+        Path maps = Files.createDirectories(tmp.resolve("montage-maps"));
+        float[] map = new float[64 * 64];
+        map[32 * 64 + 32] = 1f;
+        Npy.write(maps.resolve(BlurMontage.mapName("natural/1/img1.png")), map, 64, 64);
+        BlurRecord rec = new BlurRecord("natural", "natural/1/img1.png", 1, 1.0 / 4096, List.of(2, 1, 0, 3),
+                Map.of("blurred_background@5", List.of(1, 2, 0, 3), "blurred_object@5", List.of(2, 1, 0, 3)));
+        Path png = tmp.resolve("flips.png");
+        assertTrue(BlurMontage.write(png, List.of(new BlurReport.Flip(rec, 5f, true)), 10, data, maps, new ModelInput(d), d));
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertNotNull(img);
+        assertTrue(img.getWidth() >= 3 * 160 && img.getHeight() >= 160);
+        assertEquals(1, BlurReport.flips(List.of(rec), List.of(5f)).size());
+    }
+
+    private static ClassLabel label(int i) {
+        return ClassLabel.newBuilder().setClassId(i).setKey("class_" + i).setName("class_" + i).build();
+    }
+
+    @Test
+    void sanity_measuresEveryStep_andDrawsChartsAndMontage() throws Exception {
+        Path out = tmp.resolve("sanity");
+        Run r = run("experiment", "sanity", "--images", data.resolve("natural/2/img2.png").toString(), "--methods", "licnn,gradient",
+                "--out", out.toString(), "--model-dir", model.toString(), "--montage", "1");
+        assertEquals(0, r.code(), r.err() + r.out());
+        List<String> csv = Files.readAllLines(out.resolve("sanity.csv"));
+        assertEquals("image,file,class_id,method,mode,step,layer,module,spearman,spearman_abs,hog_pearson,ssim", csv.get(0));
+        assertEquals(1 + 2 * 2 * 16, csv.size(), "2 methods x 2 modes x 16 layers");
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",cascading,15,conv1_1,features.0,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",independent,0,fc8,classifier.6,")));
+        for (String l : csv.subList(1, csv.size())) {
+            String[] f = l.split(",");
+            for (int k = 8; k < 12; k++) {
+                double v = Double.parseDouble(f[k]);
+                assertTrue(Double.isNaN(v) || (v >= -1.0001 && v <= 1.0001), l);
+            }
+        }
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("sanity.json"))).getAsJsonObject();
+        assertEquals(64, json.getAsJsonArray("means").size());
+        for (String mode : new String[] {"cascading", "independent"}) {
+            for (String metric : SanityReport.METRICS) {
+                assertNotNull(ImageIO.read(out.resolve("sanity-" + mode + "-" + metric + ".png").toFile()));
+            }
+        }
+        assertNotNull(ImageIO.read(out.resolve("sanity-montage-0.png").toFile()));
+    }
+
+    @Test
+    void softmax_writesSideBySideMapsAndSimilarities() throws Exception {
+        Path out = tmp.resolve("softmax");
+        Run r = run("experiment", "softmax", "--data", data.toString(), "--count", "3", "--out", out.toString(), "--model-dir",
+                model.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        List<String> csv = Files.readAllLines(out.resolve("softmax.csv"));
+        assertEquals("file,class_id,label,probability,spearman,spearman_abs,ssim", csv.get(0));
+        assertEquals(4, csv.size());
+        assertNotNull(ImageIO.read(out.resolve("softmax.png").toFile()));
+        Run bad = run("experiment", "softmax", "--model-dir", model.toString());
+        assertEquals(2, bad.code(), "--data or --images is required");
+    }
+}
