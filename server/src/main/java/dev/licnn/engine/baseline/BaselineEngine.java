@@ -8,7 +8,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.licnn.engine.licnn.ExplainResult;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.licnn.ScoreMode;
-import dev.licnn.engine.licnn.UnknownClassException;
 import dev.licnn.engine.model.VggNetwork;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -125,24 +124,7 @@ public final class BaselineEngine {
     }
 
     private JobRun validate(int index, BaselineJob j) {
-        int minSide = 32;
-        if (j.height() < minSide || j.width() < minSide) {
-            throw new IllegalArgumentException("input must be at least " + minSide + "x" + minSide
-                    + ", got " + j.height() + "x" + j.width());
-        }
-        if (j.classIds() == null) {
-            if (j.topK() > numClasses) {
-                throw new UnknownClassException(
-                        "top-k of " + j.topK() + " exceeds the model's " + numClasses + " classes");
-            }
-        } else {
-            for (int c : j.classIds()) {
-                if (c >= numClasses) {
-                    throw new UnknownClassException(
-                            "class " + c + " does not exist: the model has classes 0.." + (numClasses - 1));
-                }
-            }
-        }
+        dev.licnn.engine.licnn.Targets.validate(j.height(), j.width(), j.topK(), j.classIds(), numClasses);
         return new JobRun(index, j, reluCount);
     }
 

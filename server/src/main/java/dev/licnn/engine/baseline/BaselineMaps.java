@@ -95,15 +95,6 @@ final class BaselineMaps {
 
     /** {@code v / ||v||_2} as floats; an all-zero (or non-finite norm) map is returned unscaled. */
     static float[] normalized(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x * x;
-        }
-        double n = Math.sqrt(s);
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = n > 0 && Double.isFinite(n) ? (float) (v[i] / n) : (float) v[i];
-        }
-        return out;
+        return dev.licnn.engine.licnn.AttentionMaps.normalized(v);
     }
 }

@@ -1,7 +1,7 @@
 package dev.licnn.engine.licnn;
 
 /** Turns per-layer Sum-C maps into an attention map: nearest-neighbour upsampling, sum, L2 norm. */
-final class AttentionMaps {
+public final class AttentionMaps {
 
     private AttentionMaps() {}
 
@@ -39,8 +39,8 @@ final class AttentionMaps {
         return Math.sqrt(s);
     }
 
-    /** {@code acc / ||acc||} as floats (zeros stay zeros). */
-    static float[] normalized(double[] acc) {
+    /** {@code acc / ||acc||} as floats; an all-zero (or non-finite norm) map is returned unscaled. */
+    public static float[] normalized(double[] acc) {
         double s = 0;
         for (double x : acc) {
             s += x * x;

@@ -132,24 +132,7 @@ public final class LicnnEngine {
     }
 
     private void validate(ExplainJob j) {
-        int minSide = 32;
-        if (j.height() < minSide || j.width() < minSide) {
-            throw new IllegalArgumentException("input must be at least " + minSide + "x" + minSide
-                    + ", got " + j.height() + "x" + j.width());
-        }
-        if (j.classIds() == null) {
-            if (j.topK() > numClasses) {
-                throw new UnknownClassException(
-                        "top-k of " + j.topK() + " exceeds the model's " + numClasses + " classes");
-            }
-        } else {
-            for (int c : j.classIds()) {
-                if (c >= numClasses) {
-                    throw new UnknownClassException(
-                            "class " + c + " does not exist: the model has classes 0.." + (numClasses - 1));
-                }
-            }
-        }
+        Targets.validate(j.height(), j.width(), j.topK(), j.classIds(), numClasses);
     }
 
     private static NDArray stack(NDManager m, List<float[]> inputs, int h, int w) {
