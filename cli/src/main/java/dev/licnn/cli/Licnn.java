@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "licnn", mixinStandardHelpOptions = true, version = "licnn 0.1.0",
         description = "LICNN saliency maps: serve them over gRPC, compute them for images, benchmark the server.",
         subcommands = {ServeCommand.class, ExplainCommand.class, ClassifyCommand.class, BenchCommand.class,
-            ModelsCommand.class, HealthCommand.class, dev.licnn.cli.experiment.ExperimentCommand.class,
+            ModelsCommand.class, HealthCommand.class, InternalBenchCommands.Engine.class,
+            InternalBenchCommands.Service.class, dev.licnn.cli.experiment.ExperimentCommand.class,
             CommandLine.HelpCommand.class})
 public final class Licnn implements Runnable {
 

@@ -1,0 +1,44 @@
+package dev.licnn.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** Entry points of the engine and service benchmarks, so they run through the launcher. */
+final class InternalBenchCommands {
+
+    private InternalBenchCommands() {}
+
+    /** {@code bench-engine}: F, one top-k map, their ratio, stage times and RSS over many maps. */
+    @Command(name = "bench-engine", mixinStandardHelpOptions = true,
+            description = "Engine benchmark: forward pass vs one top-k saliency map, in one process. "
+                    + "Options: [--arch vgg16] [--maps 200] [--repeats 7] [--k 5] [--batch 1].")
+    static final class Engine implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            dev.licnn.engine.bench.EngineBench.main(args.toArray(new String[0]));
+            return 0;
+        }
+    }
+
+    /** {@code bench-service}: the whole service over loopback next to the engine alone. */
+    @Command(name = "bench-service", mixinStandardHelpOptions = true,
+            description = "Service benchmark over loopback gRPC: throughput and latency at several concurrencies, "
+                    + "final maps only and every layer map streamed, against the engine alone. Options: [--arch vgg16] "
+                    + "[--workers cpu|cpu@1,cpu@1] [--clients 1,2,4,8] [--seconds 30] [--k 5] [--max-batch 4] "
+                    + "[--queue-delay-ms 5] [--modes final,layers].")
+    static final class Service implements Callable<Integer> {
+        @picocli.CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            dev.licnn.server.bench.ServiceBench.main(args.toArray(new String[0]));
+            return 0;
+        }
+    }
+}
