@@ -52,6 +52,11 @@ public final class LocalisationCommand implements Callable<Integer> {
     @Option(names = "--in-flight", defaultValue = "8", description = "Requests in flight (default ${DEFAULT-VALUE}).")
     int inFlight;
 
+    @Option(names = "--methods", split = ",", defaultValue = "licnn",
+            description = "Methods: licnn, gradient, gradient_x_input, integrated_gradients, smoothgrad, grad_cam, or all "
+                    + "(default ${DEFAULT-VALUE}). The centred Gaussian is always scored as the floor.")
+    List<String> methods;
+
     @Mixin
     Connection connection;
 
@@ -74,46 +79,54 @@ public final class LocalisationCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         List<Row> rows = new ArrayList<>();
-        try (Connection.Session s = connection.open(); Progress progress = new Progress("localisation", chosen.size())) {
+        try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel("");
             int h = d.getInputSize().getHeight();
             int w = d.getInputSize().getWidth();
             int resize = d.getPreprocessing().getResizeShorterEdge();
             float[] centre = centreGaussian(h, w);
+            List<dev.licnn.proto.v1.ExplainMethod> ms = methods(methods);
             List<ExplainRequest> reqs = new ArrayList<>();
-            for (ManifestEntry e : chosen) {
-                reqs.add(Requests.explain(Requests.image(data.resolve(e.file()))).setTopK(topK).build());
+            for (dev.licnn.proto.v1.ExplainMethod m : ms) {
+                for (ManifestEntry e : chosen) {
+                    reqs.add(Requests.explain(Requests.image(data.resolve(e.file()))).setTopK(topK).setMethod(m).build());
+                }
             }
             List<String> failures = new ArrayList<>();
-            new PipelinedRunner(s.client, inFlight).run(reqs, (RequestResult r) -> {
-                ManifestEntry e = chosen.get((int) r.index());
-                try {
-                    boolean[] mask = Masks.read(data.resolve(e.mask()), resize, h, w);
+            Map<String, boolean[]> masks = new java.util.concurrent.ConcurrentHashMap<>();
+            try (Progress bar = new Progress("localisation", reqs.size())) {
+                new PipelinedRunner(s.client, inFlight).run(reqs, (RequestResult r) -> {
+                    int i = (int) r.index();
+                    ManifestEntry e = chosen.get(i % chosen.size());
+                    String method = ms.get(i / chosen.size()).name().replace("EXPLAIN_METHOD_", "").toLowerCase();
+                    boolean[] mask = masks.computeIfAbsent(e.mask(), m -> {
+                        try {
+                            return Masks.read(data.resolve(m), resize, h, w);
+                        } catch (IOException ex) {
+                            throw new UncheckedIOException(ex);
+                        }
+                    });
                     String sp = e.split().dirName();
-                    if (r.isOk()) {
-                        float[] map = r.outcome().saliency().values();
-                        synchronized (rows) {
-                            rows.add(new Row(sp, "licnn", e.file(), e.shapeClass().id(), Localisation.score(map, mask, h, w)));
-                        }
-                    } else {
-                        synchronized (failures) {
-                            failures.add(e.file() + ": " + r.status());
-                        }
-                    }
                     synchronized (rows) {
-                        rows.add(new Row(sp, "centre", e.file(), e.shapeClass().id(), Localisation.score(centre, mask, h, w)));
+                        if (r.isOk()) {
+                            rows.add(new Row(sp, method, e.file(), e.shapeClass().id(),
+                                    Localisation.score(r.outcome().saliency().values(), mask, h, w)));
+                        } else {
+                            failures.add(method + " " + e.file() + ": " + r.status());
+                        }
+                        if (i < chosen.size()) {
+                            rows.add(new Row(sp, "centre", e.file(), e.shapeClass().id(), Localisation.score(centre, mask, h, w)));
+                        }
                     }
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
-                progress.step();
-            });
+                    bar.step();
+                });
+            }
             failures.forEach(f -> System.err.println("failed: " + f));
         }
         List<Map<String, Object>> summary = summarise(rows);
-        System.out.println("split        method   images  pointing  energy    IoU     AUC");
+        System.out.println("split        method                images  pointing  energy    IoU     AUC");
         for (Map<String, Object> m : summary) {
-            System.out.printf("%-12s %-7s %7d  %7.1f%%  %6.3f  %6.3f  %6.3f%n", m.get("split"), m.get("method"), m.get("images"),
+            System.out.printf("%-12s %-20s %7d  %7.1f%%  %6.3f  %6.3f  %6.3f%n", m.get("split"), m.get("method"), m.get("images"),
                     100 * (double) m.get("pointing_game"), m.get("energy"), m.get("iou"), m.get("auc"));
         }
         StringBuilder csv = new StringBuilder("split,method,file,class_id,pointing_hit,energy,iou,auc\n");
@@ -127,6 +140,31 @@ public final class LocalisationCommand implements Callable<Integer> {
                 StandardCharsets.UTF_8);
         System.out.println("per-image scores: " + out.resolve("localisation.csv") + "; summary: " + out.resolve("localisation.json"));
         return 0;
+    }
+
+    static List<dev.licnn.proto.v1.ExplainMethod> methods(List<String> names) {
+        List<dev.licnn.proto.v1.ExplainMethod> out = new ArrayList<>();
+        for (String n : names) {
+            if (n.equalsIgnoreCase("all")) {
+                for (dev.licnn.proto.v1.ExplainMethod m : dev.licnn.proto.v1.ExplainMethod.values()) {
+                    if (m != dev.licnn.proto.v1.ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED
+                            && m != dev.licnn.proto.v1.ExplainMethod.UNRECOGNIZED && !out.contains(m)) {
+                        out.add(m);
+                    }
+                }
+                continue;
+            }
+            try {
+                dev.licnn.proto.v1.ExplainMethod m = dev.licnn.proto.v1.ExplainMethod.valueOf(
+                        "EXPLAIN_METHOD_" + n.toUpperCase(java.util.Locale.ROOT));
+                if (!out.contains(m)) {
+                    out.add(m);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new dev.licnn.cli.CliException("unknown method '" + n + "'");
+            }
+        }
+        return out;
     }
 
     /** A centred isotropic Gaussian (sigma = a quarter of the shorter side): the floor every method must beat. */
