@@ -27,6 +27,7 @@ import java.util.Map;
  * java -Dai.djl.offline=true dev.licnn.train.TrainMain --data data/shapes --out models/shapes-vgg16 \
  *     --epochs 5 --seed 1 [--batch 32] [--lr 0.001] [--final-lr 0.00005] [--batch-norm true] [--dropout 0.5] [--limit N]
  *     [--max-minutes M] [--pooled-classifier true]
+ *     [--init weights.safetensors]
  * </pre>
  *
  * <p>After training it reloads the written safetensors into {@link VggNetwork} (the serving code
@@ -42,7 +43,7 @@ public final class TrainMain {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Flags.parse(args, List.of("data", "out", "epochs", "seed", "batch", "lr", "final-lr",
-                "batch-norm", "limit", "threads", "weight-decay", "dropout", "max-minutes", "pooled-classifier"));
+                "batch-norm", "limit", "threads", "weight-decay", "dropout", "max-minutes", "pooled-classifier", "init"));
         if (!a.containsKey("data") || !a.containsKey("out")) {
             System.err.println("usage: TrainMain --data DIR --out DIR [--epochs 5] [--seed 1] [--batch 32] [--lr 0.001]"
                     + " [--final-lr 0.00005] [--batch-norm true] [--limit N] [--threads N]");
@@ -84,8 +85,10 @@ public final class TrainMain {
         long trainStart = System.nanoTime();
         double exportDiff;
         int steps = Trainer.stepsPerEpoch(train.size(), options.batchSize());
-        try (Trainer trainer = new Trainer(spec, options, steps * options.epochs());
-                NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                StateDict start = a.containsKey("init") ? StateDict.fromSafeTensors(Path.of(a.get("init")), manager)
+                        : null;
+                Trainer trainer = new Trainer(spec, options, steps * options.epochs(), start)) {
             double maxSeconds = 60 * Double.parseDouble(a.getOrDefault("max-minutes", "1e9"));
             for (int e = 0; e < options.epochs(); e++) {
                 double elapsed = (System.nanoTime() - trainStart) / 1e9;
@@ -129,6 +132,9 @@ public final class TrainMain {
         }
         info.put("train_images", train.size());
         info.put("seed", options.seed());
+        if (a.containsKey("init")) {
+            info.put("initialised_from", a.get("init"));
+        }
         info.put("options", options.toString());
         info.put("epochs", epochs.size());
         info.put("history", epochs);

@@ -73,6 +73,18 @@ public final class Trainer implements AutoCloseable {
      * @param totalSteps optimiser steps over the whole run, for the learning-rate schedule
      */
     public Trainer(VggSpec spec, TrainOptions options, int totalSteps) {
+        this(spec, options, totalSteps, null);
+    }
+
+    /**
+     * Builds the network and starts it from given weights (to continue training).
+     *
+     * @param spec architecture
+     * @param options optimisation settings
+     * @param totalSteps optimiser steps over the whole run, for the learning-rate schedule
+     * @param start weights with torchvision names for {@code spec}, or null for {@link #initialWeights}
+     */
+    public Trainer(VggSpec spec, TrainOptions options, int totalSteps, StateDict start) {
         this.spec = spec;
         this.options = options;
         Engine.getEngine("PyTorch").setRandomSeed((int) options.seed());
@@ -88,8 +100,13 @@ public final class Trainer implements AutoCloseable {
                     .optOptimizer(adam).optDevices(new Device[] {Device.cpu()});
             this.trainer = model.newTrainer(config);
             trainer.initialize(new Shape(1, 3, spec.inputSize(), spec.inputSize()));
-            try (StateDict init = initialWeights(spec, options.seed(), trainer.getManager())) {
-                VggBlocks.load(block, spec, init);
+            if (start != null) {
+                start.validate(spec.parameterShapes());
+                VggBlocks.load(block, spec, start);
+            } else {
+                try (StateDict init = initialWeights(spec, options.seed(), trainer.getManager())) {
+                    VggBlocks.load(block, spec, init);
+                }
             }
         } catch (RuntimeException e) {
             model.close();
