@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         description = "LICNN saliency maps: serve them over gRPC, compute them for images, benchmark the server.",
         subcommands = {ServeCommand.class, ExplainCommand.class, ClassifyCommand.class, BenchCommand.class,
             ModelsCommand.class, HealthCommand.class, InternalBenchCommands.Engine.class,
-            InternalBenchCommands.Service.class, dev.licnn.cli.experiment.ExperimentCommand.class,
+            InternalBenchCommands.Service.class, DataCommands.Dataset.class, DataCommands.Train.class,
+            DataCommands.Evaluate.class, dev.licnn.cli.experiment.ExperimentCommand.class,
             CommandLine.HelpCommand.class})
 public final class Licnn implements Runnable {
 
