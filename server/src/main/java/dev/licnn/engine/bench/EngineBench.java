@@ -101,11 +101,13 @@ public final class EngineBench {
                     run(engine, images, k);
                     done += batch;
                     if (done >= next) {
-                        trace.append(String.format(" %d:%dMB", done, rssKb() / 1024));
+                        Runtime rt = Runtime.getRuntime();
+                        trace.append(String.format(" %d:%dMB(heap %dMB)", done, rssKb() / 1024,
+                                (rt.totalMemory() - rt.freeMemory()) >> 20));
                         next += step;
                     }
                 }
-                System.out.println("RSS after n maps:" + trace);
+                System.out.println("RSS after n maps (JVM heap in use):" + trace);
                 double per = (System.nanoTime() - t) / 1e6 / done;
                 long rssAfter = rssKb();
                 System.out.printf("%d consecutive maps: %.1f ms per map (%.2f F); RSS before %d MB, after %d MB%n",
