@@ -1,6 +1,6 @@
 """Reference implementation of LICNN (Lateral Inhibition-Inspired CNN) saliency maps.
 
-Written for clarity, not speed. Steps (see the project spec LICNN.md):
+Written for clarity, not speed. Steps (see docs/LICNN.md):
 
 Per target class c:
   1. forward pass, keep every feature ReLU output A_l;

@@ -1,7 +1,7 @@
 package dev.licnn.engine.licnn;
 
 /**
- * The lateral-inhibition model of {@code spec/LICNN.md} on one Max-C map, in plain Java.
+ * The lateral-inhibition model of {@code docs/LICNN.md} on one Max-C map, in plain Java.
  *
  * <p>With LIZ side k and zero padding of k/2: {@code avg = exp(-mean of the k*k window)} (padded
  * zeros count), {@code diff = sum over the window of w(d) * max(0, M_uv - M_ij)} with

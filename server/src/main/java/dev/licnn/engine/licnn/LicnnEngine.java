@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * Computes LICNN attention and saliency maps ({@code spec/LICNN.md}) for several images at once.
+ * Computes LICNN attention and saliency maps ({@code docs/LICNN.md}) for several images at once.
  *
  * <p>One call runs one forward pass of all images with gradient probes after each feature ReLU,
  * then, for each class rank r, one backward pass (activation gradients only, the graph kept for the

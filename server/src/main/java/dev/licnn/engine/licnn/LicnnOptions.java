@@ -1,7 +1,7 @@
 package dev.licnn.engine.licnn;
 
 /**
- * Options of the LICNN algorithm ({@code spec/LICNN.md}); the defaults are the reference code's.
+ * Options of the LICNN algorithm ({@code docs/LICNN.md}); the defaults are the reference code's.
  *
  * <pre>{@code
  * LicnnOptions opts = LicnnOptions.builder().optScoreMode(ScoreMode.BEFORE_SOFTMAX).optLizSize(5).build();
