@@ -17,6 +17,7 @@
 #   LICNN_METRICS_PORT       Prometheus metrics port, -1 to disable (9464)
 #   LICNN_GRACE_SECONDS      drain period on SIGTERM (30)
 #   LICNN_RPC_THREADS        RPC/decoding threads (4)
+#   LICNN_MAX_IMAGE_PIXELS   largest width x height an image may declare (40000000)
 #   LICNN_MODEL_DIRS         model folders, comma-separated, first = default
 #                            (default: $LICNN_HOME/models/shapes-vgg16, else a seeded random model)
 #   LICNN_RANDOM_MODELS      ARCH[:CLASSES] served with random weights, comma-separated
@@ -56,6 +57,7 @@ if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
   flag LICNN_METRICS_PORT --metrics-port
   flag LICNN_GRACE_SECONDS --grace-seconds
   flag LICNN_RPC_THREADS --rpc-threads
+  flag LICNN_MAX_IMAGE_PIXELS --max-image-pixels
   if [ -n "${LICNN_MODEL_DIRS:-}" ]; then
     IFS=',' read -r -a dirs <<<"$LICNN_MODEL_DIRS"
     for d in "${dirs[@]}"; do args+=(--model "$d"); done

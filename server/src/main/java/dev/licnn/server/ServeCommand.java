@@ -58,6 +58,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--rpc-threads", defaultValue = "${env:LICNN_RPC_THREADS:-4}", description = "Threads that decode images and run RPC callbacks (default ${DEFAULT-VALUE}).")
     int rpcThreads;
 
+    @Option(names = "--max-image-pixels", defaultValue = "${env:LICNN_MAX_IMAGE_PIXELS:-40000000}",
+            description = "Largest width x height an encoded image may declare; larger ones are refused before decoding (default ${DEFAULT-VALUE}).")
+    long maxImagePixels;
+
     @Option(names = "--no-warmup", description = "Skip the warm-up explain at start.")
     boolean noWarmup;
 
@@ -73,6 +77,12 @@ public final class ServeCommand implements Callable<Integer> {
         if (cards.isEmpty()) {
             cards.add(BundledModels.defaultModel());
         }
+        if (maxImagePixels < 1) {
+            throw new IllegalArgumentException("--max-image-pixels must be positive, got " + maxImagePixels);
+        }
+        cards.replaceAll(c -> c.withPreprocess(dev.licnn.engine.image.PreprocessConfig.builder()
+                .optResizeShorter(c.preprocess().resizeShorter()).optCropSize(c.preprocess().cropSize())
+                .optMean(c.preprocess().mean()).optStd(c.preprocess().std()).optMaxPixels(maxImagePixels).build()));
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
             ws.add(WorkerSpec.parse(workers.get(i), i));

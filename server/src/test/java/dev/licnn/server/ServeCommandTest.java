@@ -58,6 +58,30 @@ class ServeCommandTest {
     }
 
     @Test
+    void maxImagePixels_refusesLargerImagesBeforeDecoding() throws Exception {
+        ServeCommand cmd = new ServeCommand();
+        new CommandLine(cmd).parseArgs("--metrics-port", "-1", "--no-warmup", "--max-image-pixels", "10000");
+        LicnnServer server = cmd.build();
+        String name = InProcessServerBuilder.generateName();
+        server.start(InProcessServerBuilder.forName(name));
+        ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
+        try {
+            LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
+            io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    io.grpc.StatusRuntimeException.class, () -> stub.explain(ExplainRequest.newBuilder()
+                            .setImage(dev.licnn.proto.v1.ImageInput.newBuilder().setEncoded(
+                                    com.google.protobuf.ByteString.copyFrom(Images.png(120, 100))))
+                            .build()).forEachRemaining(x -> { }));
+            assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getStatus().getDescription().contains("10000"),
+                    e.getStatus().getDescription());
+        } finally {
+            ch.shutdownNow();
+            server.close();
+        }
+    }
+
+    @Test
     void badWorker_isRejectedWithItsName() {
         ServeCommand cmd = new ServeCommand();
         new CommandLine(cmd).parseArgs("--worker", "tpu:0");
