@@ -1,6 +1,5 @@
 package dev.licnn.engine.licnn;
 
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -163,36 +162,7 @@ public final class ExplainJob {
          * @throws IllegalArgumentException naming the problem (shape, non-finite values, k, classes)
          */
         public ExplainJob build() {
-            if (input == null) {
-                throw new IllegalArgumentException("input is required");
-            }
-            if (height <= 0 || width <= 0 || (long) 3 * height * width != input.length) {
-                throw new IllegalArgumentException("input must hold 3 x " + height + " x " + width
-                        + " = " + (3L * height * width) + " values, got " + input.length);
-            }
-            for (int i = 0; i < input.length; i++) {
-                if (!Float.isFinite(input[i])) {
-                    throw new IllegalArgumentException("input value " + i + " is not finite: " + input[i]);
-                }
-            }
-            if (classIds == null && topK < 1) {
-                throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
-            }
-            if (classIds != null) {
-                if (classIds.length == 0) {
-                    throw new IllegalArgumentException("at least one class must be given");
-                }
-                int[] sorted = classIds.clone();
-                Arrays.sort(sorted);
-                for (int i = 0; i < sorted.length; i++) {
-                    if (sorted[i] < 0) {
-                        throw new IllegalArgumentException("class ids must be >= 0, got " + sorted[i]);
-                    }
-                    if (i > 0 && sorted[i] == sorted[i - 1]) {
-                        throw new IllegalArgumentException("class " + sorted[i] + " is given twice");
-                    }
-                }
-            }
+            Targets.validateRequest(input, height, width, topK, classIds);
             if (options == null || listener == null || cancelled == null || mapKinds == null) {
                 throw new IllegalArgumentException("options, listener, cancellation and map kinds must not be null");
             }
