@@ -1,10 +1,6 @@
 package dev.licnn.cli;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Unmatched;
 
 /** {@code dataset}, {@code train} and {@code evaluate}: the generated dataset and the bundled model. */
 final class DataCommands {
@@ -15,14 +11,10 @@ final class DataCommands {
     @Command(name = "dataset", mixinStandardHelpOptions = true,
             description = "Generate the shapes dataset: --out DIR [--seed 0] [--train N] [--natural N] [--adversarial N] "
                     + "[--size 224] [--own-rate 0.8] [--threads N]. Same seed, same bytes.")
-    static final class Dataset implements Callable<Integer> {
-        @Unmatched
-        List<String> args = new ArrayList<>();
-
+    static final class Dataset extends MainCommand {
         @Override
-        public Integer call() throws Exception {
-            dev.licnn.dataset.DatasetMain.main(args.toArray(new String[0]));
-            return 0;
+        void main(String[] arguments) throws Exception {
+            dev.licnn.dataset.DatasetMain.main(arguments);
         }
     }
 
@@ -30,28 +22,20 @@ final class DataCommands {
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Train the narrow VGG-16: --data DIR --out DIR [--epochs 5] [--seed 1] [--batch 32] [--lr 0.001] "
                     + "[--final-lr 0.00005] [--dropout 0.5] [--max-minutes M] [--init WEIGHTS].")
-    static final class Train implements Callable<Integer> {
-        @Unmatched
-        List<String> args = new ArrayList<>();
-
+    static final class Train extends MainCommand {
         @Override
-        public Integer call() throws Exception {
-            dev.licnn.train.TrainMain.main(args.toArray(new String[0]));
-            return 0;
+        void main(String[] arguments) throws Exception {
+            dev.licnn.train.TrainMain.main(arguments);
         }
     }
 
     /** {@code evaluate}: top-1 accuracy of a model folder on a split. */
     @Command(name = "evaluate", mixinStandardHelpOptions = true,
             description = "Accuracy of a model on a dataset split: --model DIR --data DIR --split natural|adversarial.")
-    static final class Evaluate implements Callable<Integer> {
-        @Unmatched
-        List<String> args = new ArrayList<>();
-
+    static final class Evaluate extends MainCommand {
         @Override
-        public Integer call() throws Exception {
-            dev.licnn.train.EvaluateMain.main(args.toArray(new String[0]));
-            return 0;
+        void main(String[] arguments) throws Exception {
+            dev.licnn.train.EvaluateMain.main(arguments);
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.licnn.cli;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** Entry points of the engine and service benchmarks, so they run through the launcher. */
@@ -14,14 +11,10 @@ final class InternalBenchCommands {
     @Command(name = "bench-engine", mixinStandardHelpOptions = true,
             description = "Engine benchmark: forward pass vs one top-k saliency map, in one process. "
                     + "Options: [--arch vgg16] [--maps 200] [--repeats 7] [--k 5] [--batch 1].")
-    static final class Engine implements Callable<Integer> {
-        @picocli.CommandLine.Unmatched
-        List<String> args = new ArrayList<>();
-
+    static final class Engine extends MainCommand {
         @Override
-        public Integer call() throws Exception {
-            dev.licnn.engine.bench.EngineBench.main(args.toArray(new String[0]));
-            return 0;
+        void main(String[] arguments) throws Exception {
+            dev.licnn.engine.bench.EngineBench.main(arguments);
         }
     }
 
@@ -31,14 +24,10 @@ final class InternalBenchCommands {
                     + "final maps only and every layer map streamed, against the engine alone. Options: [--arch vgg16] "
                     + "[--workers cpu|cpu@1,cpu@1] [--clients 1,2,4,8] [--seconds 30] [--k 5] [--max-batch 4] "
                     + "[--queue-delay-ms 5] [--modes final,layers].")
-    static final class Service implements Callable<Integer> {
-        @picocli.CommandLine.Unmatched
-        List<String> args = new ArrayList<>();
-
+    static final class Service extends MainCommand {
         @Override
-        public Integer call() throws Exception {
-            dev.licnn.server.bench.ServiceBench.main(args.toArray(new String[0]));
-            return 0;
+        void main(String[] arguments) throws Exception {
+            dev.licnn.server.bench.ServiceBench.main(arguments);
         }
     }
 }

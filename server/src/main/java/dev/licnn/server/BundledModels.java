@@ -6,7 +6,6 @@ import dev.licnn.engine.model.VggSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +41,7 @@ public final class BundledModels {
     /** A narrow VGG-16 (1/8 of the widths) with 10 classes and seeded random weights. */
     public static ModelCard randomNarrow() {
         VggSpec spec = VggSpec.vgg16(false).scaled(8, 128, 10).withName("vgg16-narrow");
-        return ModelCard.random("vgg16-narrow-random", spec, 1, Labels.indexed(10))
-                .withInfo(Map.of("weights", "random (torchvision init), seed 1"));
+        return ModelCard.random("vgg16-narrow-random", spec, 1, Labels.indexed(10));
     }
 
     /** {@code ARCH} or {@code ARCH:CLASSES} with random weights, e.g. {@code vgg16} (ImageNet labels). */

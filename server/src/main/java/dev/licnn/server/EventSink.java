@@ -52,11 +52,6 @@ final class EventSink<T extends MessageLite> {
         }
     }
 
-    /** Removes an action registered with {@link #onCancel(Runnable)} (work that has finished). */
-    synchronized void removeOnCancel(Runnable r) {
-        onCancel.remove(r);
-    }
-
     /**
      * Queues a message and sends what the transport accepts.
      *
@@ -113,15 +108,6 @@ final class EventSink<T extends MessageLite> {
             drainLocked();
         }
         toRun.forEach(Runnable::run);
-    }
-
-    synchronized boolean isOver() {
-        return cancelled || terminalSent;
-    }
-
-    /** Bytes waiting for the client. */
-    synchronized long queuedBytes() {
-        return queuedBytes;
     }
 
     private synchronized void drain() {

@@ -56,11 +56,6 @@ public final class Statuses {
         return Status.INTERNAL.withDescription("internal error: " + t);
     }
 
-    /** {@link #of(Throwable)} as an exception for {@code onError}. */
-    public static StatusRuntimeException exception(Throwable t) {
-        return of(t).asRuntimeException();
-    }
-
     /** As a {@code google.rpc.Status} for per-request failures inside a stream. */
     public static com.google.rpc.Status toRpc(Status s) {
         com.google.rpc.Status.Builder b = com.google.rpc.Status.newBuilder().setCode(s.getCode().value());

@@ -65,11 +65,6 @@ public abstract class Work {
         private final dev.licnn.engine.baseline.Method method;
         private final dev.licnn.engine.baseline.BaselineOptions baselineOptions;
 
-        public Explain(String model, float[] input, int height, int width, int topK, int[] classIds,
-                LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers, ExplainListener listener) {
-            this(model, input, height, width, topK, classIds, options, kinds, layers, listener, null, null);
-        }
-
         /** With {@code method} null for LICNN, else a baseline method and its options. */
         public Explain(String model, float[] input, int height, int width, int topK, int[] classIds,
                 LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers, ExplainListener listener,

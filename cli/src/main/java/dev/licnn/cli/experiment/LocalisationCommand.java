@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,9 +200,5 @@ public final class LocalisationCommand implements Callable<Integer> {
             out.add(m);
         }
         return out;
-    }
-
-    static String describe(double[] v) {
-        return Arrays.toString(v);
     }
 }

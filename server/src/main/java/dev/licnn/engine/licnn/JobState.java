@@ -32,10 +32,6 @@ final class JobState {
         }
     }
 
-    int batchIndex(List<JobState> group) {
-        return group.indexOf(this);
-    }
-
     /** Sums the attention maps into the saliency map and hands it over. */
     void finish(int h, int w) {
         double[] acc = new double[h * w];

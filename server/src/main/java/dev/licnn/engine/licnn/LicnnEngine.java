@@ -147,7 +147,7 @@ public final class LicnnEngine {
     private void runGroup(List<JobState> group, int h, int w) {
         boolean gradWas = JniUtils.isGradMode();
         try (NDManager call = net.manager().newSubManager()) {
-            List<Shape> shapes = net.reluShapes(h, w);
+            List<Shape> shapes = net.spec().featureReluShapes(h, w);
             dropCancelled(group);
             if (group.isEmpty()) {
                 return;
@@ -306,7 +306,8 @@ public final class LicnnEngine {
                     s.emit(() -> s.job.listener().onLayerMap(r, classId, layer, MapKind.SUPPRESSION_MASK, new FloatMap(lh, lw, gated)));
                 }
                 if (s.job.wants(MapKind.RESPONSE_BEFORE, l)) {
-                    float[] b = Arrays.copyOfRange(s.before[l], s.batchIndex(group) * hw, (s.batchIndex(group) + 1) * hw);
+                    int row = active.get(a);
+                    float[] b = Arrays.copyOfRange(s.before[l], row * hw, (row + 1) * hw);
                     s.emit(() -> s.job.listener().onLayerMap(r, classId, layer, MapKind.RESPONSE_BEFORE, new FloatMap(lh, lw, b)));
                 }
             }

@@ -11,10 +11,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -203,25 +201,7 @@ public final class StateDict implements AutoCloseable {
      * @throws WeightMismatchException listing every missing, unexpected and misshapen tensor
      */
     public void validate(Map<String, Shape> expected) {
-        List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, Shape> e : expected.entrySet()) {
-            NDArray a = tensors.get(e.getKey());
-            if (a == null) {
-                problems.add("missing '" + e.getKey() + "': expected shape " + e.getValue());
-            } else if (!a.getShape().equals(e.getValue())) {
-                problems.add("misshapen '" + e.getKey() + "': expected shape " + e.getValue()
-                        + ", found " + a.getShape());
-            }
-        }
-        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-            if (!expected.containsKey(e.getKey())) {
-                problems.add("unexpected '" + e.getKey() + "': found shape " + e.getValue().getShape()
-                        + ", expected none");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new WeightMismatchException(problems);
-        }
+        WeightMismatchException.check(expected, tensors);
     }
 
     /**

@@ -11,8 +11,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,7 +66,7 @@ public final class VggNetwork implements AutoCloseable {
      */
     public static VggNetwork create(VggSpec spec, Map<String, NDArray> params, Device device) {
         Map<String, Shape> expected = spec.parameterShapes();
-        checkShapes(expected, params);
+        WeightMismatchException.check(expected, params);
         NDManager manager = NDManager.newBaseManager(device);
         manager.setName("vgg-" + spec.name());
         int[] layers = spec.layers();
@@ -118,27 +116,6 @@ public final class VggNetwork implements AutoCloseable {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
-        }
-    }
-
-    /** Every missing, extra or misshapen parameter; batch-norm {@code num_batches_tracked} is ignored. */
-    static void checkShapes(Map<String, Shape> expected, Map<String, NDArray> found) {
-        List<String> problems = new ArrayList<>();
-        for (Map.Entry<String, Shape> e : expected.entrySet()) {
-            NDArray a = found.get(e.getKey());
-            if (a == null) {
-                problems.add("missing '" + e.getKey() + "': expected shape " + e.getValue());
-            } else if (!a.getShape().equals(e.getValue())) {
-                problems.add("misshapen '" + e.getKey() + "': expected shape " + e.getValue() + ", found " + a.getShape());
-            }
-        }
-        for (Map.Entry<String, NDArray> e : found.entrySet()) {
-            if (!expected.containsKey(e.getKey()) && !e.getKey().endsWith("num_batches_tracked")) {
-                problems.add("unexpected '" + e.getKey() + "': found shape " + e.getValue().getShape() + ", expected none");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new WeightMismatchException(problems);
         }
     }
 
@@ -230,11 +207,6 @@ public final class VggNetwork implements AutoCloseable {
         }
     }
 
-    /** The layers' weights and biases after batch-norm folding, for inspection. */
-    public List<NDArray> convWeights() {
-        return List.of(convWeights);
-    }
-
     private static void closeUnlessInput(NDArray x, NDArray input) {
         if (x != input) {
             x.close();
@@ -244,10 +216,5 @@ public final class VggNetwork implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
-    }
-
-    /** Shapes of every feature ReLU output for an input of {@code h x w}. */
-    public List<Shape> reluShapes(int h, int w) {
-        return new ArrayList<>(spec.featureReluShapes(h, w));
     }
 }
