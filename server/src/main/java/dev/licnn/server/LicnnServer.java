@@ -75,12 +75,16 @@ public final class LicnnServer implements AutoCloseable {
         }
         pool = pb.build();
         AtomicInteger n = new AtomicInteger();
+        // The queue is unbounded, so a task is refused only once the executor is shut down, after the
+        // server has terminated: then it is a late callback of a call already closed (a client's
+        // flow-control request over the in-process transport, say) and is dropped rather than thrown
+        // into the caller's thread.
         executor = new ThreadPoolExecutor(cfg.rpcThreads, cfg.rpcThreads, 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "licnn-rpc-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                });
+                }, new ThreadPoolExecutor.DiscardPolicy());
         server = serverBuilder
                 .executor(executor)
                 .addService(new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes))
