@@ -1,7 +1,6 @@
 package dev.licnn.server;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.licnn.batch.BatchProcessor;
 import dev.licnn.batch.Job;
@@ -10,8 +9,6 @@ import dev.licnn.batch.WorkerContext;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.model.ModelCard;
-import dev.licnn.engine.model.StateDict;
-import dev.licnn.engine.model.VggNetwork;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,9 +50,7 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         }
         ModelCard card = models.get(name);
         long t = System.nanoTime();
-        try (NDManager tmp = NDManager.newBaseManager(Device.cpu()); StateDict w = card.loadWeights(tmp)) {
-            e = new LicnnEngine(VggNetwork.create(card.spec(), w.asMap(), device));
-        }
+        e = new LicnnEngine(card.createNetwork(device));
         variantEngines.put(name, e);
         if (variantEngines.size() > VARIANT_CACHE) {
             var eldest = variantEngines.entrySet().iterator().next();
@@ -82,16 +77,12 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             try {
                 for (ModelCard card : models.all()) {
                     long t = System.nanoTime();
-                    try (NDManager tmp = NDManager.newBaseManager(Device.cpu());
-                            StateDict w = card.loadWeights(tmp)) {
-                        VggNetwork net = VggNetwork.create(card.spec(), w.asMap(), device);
-                        LicnnEngine engine = new LicnnEngine(net);
-                        engine.setStageListener((stage, nanos) -> metrics.computeTime.labelValues(stage).observe(nanos / 1e9));
-                        p.engines.put(card.name(), engine);
-                        if (warmUp) {
-                            int s = card.preprocess().cropSize();
-                            engine.explain(ExplainJob.builder().setInput(new float[3 * s * s], s, s).optTopK(1).build());
-                        }
+                    LicnnEngine engine = new LicnnEngine(card.createNetwork(device));
+                    engine.setStageListener((stage, nanos) -> metrics.computeTime.labelValues(stage).observe(nanos / 1e9));
+                    p.engines.put(card.name(), engine);
+                    if (warmUp) {
+                        int s = card.preprocess().cropSize();
+                        engine.explain(ExplainJob.builder().setInput(new float[3 * s * s], s, s).optTopK(1).build());
                     }
                     LOG.info("worker {} loaded model {} on {} in {} ms", ctx.name(), card.name(), device,
                             (System.nanoTime() - t) / 1_000_000);
@@ -143,19 +134,14 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         List<ExplainJob> jobs = new ArrayList<>();
         for (Job<Work, WorkResult> j : batch) {
             Work.Explain w = (Work.Explain) j.input();
-            ExplainJob.Builder b = ExplainJob.builder()
-                    .setInput(w.input(), w.height(), w.width())
+            jobs.add(ExplainJob.builder()
+                    .setTargets(w.targets())
                     .optOptions(w.options())
                     .optMapKinds(w.kinds())
                     .optLayers(w.layers())
                     .optListener(w.listener())
-                    .optCancelled(j::isCancelled);
-            if (w.classIds() != null) {
-                b.optClassIds(w.classIds());
-            } else {
-                b.optTopK(w.topK());
-            }
-            jobs.add(b.build());
+                    .optCancelled(j::isCancelled)
+                    .build());
         }
         complete(batch, engine.explainAll(jobs), ctx, t0);
     }
@@ -165,18 +151,13 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         List<dev.licnn.engine.baseline.BaselineJob> jobs = new ArrayList<>();
         for (Job<Work, WorkResult> j : batch) {
             Work.Explain w = (Work.Explain) j.input();
-            dev.licnn.engine.baseline.BaselineJob.Builder b = dev.licnn.engine.baseline.BaselineJob.builder()
-                    .setInput(w.input(), w.height(), w.width())
+            jobs.add(dev.licnn.engine.baseline.BaselineJob.builder()
+                    .setTargets(w.targets())
                     .setMethod(w.method())
                     .optOptions(w.baselineOptions())
                     .optListener(w.listener())
-                    .optCancelled(j::isCancelled);
-            if (w.classIds() != null) {
-                b.optClassIds(w.classIds());
-            } else {
-                b.optTopK(w.topK());
-            }
-            jobs.add(b.build());
+                    .optCancelled(j::isCancelled)
+                    .build());
         }
         complete(batch, engine.explainAll(jobs), ctx, t0);
     }

@@ -1,6 +1,7 @@
 package dev.licnn.server;
 
 import dev.licnn.engine.licnn.ExplainListener;
+import dev.licnn.engine.licnn.Targets;
 import dev.licnn.engine.licnn.LicnnOptions;
 import dev.licnn.engine.licnn.MapKind;
 import java.util.List;
@@ -80,13 +81,13 @@ public abstract class Work {
             this.listener = listener;
         }
 
-        public int topK() {
-            return topK;
-        }
-
-        /** Explicit classes or null for the top-k. */
-        public int[] classIds() {
-            return classIds;
+        /**
+         * The input and the classes, as the engines take them.
+         *
+         * @throws IllegalArgumentException if they are not valid
+         */
+        public Targets targets() {
+            return Targets.of(input(), height(), width(), topK, classIds);
         }
 
         public LicnnOptions options() {

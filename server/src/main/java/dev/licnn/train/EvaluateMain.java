@@ -1,11 +1,9 @@
 package dev.licnn.train;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.licnn.dataset.Flags;
 import dev.licnn.dataset.Split;
 import dev.licnn.engine.model.ModelCard;
-import dev.licnn.engine.model.StateDict;
 import dev.licnn.engine.model.VggNetwork;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,9 +31,7 @@ public final class EvaluateMain {
         Split split = Split.parse(a.getOrDefault("split", "natural"));
         ImageSet images = ImageSet.load(Path.of(a.get("data")), split, card.preprocess(),
                 Integer.parseInt(a.getOrDefault("threads", "2")));
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-                StateDict weights = card.loadWeights(manager);
-                VggNetwork net = VggNetwork.create(card.spec(), weights.asMap(), Device.cpu())) {
+        try (VggNetwork net = card.createNetwork(Device.cpu())) {
             Evaluation ev = Evaluation.of(net, images, Integer.parseInt(a.getOrDefault("batch", "50")));
             System.out.println(card.name() + " on " + split.dirName() + ": " + ev);
             System.out.println("per class: " + ev.perClass());

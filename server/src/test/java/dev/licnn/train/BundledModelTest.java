@@ -3,11 +3,9 @@ package dev.licnn.train;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.licnn.dataset.DatasetMain;
 import dev.licnn.dataset.Split;
 import dev.licnn.engine.model.ModelCard;
-import dev.licnn.engine.model.StateDict;
 import dev.licnn.engine.model.VggNetwork;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +32,7 @@ class BundledModelTest {
         DatasetMain.main(new String[] {"--out", data.toString(), "--seed", "11", "--train", "0", "--natural", "200",
             "--adversarial", "200", "--threads", "2"});
         ModelCard card = ModelCard.load(MODEL);
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-                StateDict weights = card.loadWeights(manager);
-                VggNetwork net = VggNetwork.create(card.spec(), weights.asMap(), Device.cpu())) {
+        try (VggNetwork net = card.createNetwork(Device.cpu())) {
             natural = Evaluation.of(net, ImageSet.load(data, Split.NATURAL, card.preprocess(), 2), 50);
             adversarial = Evaluation.of(net, ImageSet.load(data, Split.ADVERSARIAL, card.preprocess(), 2), 50);
         }

@@ -124,7 +124,7 @@ public final class BaselineEngine {
     }
 
     private JobRun validate(int index, BaselineJob j) {
-        dev.licnn.engine.licnn.Targets.validate(j.height(), j.width(), j.topK(), j.classIds(), numClasses);
+        j.targets().validate(numClasses);
         return new JobRun(index, j, reluCount);
     }
 

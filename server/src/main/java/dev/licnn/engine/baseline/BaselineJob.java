@@ -1,6 +1,7 @@
 package dev.licnn.engine.baseline;
 
 import dev.licnn.engine.licnn.ExplainListener;
+import dev.licnn.engine.licnn.Targets;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,22 +20,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class BaselineJob {
 
-    private final float[] input;
-    private final int height;
-    private final int width;
-    private final int topK;
-    private final int[] classIds;
+    private final Targets targets;
     private final Method method;
     private final BaselineOptions options;
     private final ExplainListener listener;
     private final BooleanSupplier cancelled;
 
     private BaselineJob(Builder b) {
-        this.input = b.input;
-        this.height = b.height;
-        this.width = b.width;
-        this.topK = b.topK;
-        this.classIds = b.classIds;
+        this.targets = Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
         this.method = b.method;
         this.options = b.options;
         this.listener = b.listener;
@@ -45,32 +38,9 @@ public final class BaselineJob {
         return new Builder();
     }
 
-    /** The normalised input, 3 x height x width, channel-major. Shared: do not modify. */
-    public float[] input() {
-        return input;
-    }
-
-    public int height() {
-        return height;
-    }
-
-    public int width() {
-        return width;
-    }
-
-    /** Number of top classes to explain when no explicit classes are given. */
-    public int topK() {
-        return topK;
-    }
-
-    /** Explicit classes to explain in this order, or null for the top-k. */
-    public int[] classIds() {
-        return classIds == null ? null : classIds.clone();
-    }
-
-    /** How many classes will be explained. */
-    public int targetCount() {
-        return classIds == null ? topK : classIds.length;
+    /** The input and the classes to explain. */
+    public Targets targets() {
+        return targets;
     }
 
     public Method method() {
@@ -117,6 +87,16 @@ public final class BaselineJob {
             return this;
         }
 
+        /** Input and classes at once (the input is not copied). */
+        public Builder setTargets(Targets t) {
+            this.input = t.input();
+            this.height = t.height();
+            this.width = t.width();
+            this.topK = t.topK();
+            this.classIds = t.classIds();
+            return this;
+        }
+
         public Builder optTopK(int k) {
             this.topK = k;
             this.classIds = null;
@@ -147,7 +127,6 @@ public final class BaselineJob {
          * @throws IllegalArgumentException naming the problem (shape, non-finite values, k, classes)
          */
         public BaselineJob build() {
-            dev.licnn.engine.licnn.Targets.validateRequest(input, height, width, topK, classIds);
             if (method == null || options == null || listener == null || cancelled == null) {
                 throw new IllegalArgumentException("method, options, listener and cancellation must not be null");
             }

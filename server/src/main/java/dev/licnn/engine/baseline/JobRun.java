@@ -44,8 +44,8 @@ final class JobRun {
         this.index = index;
         this.job = job;
         this.method = job.method();
-        this.h = job.height();
-        this.w = job.width();
+        this.h = job.targets().height();
+        this.w = job.targets().width();
         this.hw = h * w;
         BaselineOptions o = job.options();
         int layer = o.gradCamLayer() < 0 ? reluCount - 1 : o.gradCamLayer();
@@ -55,7 +55,7 @@ final class JobRun {
         }
         this.camLayer = method == Method.GRAD_CAM ? layer : -1;
         this.x0 = method == Method.INTEGRATED_GRADIENTS ? o.igBaseline(h, w) : null;
-        this.sigma = method == Method.SMOOTHGRAD ? o.noiseLevel() * range(job.input()) : 0;
+        this.sigma = method == Method.SMOOTHGRAD ? o.noiseLevel() * range(job.targets().input()) : 0;
     }
 
     private static double range(float[] x) {
@@ -96,7 +96,7 @@ final class JobRun {
 
     /** The input of {@code row}, written into {@code out} from {@code offset}. */
     void writeInput(int row, float[] out, int offset) {
-        float[] x = job.input();
+        float[] x = job.targets().input();
         int n = 3 * hw;
         if (row == CLEAN) {
             System.arraycopy(x, 0, out, offset, n);
@@ -116,7 +116,7 @@ final class JobRun {
 
     /** Records the first-pass logits and the classes to explain. */
     void predict(float[] logits) {
-        targets = job.classIds() != null ? job.classIds() : Ranking.topK(logits, job.topK());
+        targets = job.targets().resolve(logits);
         prediction = new Prediction(logits, Ranking.softmax(logits), targets);
         if (method == Method.GRAD_CAM) {
             cams = new float[targets.length][];
@@ -181,9 +181,9 @@ final class JobRun {
             case SMOOTHGRAD:
                 return BaselineMaps.maxAbsOverChannels(gradSum[r], hw, 1.0 / o.smoothGradSamples());
             case GRADIENT_X_INPUT:
-                return BaselineMaps.sumProductOverChannels(gradSum[r], job.input(), hw, 1.0);
+                return BaselineMaps.sumProductOverChannels(gradSum[r], job.targets().input(), hw, 1.0);
             case INTEGRATED_GRADIENTS: {
-                float[] x = job.input();
+                float[] x = job.targets().input();
                 float[] delta = new float[x.length];
                 for (int i = 0; i < x.length; i++) {
                     delta[i] = x[i] - x0[i];

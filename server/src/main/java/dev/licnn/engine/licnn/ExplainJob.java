@@ -21,11 +21,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class ExplainJob {
 
-    private final float[] input;
-    private final int height;
-    private final int width;
-    private final int topK;
-    private final int[] classIds;
+    private final Targets targets;
     private final LicnnOptions options;
     private final Set<MapKind> mapKinds;
     private final Set<Integer> layers;
@@ -33,11 +29,7 @@ public final class ExplainJob {
     private final BooleanSupplier cancelled;
 
     private ExplainJob(Builder b) {
-        this.input = b.input;
-        this.height = b.height;
-        this.width = b.width;
-        this.topK = b.topK;
-        this.classIds = b.classIds;
+        this.targets = Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
         this.options = b.options;
         this.mapKinds = Collections.unmodifiableSet(EnumSet.copyOf(b.mapKinds));
         this.layers = b.layers == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.layers));
@@ -49,32 +41,9 @@ public final class ExplainJob {
         return new Builder();
     }
 
-    /** The normalised input, 3 x height x width, channel-major. Shared: do not modify. */
-    public float[] input() {
-        return input;
-    }
-
-    public int height() {
-        return height;
-    }
-
-    public int width() {
-        return width;
-    }
-
-    /** Number of top classes to explain when no explicit classes are given. */
-    public int topK() {
-        return topK;
-    }
-
-    /** Explicit classes to explain in this order, or null for the top-k. */
-    public int[] classIds() {
-        return classIds == null ? null : classIds.clone();
-    }
-
-    /** How many classes will be explained. */
-    public int targetCount() {
-        return classIds == null ? topK : classIds.length;
+    /** The input and the classes to explain. */
+    public Targets targets() {
+        return targets;
     }
 
     public LicnnOptions options() {
@@ -121,6 +90,16 @@ public final class ExplainJob {
             return this;
         }
 
+        /** Input and classes at once (the input is not copied). */
+        public Builder setTargets(Targets t) {
+            this.input = t.input();
+            this.height = t.height();
+            this.width = t.width();
+            this.topK = t.topK();
+            this.classIds = t.classIds();
+            return this;
+        }
+
         public Builder optTopK(int k) {
             this.topK = k;
             this.classIds = null;
@@ -162,7 +141,6 @@ public final class ExplainJob {
          * @throws IllegalArgumentException naming the problem (shape, non-finite values, k, classes)
          */
         public ExplainJob build() {
-            Targets.validateRequest(input, height, width, topK, classIds);
             if (options == null || listener == null || cancelled == null || mapKinds == null) {
                 throw new IllegalArgumentException("options, listener, cancellation and map kinds must not be null");
             }

@@ -93,12 +93,12 @@ public final class LicnnEngine {
             }
         }
         while (!valid.isEmpty()) {
-            int h = valid.get(0).job.height();
-            int w = valid.get(0).job.width();
+            int h = valid.get(0).job.targets().height();
+            int w = valid.get(0).job.targets().width();
             List<JobState> group = new ArrayList<>();
             List<JobState> rest = new ArrayList<>();
             for (JobState s : valid) {
-                (s.job.height() == h && s.job.width() == w ? group : rest).add(s);
+                (s.job.targets().height() == h && s.job.targets().width() == w ? group : rest).add(s);
             }
             runGroup(group, h, w);
             for (JobState s : group) {
@@ -132,7 +132,7 @@ public final class LicnnEngine {
     }
 
     private void validate(ExplainJob j) {
-        Targets.validate(j.height(), j.width(), j.topK(), j.classIds(), numClasses);
+        j.targets().validate(numClasses);
     }
 
     private static NDArray stack(NDManager m, List<float[]> inputs, int h, int w) {
@@ -156,7 +156,7 @@ public final class LicnnEngine {
             boolean wantBefore = group.stream().anyMatch(s -> s.job.mapKinds().contains(MapKind.RESPONSE_BEFORE));
             List<float[]> inputs = new ArrayList<>();
             for (JobState s : group) {
-                inputs.add(s.job.input());
+                inputs.add(s.job.targets().input());
             }
             long t = System.nanoTime();
             NDArray x = stack(call, inputs, h, w);
@@ -185,19 +185,19 @@ public final class LicnnEngine {
                 JobState s = group.get(i);
                 float[] lg = Arrays.copyOfRange(flatLogits, i * numClasses, (i + 1) * numClasses);
                 float[] pr = Ranking.softmax(lg);
-                int[] targets = s.job.classIds() != null ? s.job.classIds() : Ranking.topK(lg, s.job.topK());
+                int[] targets = s.job.targets().resolve(lg);
                 s.prediction = new Prediction(lg, pr, targets);
                 s.before = before;
                 s.batchSize = n;
                 s.emit(() -> s.job.listener().onPrediction(s.prediction));
             }
-            int maxK = group.stream().mapToInt(s -> s.job.targetCount()).max().orElse(0);
+            int maxK = group.stream().mapToInt(s -> s.job.targets().count()).max().orElse(0);
             for (int r = 0; r < maxK; r++) {
                 dropCancelled(group);
                 List<Integer> active = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
                     JobState s = group.get(i);
-                    if (s.error == null && s.job.targetCount() > r) {
+                    if (s.error == null && s.job.targets().count() > r) {
                         active.add(i);
                     }
                 }
@@ -319,7 +319,7 @@ public final class LicnnEngine {
         try (NDManager step = call.newSubManager()) {
             List<float[]> inputs = new ArrayList<>();
             for (int i : active) {
-                inputs.add(group.get(i).job.input());
+                inputs.add(group.get(i).job.targets().input());
             }
             NDArray x = stack(step, inputs, h, w);
             NDArray pooled = net.features(x, (l, a) -> {

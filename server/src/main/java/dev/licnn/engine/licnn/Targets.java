@@ -1,20 +1,74 @@
 package dev.licnn.engine.licnn;
 
-/** Checks of an image's size and of the classes asked for, shared by every explaining engine. */
+/**
+ * What one job explains, shared by every explaining engine: the prepared input (3 x height x width,
+ * channel-major) and the classes, either explicit ones or the model's top k. {@link #of} checks what
+ * can be checked without the model, {@link #validate} the rest.
+ */
 public final class Targets {
 
     /** The smallest input side a VGG's five pools accept. */
     public static final int MIN_SIDE = 32;
 
-    private Targets() {}
+    private final float[] input;
+    private final int height;
+    private final int width;
+    private final int topK;
+    private final int[] classIds;
+
+    private Targets(float[] input, int height, int width, int topK, int[] classIds) {
+        this.input = input;
+        this.height = height;
+        this.width = width;
+        this.topK = topK;
+        this.classIds = classIds;
+    }
 
     /**
-     * Checks what a job builder can check without the model: the input's length and values, k,
-     * and the explicit classes (non-negative, no repeats).
-     *
-     * @throws IllegalArgumentException naming the problem
+     * @param input the normalised image (not copied)
+     * @param classIds explicit classes in the order to explain them, or null for the top {@code topK}
+     * @throws IllegalArgumentException naming the problem: the input's length or values, k, or the
+     *     explicit classes (non-negative, no repeats)
      */
-    public static void validateRequest(float[] input, int height, int width, int topK, int[] classIds) {
+    public static Targets of(float[] input, int height, int width, int topK, int[] classIds) {
+        validateRequest(input, height, width, topK, classIds);
+        return new Targets(input, height, width, topK, classIds == null ? null : classIds.clone());
+    }
+
+    /** The normalised input, 3 x height x width, channel-major. Shared: do not modify. */
+    public float[] input() {
+        return input;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    /** Number of top classes to explain when no explicit classes are given. */
+    public int topK() {
+        return topK;
+    }
+
+    /** Explicit classes to explain in this order, or null for the top-k. */
+    public int[] classIds() {
+        return classIds == null ? null : classIds.clone();
+    }
+
+    /** How many classes will be explained. */
+    public int count() {
+        return classIds == null ? topK : classIds.length;
+    }
+
+    /** The classes to explain, in order: the explicit ones, else the top k of {@code logits}. */
+    public int[] resolve(float[] logits) {
+        return classIds != null ? classIds.clone() : Ranking.topK(logits, topK);
+    }
+
+    private static void validateRequest(float[] input, int height, int width, int topK, int[] classIds) {
         if (input == null) {
             throw new IllegalArgumentException("input is required");
         }
@@ -49,11 +103,12 @@ public final class Targets {
     }
 
     /**
-     * @param classIds explicit classes, or null for the top-k
+     * Checks the targets against a model.
+     *
      * @throws IllegalArgumentException if the input is too small
      * @throws UnknownClassException if a class or k does not fit the model
      */
-    public static void validate(int height, int width, int topK, int[] classIds, int numClasses) {
+    public void validate(int numClasses) {
         if (height < MIN_SIDE || width < MIN_SIDE) {
             throw new IllegalArgumentException("input must be at least " + MIN_SIDE + "x" + MIN_SIDE
                     + ", got " + height + "x" + width);

@@ -184,6 +184,13 @@ public final class ModelCard {
         return reinitModules;
     }
 
+    /** The network on {@code device}, built from {@link #loadWeights} (released once copied into it). */
+    public VggNetwork createNetwork(ai.djl.Device device) throws IOException {
+        try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu()); StateDict w = loadWeights(tmp)) {
+            return VggNetwork.create(spec, w.asMap(), device);
+        }
+    }
+
     /** Loads (or, for a random model, creates) the weights, validated against the architecture. */
     public StateDict loadWeights(NDManager manager) throws IOException {
         StateDict d = loadBaseWeights(manager);

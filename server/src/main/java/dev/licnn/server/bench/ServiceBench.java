@@ -1,12 +1,10 @@
 package dev.licnn.server.bench;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;
-import dev.licnn.engine.model.StateDict;
 import dev.licnn.engine.model.VggNetwork;
 import dev.licnn.engine.model.VggSpec;
 import dev.licnn.proto.v1.ExplainEvent;
@@ -121,10 +119,7 @@ public final class ServiceBench {
     }
 
     private static double engineTime(ModelCard card, float[] image, int k) throws Exception {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu());
-                StateDict w = card.loadWeights(m);
-                VggNetwork net = VggNetwork.create(card.spec(), w.asMap(), Device.cpu())) {
-            w.close();
+        try (VggNetwork net = card.createNetwork(Device.cpu())) {
             LicnnEngine e = new LicnnEngine(net);
             ExplainJob job = ExplainJob.builder().setInput(image, 224, 224).optTopK(k).build();
             e.explain(job);
