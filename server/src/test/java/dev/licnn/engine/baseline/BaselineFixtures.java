@@ -3,6 +3,7 @@ package dev.licnn.engine.baseline;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.licnn.engine.GoldenTolerances;
 import dev.licnn.engine.model.SafeTensors;
 import dev.licnn.engine.model.SafeTensorsFile;
 import dev.licnn.engine.model.StateDict;
@@ -33,11 +34,19 @@ final class BaselineFixtures implements AutoCloseable {
     private final SafeTensorsFile cases;
     private final SafeTensorsFile baselines;
 
+    /** The fixture sets: made on a CPU with AVX-512 ({@code golden}) and on one with AVX2 only. */
+    static final String[] SETS = {"golden", "golden/avx2"};
+
     BaselineFixtures() {
-        try (StateDict weights = StateDict.fromSafeTensors(path("weights.safetensors"), manager)) {
+        this("golden");
+    }
+
+    /** The network of {@code golden/weights.safetensors} and the cases and maps of fixture set {@code set}. */
+    BaselineFixtures(String set) {
+        try (StateDict weights = StateDict.fromSafeTensors(path("/golden/weights.safetensors"), manager)) {
             network = VggNetwork.create(SPEC, weights.asMap(), Device.cpu());
-            cases = SafeTensors.open(path("cases.safetensors"));
-            baselines = SafeTensors.open(path("baselines.safetensors"));
+            cases = SafeTensors.open(path("/" + set + "/cases.safetensors"));
+            baselines = SafeTensors.open(path("/" + set + "/baselines.safetensors"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -45,7 +54,7 @@ final class BaselineFixtures implements AutoCloseable {
 
     private static Path path(String name) {
         try {
-            return Paths.get(BaselineFixtures.class.getResource("/golden/" + name).toURI());
+            return Paths.get(BaselineFixtures.class.getResource(name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -94,19 +103,8 @@ final class BaselineFixtures implements AutoCloseable {
         }
     }
 
-    /** ||a - b|| / ||b||. */
     static double relL2(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new AssertionError("length " + a.length + " != " + b.length);
-        }
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = (double) a[i] - b[i];
-            num += d * d;
-            den += (double) b[i] * b[i];
-        }
-        return den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+        return GoldenTolerances.relL2(a, b);
     }
 
     /** The L2-normalised sum of maps (the saliency convention), in double precision. */

@@ -14,27 +14,36 @@ import dev.licnn.engine.licnn.FloatMap;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.licnn.Prediction;
 import dev.licnn.engine.licnn.ScoreMode;
+import dev.licnn.engine.GoldenTolerances;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The baseline methods against an independent PyTorch implementation ({@code make_golden_baselines.py})
- * on the narrow VGG-16 of the LICNN fixtures; batching, cancellation and native memory.
+ * on the narrow VGG-16 of the LICNN fixtures, for each fixture set (the same script on two CPUs with other
+ * vector units); batching, cancellation and native memory.
+ *
+ * <p>Gradients of a ReLU network follow its ReLU gates and max-pool routes, which a tie rounded the other
+ * way changes; each map is therefore held to the tolerance measured for it by {@code golden_tolerances.py}
+ * (see {@link GoldenTolerances}), never less than {@link GoldenTolerances#EXACT}.
  */
 class BaselineGoldenTest {
 
     /** The fixture settings: top-3, 16 integrated-gradients steps, 8 SmoothGrad samples, seed 0. */
     static final BaselineOptions GOLDEN = BaselineOptions.builder().optIgSteps(16).optSmoothGradSamples(8)
             .optNoiseLevel(0.15).optSeed(0).build();
-    static final double TOLERANCE = 1e-4;
-
+    private static final Map<String, BaselineFixtures> SETS = new HashMap<>();
     private static BaselineFixtures fx;
     private static BaselineEngine engine;
 
@@ -47,6 +56,24 @@ class BaselineGoldenTest {
     @AfterAll
     static void close() throws Exception {
         fx.close();
+        for (BaselineFixtures f : SETS.values()) {
+            f.close();
+        }
+    }
+
+    static String[] sets() {
+        return BaselineFixtures.SETS;
+    }
+
+    private static BaselineFixtures fixtures(String set) {
+        return set.equals("golden") ? fx : SETS.computeIfAbsent(set, BaselineFixtures::new);
+    }
+
+    private static void assertWithin(float[] got, float[] expected, String name) {
+        double err = BaselineFixtures.relL2(got, expected);
+        double tol = GoldenTolerances.of("baselines." + name);
+        System.out.printf("baseline %-36s rel L2 %.2e (tolerance %.1e)%n", name, err, tol);
+        assertTrue(err < tol, String.format("%s: rel L2 %.3e, tolerance %.1e", name, err, tol));
     }
 
     static String key(Method m) {
@@ -54,6 +81,11 @@ class BaselineGoldenTest {
     }
 
     private static BaselineJob job(int img, Method m, BaselineOptions opts, ExplainListener listener) {
+        return job(fx, img, m, opts, listener);
+    }
+
+    private static BaselineJob job(BaselineFixtures fx, int img, Method m, BaselineOptions opts,
+            ExplainListener listener) {
         return BaselineJob.builder().setInput(fx.input(img), 224, 224).setMethod(m).optTopK(3).optOptions(opts)
                 .optListener(listener).build();
     }
@@ -64,10 +96,12 @@ class BaselineGoldenTest {
     }
 
     /** Per-class maps of img0 (each method alone), and the saliency as the normalised sum of the reference maps. */
-    @Test
-    void everyMethod_img0_matchesReference() {
+    @ParameterizedTest
+    @MethodSource("sets")
+    void everyMethod_img0_matchesReference(String set) {
+        BaselineFixtures fx = fixtures(set);
         for (Method m : Method.values()) {
-            ExplainResult r = engine.explain(job(0, m, GOLDEN, ExplainListener.NONE));
+            ExplainResult r = engine.explain(job(fx, 0, m, GOLDEN, ExplainListener.NONE));
             assertArrayEquals(fx.ints("img0.topk"), r.prediction().targets(), m + " top-3");
             assertTrue(BaselineFixtures.relL2(r.prediction().logits(), fx.floats("img0.logits")) < 1e-5);
             float[][] expected = new float[3][];
@@ -77,32 +111,28 @@ class BaselineGoldenTest {
                 assertEquals(rank, ca.rank());
                 assertEquals(r.prediction().targets()[rank], ca.classId());
                 assertEquals(0, ca.logitsAfter().length, "no inhibited pass");
-                double err = BaselineFixtures.relL2(ca.attention().data(), expected[rank]);
-                System.out.printf("baseline img0 %-20s rank %d rel L2 %.2e%n", m, rank, err);
-                assertTrue(err < TOLERANCE, m + " rank " + rank + " rel L2 " + err);
+                assertWithin(ca.attention().data(), expected[rank], "img0." + key(m) + ".maps.r" + rank);
             }
-            double serr = BaselineFixtures.relL2(r.saliency().data(), BaselineFixtures.normalizedSum(expected));
-            System.out.printf("baseline img0 %-20s saliency rel L2 %.2e%n", m, serr);
-            assertTrue(serr < TOLERANCE, m + " saliency rel L2 " + serr);
+            assertWithin(r.saliency().data(), BaselineFixtures.normalizedSum(expected), "img0." + key(m) + ".saliency");
         }
     }
 
     /** img1 saliency of the multi-row methods and Grad-CAM, and the logit score, in one mixed call. */
-    @Test
-    void img1AndLogitScore_matchReference() {
+    @ParameterizedTest
+    @MethodSource("sets")
+    void img1AndLogitScore_matchReference(String set) {
+        BaselineFixtures fx = fixtures(set);
         BaselineOptions logit = BaselineOptions.builder().optScoreMode(ScoreMode.BEFORE_SOFTMAX).build();
-        List<BaselineJob> jobs = List.of(job(1, Method.INTEGRATED_GRADIENTS, GOLDEN, ExplainListener.NONE),
-                job(1, Method.SMOOTHGRAD, GOLDEN, ExplainListener.NONE),
-                job(1, Method.GRAD_CAM, GOLDEN, ExplainListener.NONE),
-                job(0, Method.GRADIENT, logit, ExplainListener.NONE));
+        List<BaselineJob> jobs = List.of(job(fx, 1, Method.INTEGRATED_GRADIENTS, GOLDEN, ExplainListener.NONE),
+                job(fx, 1, Method.SMOOTHGRAD, GOLDEN, ExplainListener.NONE),
+                job(fx, 1, Method.GRAD_CAM, GOLDEN, ExplainListener.NONE),
+                job(fx, 0, Method.GRADIENT, logit, ExplainListener.NONE));
         String[] names = {"img1.integrated_gradients", "img1.smoothgrad", "img1.grad_cam", "img0.gradient_logit"};
         List<LicnnEngine.Outcome> out = engine.explainAll(jobs);
         for (int i = 0; i < names.length; i++) {
             ExplainResult r = ok(out.get(i));
             assertArrayEquals(fx.ints(names[i].substring(0, 4) + ".topk"), r.prediction().targets());
-            double err = BaselineFixtures.relL2(r.saliency().data(), fx.floats(names[i] + ".saliency"));
-            System.out.printf("baseline %-26s saliency rel L2 %.2e%n", names[i], err);
-            assertTrue(err < TOLERANCE, names[i] + " saliency rel L2 " + err);
+            assertWithin(r.saliency().data(), fx.floats(names[i] + ".saliency"), names[i] + ".saliency");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.licnn.engine.licnn;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.licnn.engine.GoldenTolerances;
 import dev.licnn.engine.model.SafeTensors;
 import dev.licnn.engine.model.SafeTensorsFile;
 import dev.licnn.engine.model.StateDict;
@@ -14,8 +15,14 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** The fixtures made by {@code src/test/python/make_golden.py} (see {@code golden/README.md}). */
+/**
+ * The fixtures made by {@code src/test/python/make_golden.py} (see {@code golden/README.md}): the narrow
+ * VGG-16 of {@code golden/weights.safetensors} and the cases of one fixture set.
+ */
 final class GoldenFixtures implements AutoCloseable {
+
+    /** The fixture sets: made on a CPU with AVX-512 ({@code golden}) and on one with AVX2 only. */
+    static final String[] SETS = {"golden", "golden/avx2"};
 
     static final int[] NARROW_LAYERS = {8, 8, VggSpec.POOL, 16, 16, VggSpec.POOL, 32, 32, 32, VggSpec.POOL,
         32, 32, 32, VggSpec.POOL, 32, 32, 32, VggSpec.POOL};
@@ -27,17 +34,26 @@ final class GoldenFixtures implements AutoCloseable {
     final SafeTensorsFile cases;
 
     GoldenFixtures() {
+        this("golden", "cases.safetensors");
+    }
+
+    /** The network and the file {@code name} of fixture set {@code set} (a folder of the test resources). */
+    GoldenFixtures(String set, String name) {
         try (StateDict weights = StateDict.fromSafeTensors(path("weights.safetensors"), manager)) {
             network = VggNetwork.create(SPEC, weights.asMap(), Device.cpu());
-            cases = SafeTensors.open(path("cases.safetensors"));
+            cases = SafeTensors.open(resource("/" + set + "/" + name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     static Path path(String name) {
+        return resource("/golden/" + name);
+    }
+
+    private static Path resource(String name) {
         try {
-            return Paths.get(GoldenFixtures.class.getResource("/golden/" + name).toURI());
+            return Paths.get(GoldenFixtures.class.getResource(name).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -68,19 +84,8 @@ final class GoldenFixtures implements AutoCloseable {
         }
     }
 
-    /** ||a - b|| / ||b||. */
     static double relL2(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new AssertionError("length " + a.length + " != " + b.length);
-        }
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = (double) a[i] - b[i];
-            num += d * d;
-            den += (double) b[i] * b[i];
-        }
-        return den == 0 ? Math.sqrt(num) : Math.sqrt(num / den);
+        return GoldenTolerances.relL2(a, b);
     }
 
     @Override

@@ -5,33 +5,49 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.licnn.engine.GoldenTolerances;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The engine against an independent PyTorch implementation of the spec on a narrow VGG-16 with
- * fixed weights and images.
+ * fixed weights and images, for each fixture set ({@link GoldenFixtures#SETS}: the same script on two
+ * CPUs with other vector units).
+ *
+ * <p>What is portable, and asserted: the top-5 classes; at least 99.9% of the suppression-mask
+ * locations; maps within {@link GoldenTolerances#EXACT} wherever every mask of the class agrees with
+ * the fixture, and otherwise within the tolerance measured for that tensor by
+ * {@code golden_tolerances.py} (see {@link GoldenTolerances}). No assertion depends on how one machine
+ * rounds a tie.
  */
 class LicnnGoldenTest {
 
-    private static GoldenFixtures fx;
-    private static LicnnEngine engine;
+    private static final Map<String, GoldenFixtures> SETS = new HashMap<>();
+    private static final Map<String, LicnnEngine> ENGINES = new HashMap<>();
 
-    @BeforeAll
-    static void load() {
-        fx = new GoldenFixtures();
-        engine = new LicnnEngine(fx.network);
+    static GoldenFixtures fixtures(String set) {
+        return SETS.computeIfAbsent(set, s -> new GoldenFixtures(s, "cases.safetensors"));
+    }
+
+    static LicnnEngine engine(String set) {
+        return ENGINES.computeIfAbsent(set, s -> new LicnnEngine(fixtures(s).network));
     }
 
     @AfterAll
     static void close() throws Exception {
-        fx.close();
+        for (GoldenFixtures f : SETS.values()) {
+            f.close();
+        }
+        SETS.clear();
+        ENGINES.clear();
     }
 
     /** Records every map a job hands to its listener. */
@@ -61,7 +77,7 @@ class LicnnGoldenTest {
         }
     }
 
-    private static ExplainJob job(int img, LicnnOptions opts, Recorder rec) {
+    private static ExplainJob job(GoldenFixtures fx, int img, LicnnOptions opts, Recorder rec) {
         return ExplainJob.builder()
                 .setInput(fx.floats("img" + img + ".input"), 224, 224)
                 .optTopK(5)
@@ -71,42 +87,56 @@ class LicnnGoldenTest {
                 .build();
     }
 
-    private static void assertMatches(String prefix, ExplainResult r, Recorder rec) {
+    /**
+     * Top-5, logits, and the attention, logits after inhibition and saliency of every rank: within
+     * {@link GoldenTolerances#EXACT} for a class whose masks are known to agree ({@code agree[rank]}),
+     * else within the measured tolerance.
+     */
+    private static void assertMatches(GoldenFixtures fx, String prefix, ExplainResult r, boolean[] agree) {
         assertArrayEquals(fx.ints(prefix + ".topk"), r.prediction().targets(), prefix + " top-5");
         float[] logits = fx.floats(prefix + ".logits");
         assertTrue(GoldenFixtures.relL2(r.prediction().logits(), logits) < 1e-5, prefix + " logits");
         float[] att = fx.floats(prefix + ".attention");
         float[] after = fx.floats(prefix + ".logits_after");
         int hw = 224 * 224;
+        boolean allAgree = true;
         for (int rank = 0; rank < 5; rank++) {
-            float[] expected = java.util.Arrays.copyOfRange(att, rank * hw, (rank + 1) * hw);
+            allAgree &= agree[rank];
+            float[] expected = Arrays.copyOfRange(att, rank * hw, (rank + 1) * hw);
             ClassAttention ca = r.classes().get(rank);
-            double err = GoldenFixtures.relL2(ca.attention().data(), expected);
-            assertTrue(err < 1e-2, prefix + " attention rank " + rank + " rel L2 " + err);
-            float[] la = java.util.Arrays.copyOfRange(after, rank * 10, (rank + 1) * 10);
-            double lerr = GoldenFixtures.relL2(ca.logitsAfter(), la);
-            assertTrue(lerr < 1e-2, prefix + " logits after inhibition, rank " + rank + ": " + lerr);
+            assertWithin(ca.attention().data(), expected, prefix + ".attention.r" + rank, agree[rank]);
+            assertWithin(ca.logitsAfter(), Arrays.copyOfRange(after, rank * 10, (rank + 1) * 10),
+                    prefix + ".logits_after.r" + rank, agree[rank]);
         }
-        double serr = GoldenFixtures.relL2(r.saliency().data(), fx.floats(prefix + ".saliency"));
-        assertTrue(serr < 1e-2, prefix + " saliency rel L2 " + serr);
+        assertWithin(r.saliency().data(), fx.floats(prefix + ".saliency"), prefix + ".saliency", allAgree);
     }
 
-    @Test
-    void defaultOptions_threeImagesInOneBatch_matchReference() {
+    private static void assertWithin(float[] got, float[] expected, String name, boolean exact) {
+        double err = GoldenFixtures.relL2(got, expected);
+        double tol = exact ? GoldenTolerances.EXACT : GoldenTolerances.of(name);
+        assertTrue(err < tol, String.format("%s: rel L2 %.3e, tolerance %.1e (%s)", name, err, tol,
+                exact ? "every mask agrees" : "measured"));
+    }
+
+    private static final boolean[] UNKNOWN = new boolean[5];
+
+    @ParameterizedTest
+    @MethodSource("sets")
+    void defaultOptions_threeImagesInOneBatch_matchReference(String set) {
+        GoldenFixtures fx = fixtures(set);
         Recorder rec = new Recorder();
-        List<ExplainJob> jobs = List.of(job(0, LicnnOptions.defaults(), rec),
-                job(1, LicnnOptions.defaults(), null), job(2, LicnnOptions.defaults(), null));
-        List<LicnnEngine.Outcome> out = engine.explainAll(jobs);
+        List<ExplainJob> jobs = List.of(job(fx, 0, LicnnOptions.defaults(), rec),
+                job(fx, 1, LicnnOptions.defaults(), null), job(fx, 2, LicnnOptions.defaults(), null));
+        List<LicnnEngine.Outcome> out = engine(set).explainAll(jobs);
         for (int i = 0; i < 3; i++) {
             assertNull(out.get(i).error(), "image " + i + " failed");
-            assertMatches("img" + i + ".default", out.get(i).result(), i == 0 ? rec : null);
         }
-        // Suppression masks: >= 99.9% of locations agree over all ranks and layers.
+        // Suppression masks of img0: >= 99.9% of locations agree over all ranks and layers.
         long total = 0;
         long disagree = 0;
-        boolean[] rankAllAgree = new boolean[5];
+        boolean[] agree = new boolean[5];
         for (int rank = 0; rank < 5; rank++) {
-            rankAllAgree[rank] = true;
+            agree[rank] = true;
             for (int l = 0; l < 13; l++) {
                 float[] expected = fx.floats("img0.default.mask.r" + rank + ".l" + l);
                 float[] got = rec.layerMaps.get("SUPPRESSION_MASK.r" + rank + ".l" + l);
@@ -114,44 +144,69 @@ class LicnnGoldenTest {
                     total++;
                     if ((expected[p] == 0) != (got[p] == 0)) {
                         disagree++;
-                        rankAllAgree[rank] = false;
+                        agree[rank] = false;
                     }
                 }
             }
         }
-        System.out.printf("golden img0: %d of %d mask locations disagree; classes with identical masks: %s%n",
-                disagree, total, java.util.Arrays.toString(rankAllAgree));
-        assertTrue(disagree <= total / 1000, disagree + " of " + total + " mask locations disagree");
-        // Where every mask of a class agrees, its attention map is within 1e-4.
-        float[] att = fx.floats("img0.default.attention");
-        ExplainResult r0 = out.get(0).result();
-        int checked = 0;
-        for (int rank = 0; rank < 5; rank++) {
-            if (rankAllAgree[rank]) {
-                checked++;
-                float[] expected = java.util.Arrays.copyOfRange(att, rank * 224 * 224, (rank + 1) * 224 * 224);
-                double err = GoldenFixtures.relL2(r0.classes().get(rank).attention().data(), expected);
-                System.out.printf("golden img0 rank %d attention rel L2 %.2e%n", rank, err);
-                assertTrue(err < 1e-4, "rank " + rank + " with identical masks: rel L2 " + err);
-            }
+        System.out.printf("golden %s img0: %d of %d mask locations disagree; classes with identical masks: %s%n",
+                set, disagree, total, Arrays.toString(agree));
+        assertTrue(disagree <= total * (1 - GoldenTolerances.MASK_AGREEMENT),
+                disagree + " of " + total + " mask locations disagree");
+        for (int i = 0; i < 3; i++) {
+            assertMatches(fx, "img" + i + ".default", out.get(i).result(), i == 0 ? agree : UNKNOWN);
         }
-        assertTrue(checked > 0, "no class had identical masks: the test checks nothing at 1e-4");
-        // Rank-0 intermediates.
+        // Rank-0 intermediates. The first pass (RESPONSE_BEFORE) has no gate: rounding only. The gradients
+        // (GRADIENT_MAX_C, and INHIBITION from it) follow the max-pool routes, which ties may change even
+        // where no mask differs: always the measured tolerance. RESPONSE_AFTER depends on the masks only.
         String[][] kinds = {{"GRADIENT_MAX_C", "gradmax"}, {"INHIBITION", "inhibition"},
             {"RESPONSE_BEFORE", "before"}, {"RESPONSE_AFTER", "after"}};
         for (String[] k : kinds) {
+            boolean exact = k[1].equals("before") || k[1].equals("after") && agree[0];
             for (int l = 0; l < 13; l++) {
-                float[] expected = fx.floats("img0.default." + k[1] + ".r0.l" + l);
-                float[] got = rec.layerMaps.get(k[0] + ".r0.l" + l);
-                double err = GoldenFixtures.relL2(got, expected);
-                double tol = rankAllAgree[0] ? 1e-4 : 1e-2;
-                assertTrue(err < tol, k[0] + " layer " + l + " rel L2 " + err);
+                String name = "img0.default." + k[1] + ".r0.l" + l;
+                assertWithin(rec.layerMaps.get(k[0] + ".r0.l" + l), fx.floats(name), name, exact);
             }
         }
     }
 
+    static String[] sets() {
+        return GoldenFixtures.SETS;
+    }
+
+    /**
+     * A tie-heavy image (flat fills, 8-bit colours: {@code make_golden_flat.py}): whole regions of its maps
+     * may flip between two correct implementations, so only the portable part is asserted.
+     */
     @Test
-    void options_matchReference() {
+    void flatFills_topKAndMasksAgree() throws Exception {
+        try (GoldenFixtures flat = new GoldenFixtures("golden", "flat.safetensors")) {
+            Recorder rec = new Recorder();
+            ExplainJob j = ExplainJob.builder().setInput(flat.floats("flat.input"), 224, 224).optTopK(5)
+                    .optMapKinds(EnumSet.of(MapKind.SUPPRESSION_MASK)).optListener(rec).build();
+            ExplainResult r = new LicnnEngine(flat.network).explain(j);
+            assertArrayEquals(flat.ints("flat.topk"), r.prediction().targets(), "top-5");
+            long total = 0;
+            long disagree = 0;
+            for (int rank = 0; rank < 5; rank++) {
+                for (int l = 0; l < 13; l++) {
+                    float[] expected = flat.floats("flat.mask.r" + rank + ".l" + l);
+                    float[] got = rec.layerMaps.get("SUPPRESSION_MASK.r" + rank + ".l" + l);
+                    for (int p = 0; p < expected.length; p++) {
+                        total++;
+                        disagree += (expected[p] == 0) != (got[p] == 0) ? 1 : 0;
+                    }
+                }
+            }
+            System.out.printf("golden flat: %d of %d mask locations disagree%n", disagree, total);
+            assertTrue(disagree <= total / 100, disagree + " of " + total + " mask locations disagree");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sets")
+    void options_matchReference(String set) {
+        GoldenFixtures fx = fixtures(set);
         Map<String, LicnnOptions> variants = Map.of(
                 "logit", LicnnOptions.builder().optScoreMode(ScoreMode.BEFORE_SOFTMAX).build(),
                 "inhibit_last", LicnnOptions.builder().optInhibitLastRelu(true).build(),
@@ -160,20 +215,20 @@ class LicnnGoldenTest {
         List<String> names = new ArrayList<>(variants.keySet());
         List<ExplainJob> jobs = new ArrayList<>();
         for (String v : names) {
-            jobs.add(job(0, variants.get(v), null));
+            jobs.add(job(fx, 0, variants.get(v), null));
         }
         // Mixed options in one batch: each job keeps its own.
-        List<LicnnEngine.Outcome> out = engine.explainAll(jobs);
+        List<LicnnEngine.Outcome> out = engine(set).explainAll(jobs);
         for (int i = 0; i < names.size(); i++) {
             assertNull(out.get(i).error());
-            assertMatches("img0." + names.get(i), out.get(i).result(), null);
+            assertMatches(fx, "img0." + names.get(i), out.get(i).result(), UNKNOWN);
         }
     }
 
     @Test
     void events_arriveClassByClass() {
         Recorder rec = new Recorder();
-        engine.explain(job(1, LicnnOptions.defaults(), rec));
+        engine("golden").explain(job(fixtures("golden"), 1, LicnnOptions.defaults(), rec));
         assertEquals("prediction", rec.order.get(0));
         assertEquals("saliency", rec.order.get(rec.order.size() - 1));
         int rank = 0;
