@@ -1,7 +1,7 @@
 """Tolerances of the golden tests, derived from how far float rounding alone moves the fixtures.
 
 Run from the repository root (after make_golden.py and make_golden_baselines.py):
-    /usr/bin/python3 server/src/test/python/golden_tolerances.py [--trials 16]
+    /usr/bin/python3 server/src/test/python/golden_tolerances.py [--trials 12]
 
 Writes server/src/test/resources/golden/tolerances.json, which LicnnGoldenTest and
 BaselineGoldenTest read.
@@ -165,7 +165,7 @@ class Rounding:
 
 
 def main():
-    trials = 16
+    trials = 12
     if "--trials" in sys.argv:
         trials = int(sys.argv[sys.argv.index("--trials") + 1])
     torch.set_num_threads(1)  # deterministic reductions; the trials are the perturbation
