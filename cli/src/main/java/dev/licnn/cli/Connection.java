@@ -89,6 +89,7 @@ public final class Connection {
         }
         LicnnServer server = LicnnServer.builder().setModels(new ServedModels(List.of(card))).optWorkers(ws)
                 .optMaxBatchSize(maxBatchSize).optMaxQueueSize(1024).optStreamBudgetBytes(1L << 30)
+                .optMaxInboundMessageBytes(64 << 20)
                 .optWarmUp(false).build();
         String name = InProcessServerBuilder.generateName();
         server.start(InProcessServerBuilder.forName(name));
