@@ -3,6 +3,7 @@
 //
 // Usage: node explain.js --target HOST:PORT IMAGE [--out saliency.npy] [--top-k K]
 //                        [--encoding float32|float16|uint8]
+//                        [--tls] [--ca CA.pem [--cert CLIENT.pem --key CLIENT.key]]
 //
 // The contract is loaded at run time with @grpc/proto-loader from proto/src/main/proto;
 // google/rpc/status.proto comes from $GOOGLEAPIS (run.sh finds it, see ../googleapis.sh).
@@ -17,7 +18,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 function usage(msg) {
   if (msg) console.error(`explain.js: ${msg}`);
-  console.error('usage: node explain.js --target HOST:PORT IMAGE [--out saliency.npy] [--top-k K] [--encoding float32|float16|uint8]');
+  console.error('usage: node explain.js --target HOST:PORT IMAGE [--out saliency.npy] [--top-k K] [--encoding float32|float16|uint8]'
+    + ' [--tls] [--ca CA.pem [--cert CLIENT.pem --key CLIENT.key]]');
   process.exit(2);
 }
 
@@ -31,12 +33,17 @@ function parseArgs(argv) {
     else if (k === '--top-k') a.topK = parseInt(next(), 10);
     else if (k === '--encoding') a.encoding = next();
     else if (k === '--deadline') a.deadline = parseFloat(next());
+    else if (k === '--tls') a.tls = true;
+    else if (k === '--ca') a.ca = next();
+    else if (k === '--cert') a.cert = next();
+    else if (k === '--key') a.key = next();
     else if (k === '-h' || k === '--help') usage();
     else if (k.startsWith('-')) usage(`unknown option ${k}`);
     else if (a.image) usage('only one IMAGE');
     else a.image = k;
   }
   if (!a.image) usage('IMAGE missing');
+  if (!a.cert !== !a.key) usage('--cert and --key go together');
   if (!['float32', 'float16', 'uint8'].includes(a.encoding)) usage(`bad --encoding ${a.encoding}`);
   return a;
 }
@@ -105,6 +112,13 @@ function loadService() {
   return grpc.loadPackageDefinition(def).licnn.v1;
 }
 
+/** Plaintext, or TLS when --tls, --ca or --cert is given. */
+function credentials(a) {
+  if (!a.tls && !a.ca && !a.cert) return grpc.credentials.createInsecure();
+  const read = (f) => (f ? fs.readFileSync(f) : null);
+  return grpc.credentials.createSsl(read(a.ca), read(a.key), read(a.cert));
+}
+
 function deadline(seconds) {
   return new Date(Date.now() + seconds * 1000);
 }
@@ -113,7 +127,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const image = fs.readFileSync(args.image);
   const licnn = loadService();
-  const client = new licnn.LicnnService(args.target, grpc.credentials.createInsecure(), {
+  const client = new licnn.LicnnService(args.target, credentials(args), {
     'grpc.max_receive_message_length': 64 << 20,
   });
   try {

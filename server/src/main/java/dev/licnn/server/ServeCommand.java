@@ -64,6 +64,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, seconds during which health says NOT_SERVING while calls are still accepted, before the drain (env LICNN_SHUTDOWN_DELAY_SECONDS, default ${DEFAULT-VALUE}).")
     long shutdownDelaySeconds;
 
+    @Option(names = "--tls-cert", defaultValue = "${env:LICNN_TLS_CERT}",
+            description = "Serve TLS with this PEM certificate chain (env LICNN_TLS_CERT); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:LICNN_TLS_KEY}",
+            description = "PEM PKCS#8 private key of --tls-cert (env LICNN_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", defaultValue = "${env:LICNN_TLS_CLIENT_CA}",
+            description = "Require client certificates signed by this PEM CA: mutual TLS (env LICNN_TLS_CLIENT_CA).")
+    Path tlsClientCa;
+
     @Option(names = "--grace-seconds", defaultValue = "${env:LICNN_GRACE_SECONDS:-30}", description = "Drain period on shutdown (default ${DEFAULT-VALUE}).")
     long graceSeconds;
 
@@ -121,7 +133,17 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** The transport {@link #call()} serves on. */
     NettyServerBuilder transport() {
-        return NettyServerBuilder.forAddress(new InetSocketAddress(host, port));
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (tlsCert == null && tlsKey == null) {
+            if (tlsClientCa != null) {
+                throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+            }
+            return NettyServerBuilder.forAddress(address);
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        return NettyServerBuilder.forAddress(address, ServerTls.credentials(tlsCert, tlsKey, tlsClientCa));
     }
 
     /**
@@ -131,18 +153,31 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LicnnServer server = build();
+        NettyServerBuilder transport = transport();
         CountDownLatch stop = new CountDownLatch(1);
         for (String signal : List.of("TERM", "INT")) {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
         }
-        server.start(transport());
+        server.start(transport);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "licnn-shutdown"));
-        System.err.printf("licnn server listening on %s:%d (metrics on %s)%n", host, server.port(),
+        System.err.printf("licnn server listening on %s:%d%s (metrics on %s)%n", host, server.port(),
+                tlsCert == null ? "" : tlsClientCa == null ? " with TLS" : " with mutual TLS",
                 server.metricsPort() < 0 ? "none" : ":" + server.metricsPort());
         stop.await();
         System.err.println("licnn server stopping: draining in-flight requests");
         server.close();
         return 0;
+    }
+
+    /**
+     * Parses {@code serve} arguments, builds the server and starts it on its transport (plaintext or
+     * TLS); for tools and tests that run a server inside their process.
+     */
+    public static LicnnServer start(String... args) throws Exception {
+        ServeCommand cmd = new ServeCommand();
+        new CommandLine(cmd).parseArgs(args);
+        NettyServerBuilder transport = cmd.transport();
+        return cmd.build().start(transport);
     }
 
     /** Runs {@code serve} alone. */
