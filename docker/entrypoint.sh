@@ -19,6 +19,8 @@
 #   LICNN_MAX_REQUEST_MB     largest request message in MiB (4)
 #   LICNN_TLS_CERT, LICNN_TLS_KEY  serve TLS with this PEM certificate chain and PKCS#8 key
 #   LICNN_TLS_CLIENT_CA      require client certificates signed by this CA (mutual TLS)
+#   LICNN_TOKEN_FILE         require a bearer token from this file (one per line; re-read while serving)
+#   LICNN_REFLECTION         gRPC reflection: on, off or loopback (on)
 #   LICNN_SHUTDOWN_DELAY_SECONDS  NOT_SERVING while still accepting calls, before the drain (5)
 #   LICNN_GRACE_SECONDS      drain period on SIGTERM (30)
 #   LICNN_RPC_THREADS        RPC/decoding threads (4)
@@ -65,6 +67,8 @@ if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
   flag LICNN_TLS_CERT --tls-cert
   flag LICNN_TLS_KEY --tls-key
   flag LICNN_TLS_CLIENT_CA --tls-client-ca
+  flag LICNN_TOKEN_FILE --token-file
+  flag LICNN_REFLECTION --reflection
   flag LICNN_SHUTDOWN_DELAY_SECONDS --shutdown-delay-seconds
   flag LICNN_GRACE_SECONDS --grace-seconds
   flag LICNN_RPC_THREADS --rpc-threads

@@ -20,9 +20,12 @@ public final class ClientSecurity {
     @Option(names = "--key", description = "Private key of --cert (PEM, PKCS#8).")
     Path key;
 
+    @Option(names = "--token-file", description = "Send the bearer token in this file (its first line that is not blank or a # comment).")
+    Path tokenFile;
+
     /** Applies these settings to {@code b}. */
     ClientOptions.Builder apply(ClientOptions.Builder b) {
-        for (Path p : new Path[] {ca, cert, key}) {
+        for (Path p : new Path[] {ca, cert, key, tokenFile}) {
             if (p != null && !Files.isReadable(p)) {
                 throw new CliException("cannot read " + p);
             }
@@ -30,6 +33,19 @@ public final class ClientSecurity {
         if ((cert == null) != (key == null)) {
             throw new CliException("--cert and --key go together");
         }
-        return b.optTls(tls).optTrustedCertificates(ca).optClientCertificate(cert, key);
+        return b.optTls(tls).optTrustedCertificates(ca).optClientCertificate(cert, key).optBearerToken(token());
+    }
+
+    private String token() {
+        if (tokenFile == null) {
+            return null;
+        }
+        try {
+            return Files.readAllLines(tokenFile).stream().map(String::trim)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+                    .orElseThrow(() -> new CliException("no token in " + tokenFile));
+        } catch (java.io.IOException e) {
+            throw new CliException("cannot read " + tokenFile + ": " + e.getMessage());
+        }
     }
 }

@@ -109,6 +109,37 @@ class TlsTest {
     }
 
     @Test
+    void bearerToken_overTls_fromTheClientAndTheCli() throws Exception {
+        Path tokens = tmp.resolve("tokens");
+        java.nio.file.Files.writeString(tokens, "# one per line\nclient-token-0123456789\n");
+        Path wrong = tmp.resolve("wrong-token");
+        java.nio.file.Files.writeString(wrong, "someone-else-0123456789\n");
+        LicnnServer server = serve("--tls-cert", certs.serverCert.toString(), "--tls-key", certs.serverKey.toString(),
+                "--token-file", tokens.toString());
+        try {
+            int port = server.port();
+            ClientOptions.Builder tls = options().optTrustedCertificates(certs.caCert);
+            assertEquals(model, listModels(port, tls.optBearerToken("client-token-0123456789").build()));
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> listModels(port, options().optTrustedCertificates(certs.caCert).build()));
+            assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+
+            String target = "127.0.0.1:" + port;
+            LicnnCliTest.Run ok = LicnnCliTest.run("classify", image.toString(), "--target", target,
+                    "--ca", certs.caCert.toString(), "--token-file", tokens.toString(), "--top-k", "1");
+            assertEquals(0, ok.code(), ok.out() + ok.err());
+            LicnnCliTest.Run refused = LicnnCliTest.run("models", "--target", target,
+                    "--ca", certs.caCert.toString(), "--token-file", wrong.toString());
+            assertTrue(refused.code() != 0, refused.out() + refused.err());
+            assertTrue((refused.out() + refused.err()).contains("UNAUTHENTICATED"), refused.out() + refused.err());
+            LicnnCliTest.Run health = LicnnCliTest.run("health", "--target", target, "--ca", certs.caCert.toString());
+            assertEquals(0, health.code(), "health needs no token: " + health.out() + health.err());
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void tlsFlags_mustComeTogether() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> serve("--tls-cert", certs.serverCert.toString()));

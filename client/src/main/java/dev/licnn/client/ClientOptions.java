@@ -1,5 +1,6 @@
 package dev.licnn.client;
 
+import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
@@ -41,6 +42,7 @@ public final class ClientOptions {
   private final Duration keepAlive;
   private final ChannelCredentials credentials;
   private final String userAgent;
+  private final CallCredentials callCredentials;
 
   private ClientOptions(Builder b) {
     deadline = b.deadline;
@@ -51,6 +53,7 @@ public final class ClientOptions {
     keepAlive = b.keepAlive;
     credentials = b.credentials != null ? b.credentials : b.tlsCredentials();
     userAgent = b.userAgent;
+    callCredentials = b.bearerToken == null ? null : new BearerToken(b.bearerToken);
   }
 
   /** The defaults: 120 s deadline, 16 MiB inbound limit, retries on, no keep-alive, plaintext. */
@@ -101,6 +104,12 @@ public final class ClientOptions {
     return credentials;
   }
 
+  /** Credentials sent with every call (a bearer token), or null for none. */
+  @Nullable
+  public CallCredentials callCredentials() {
+    return callCredentials;
+  }
+
   /** User agent prefix, or null for gRPC's. */
   @Nullable
   public String userAgent() {
@@ -121,8 +130,18 @@ public final class ClientOptions {
     private Path clientKey;
     private ChannelCredentials credentials;
     private String userAgent;
+    private String bearerToken;
 
     private Builder() {}
+
+    /**
+     * Sends {@code authorization: Bearer <token>} with every call, for servers started with a
+     * token file. Use it over TLS: on a plaintext channel the token travels in the clear.
+     */
+    public Builder optBearerToken(@Nullable String token) {
+      this.bearerToken = token;
+      return this;
+    }
 
     /** Deadline per unary or {@code Explain} call; null for none. */
     public Builder optDeadline(@Nullable Duration deadline) {

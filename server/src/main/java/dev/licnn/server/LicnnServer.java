@@ -10,6 +10,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +69,12 @@ public final class LicnnServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
+        if (cfg.tokenFile != null) {
+            serverBuilder.intercept(new TokenAuthInterceptor(cfg.tokenFile, metrics, System::nanoTime));
+        }
+        if (cfg.reflection == ReflectionAccess.LOOPBACK) {
+            serverBuilder.intercept(new ReflectionAccess.LoopbackOnly());
+        }
         WorkerPool.Builder<Work, WorkResult> pb = WorkerPool.<Work, WorkResult>builder()
                 .optMaxBatchSize(cfg.maxBatchSize)
                 .optMaxQueueDelay(cfg.maxQueueDelay)
@@ -98,14 +105,15 @@ public final class LicnnServer implements AutoCloseable {
         deadlines.setRemoveOnCancelPolicy(true);
         timer = deadlines;
         TransportLogFilter.install();
-        server = serverBuilder
+        serverBuilder
                 .executor(executor)
                 .maxInboundMessageSize(cfg.maxInboundMessageBytes)
                 .addService(new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance())
-                .build()
-                .start();
+                .addService(health.getHealthService());
+        if (cfg.reflection != ReflectionAccess.OFF) {
+            serverBuilder.addService(ProtoReflectionServiceV1.newInstance());
+        }
+        server = serverBuilder.build().start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
         if (cfg.metricsPort >= 0) {
@@ -211,6 +219,8 @@ public final class LicnnServer implements AutoCloseable {
         private Duration grace = Duration.ofSeconds(30);
         private int metricsPort = -1;
         private String metricsHost;
+        private Path tokenFile;
+        private ReflectionAccess reflection = ReflectionAccess.ON;
         private Duration shutdownDelay = Duration.ZERO;
         private int rpcThreads = 4;
         private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
@@ -270,6 +280,22 @@ public final class LicnnServer implements AutoCloseable {
         /** Port for Prometheus metrics over HTTP (0 = any free port, -1 = none). */
         public Builder optMetricsPort(int p) {
             this.metricsPort = p;
+            return this;
+        }
+
+        /**
+         * Requires a bearer token from this file on every call but health checks; the file is
+         * read again while serving, so tokens rotate without a restart (see {@link
+         * TokenAuthInterceptor}). Default: no authentication.
+         */
+        public Builder optTokenFile(Path file) {
+            this.tokenFile = file;
+            return this;
+        }
+
+        /** Whether reflection is served, and to whom (default {@link ReflectionAccess#ON}). */
+        public Builder optReflection(ReflectionAccess access) {
+            this.reflection = java.util.Objects.requireNonNull(access, "access");
             return this;
         }
 

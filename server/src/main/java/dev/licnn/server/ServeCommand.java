@@ -76,6 +76,15 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Require client certificates signed by this PEM CA: mutual TLS (env LICNN_TLS_CLIENT_CA).")
     Path tlsClientCa;
 
+    @Option(names = "--token-file", defaultValue = "${env:LICNN_TOKEN_FILE}",
+            description = "Require a bearer token from this file (one per line) on every call but health checks; "
+                    + "re-read while serving, so tokens rotate without a restart (env LICNN_TOKEN_FILE).")
+    Path tokenFile;
+
+    @Option(names = "--reflection", defaultValue = "${env:LICNN_REFLECTION:-on}",
+            description = "gRPC reflection: on, off, or loopback (local callers only) (env LICNN_REFLECTION, default ${DEFAULT-VALUE}).")
+    String reflection;
+
     @Option(names = "--grace-seconds", defaultValue = "${env:LICNN_GRACE_SECONDS:-30}", description = "Drain period on shutdown (default ${DEFAULT-VALUE}).")
     long graceSeconds;
 
@@ -123,6 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .optStreamBudgetBytes(streamBudgetMb << 20)
                 .optMetricsPort(metricsPort)
                 .optMetricsHost(metricsHost != null ? metricsHost : host)
+                .optTokenFile(tokenFile)
+                .optReflection(ReflectionAccess.parse(reflection))
                 .optMaxInboundMessageBytes(maxRequestMb << 20)
                 .optShutdownDelay(Duration.ofSeconds(shutdownDelaySeconds))
                 .optGrace(Duration.ofSeconds(graceSeconds))
