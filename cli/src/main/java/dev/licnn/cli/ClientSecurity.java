@@ -24,7 +24,7 @@ public final class ClientSecurity {
     Path tokenFile;
 
     /** Applies these settings to {@code b}. */
-    ClientOptions.Builder apply(ClientOptions.Builder b) {
+    public ClientOptions.Builder apply(ClientOptions.Builder b) {
         for (Path p : new Path[] {ca, cert, key, tokenFile}) {
             if (p != null && !Files.isReadable(p)) {
                 throw new CliException("cannot read " + p);

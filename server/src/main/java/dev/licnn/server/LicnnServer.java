@@ -47,7 +47,7 @@ public final class LicnnServer implements AutoCloseable {
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 4 << 20;
 
     private final Builder cfg;
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics = new ServerMetrics().withProcessMemory();
     private final HealthStatusManager health = new HealthStatusManager();
     private WorkerPool<Work, WorkResult> pool;
     private Server server;

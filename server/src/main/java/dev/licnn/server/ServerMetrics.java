@@ -44,6 +44,43 @@ public final class ServerMetrics {
                 .callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
     }
 
+    /**
+     * Registers the process's memory: {@code licnn_process_resident_memory_bytes} (Linux) and
+     * {@code licnn_jvm_heap_used_bytes}, read when scraped (soak tests watch them for growth).
+     */
+    ServerMetrics withProcessMemory() {
+        GaugeWithCallback.builder().name("licnn_jvm_heap_used_bytes").help("JVM heap in use")
+                .callback(cb -> cb.call(java.lang.management.ManagementFactory.getMemoryMXBean()
+                        .getHeapMemoryUsage().getUsed())).register(registry);
+        if (java.nio.file.Files.isReadable(STATUS)) {
+            GaugeWithCallback.builder().name("licnn_process_resident_memory_bytes")
+                    .help("Resident set size of the server process (VmRSS)")
+                    .callback(cb -> {
+                        long rss = residentBytes();
+                        if (rss >= 0) {
+                            cb.call(rss);
+                        }
+                    }).register(registry);
+        }
+        return this;
+    }
+
+    private static final java.nio.file.Path STATUS = java.nio.file.Path.of("/proc/self/status");
+
+    /** VmRSS of this process in bytes, or -1 if it cannot be read. */
+    static long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     /** Where the queue-depth and in-flight gauges read their values. */
     void observePool(IntSupplier queueDepth, IntSupplier inFlight) {
         this.queueDepth = queueDepth;
