@@ -155,7 +155,7 @@ ENTRY_ENV=(
   LICNN_HOME="$ROOT" LICNN_JAR="$(ls "$ROOT"/cli/target/licnn-cli-*.jar | head -n 1)" LICNN_LIB="$ROOT/cli/target/lib"
   LICNN_HOST=127.0.0.1 LICNN_PORT="$PORT" LICNN_METRICS_PORT="$MPORT" LICNN_WORKERS=cpu@1
   LICNN_MAX_BATCH_SIZE=3 LICNN_MAX_QUEUE_DELAY_MS=7 LICNN_MAX_QUEUE_SIZE=16 LICNN_STREAM_BUDGET_MB=32
-  LICNN_GRACE_SECONDS=2 LICNN_RPC_THREADS=2 LICNN_WARMUP=false JAVA_OPTS=-Xmx1g
+  LICNN_GRACE_SECONDS=2 LICNN_SHUTDOWN_DELAY_SECONDS=1 LICNN_RPC_THREADS=2 LICNN_WARMUP=false JAVA_OPTS=-Xmx1g
 )
 env "${ENTRY_ENV[@]}" "$HERE/entrypoint.sh" >"$WORK/server.log" 2>&1 &
 PID=$!
@@ -183,6 +183,6 @@ while kill -0 "$PID" 2>/dev/null; do
 done
 code=0; wait "$PID" || code=$?
 SERVER_PIDS=()
-log "SIGTERM: exited with $code (143 = the JVM's normal exit on SIGTERM) after $((SECONDS - stop_start)) s"
-[ "$code" = 0 ] || [ "$code" = 143 ] || die "unexpected exit code $code after SIGTERM"
+log "SIGTERM: exited with $code after $((SECONDS - stop_start)) s"
+[ "$code" = 0 ] || die "exit code $code after SIGTERM (a drained shutdown exits 0)"
 log "PASS deploy: lint, manifests, entrypoint"

@@ -15,6 +15,13 @@
 #   LICNN_MAX_QUEUE_SIZE     queued requests before RESOURCE_EXHAUSTED (64)
 #   LICNN_STREAM_BUDGET_MB   MiB that may wait for one slow reader (64)
 #   LICNN_METRICS_PORT       Prometheus metrics port, -1 to disable (9464)
+#   LICNN_METRICS_HOST       address the metrics port binds to (LICNN_HOST)
+#   LICNN_MAX_REQUEST_MB     largest request message in MiB (4)
+#   LICNN_TLS_CERT, LICNN_TLS_KEY  serve TLS with this PEM certificate chain and PKCS#8 key
+#   LICNN_TLS_CLIENT_CA      require client certificates signed by this CA (mutual TLS)
+#   LICNN_TOKEN_FILE         require a bearer token from this file (one per line; re-read while serving)
+#   LICNN_REFLECTION         gRPC reflection: on, off or loopback (on)
+#   LICNN_SHUTDOWN_DELAY_SECONDS  NOT_SERVING while still accepting calls, before the drain (5)
 #   LICNN_GRACE_SECONDS      drain period on SIGTERM (30)
 #   LICNN_RPC_THREADS        RPC/decoding threads (4)
 #   LICNN_MAX_IMAGE_PIXELS   largest width x height an image may declare (40000000)
@@ -55,6 +62,14 @@ if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
   flag LICNN_MAX_QUEUE_SIZE --max-queue-size
   flag LICNN_STREAM_BUDGET_MB --stream-budget-mb
   flag LICNN_METRICS_PORT --metrics-port
+  flag LICNN_METRICS_HOST --metrics-host
+  flag LICNN_MAX_REQUEST_MB --max-request-mb
+  flag LICNN_TLS_CERT --tls-cert
+  flag LICNN_TLS_KEY --tls-key
+  flag LICNN_TLS_CLIENT_CA --tls-client-ca
+  flag LICNN_TOKEN_FILE --token-file
+  flag LICNN_REFLECTION --reflection
+  flag LICNN_SHUTDOWN_DELAY_SECONDS --shutdown-delay-seconds
   flag LICNN_GRACE_SECONDS --grace-seconds
   flag LICNN_RPC_THREADS --rpc-threads
   flag LICNN_MAX_IMAGE_PIXELS --max-image-pixels

@@ -3,6 +3,7 @@
 //
 // Usage: node explain.js --target HOST:PORT IMAGE [--out saliency.npy] [--top-k K]
 //                        [--encoding float32|float16|uint8]
+//                        [--tls] [--ca CA.pem [--cert CLIENT.pem --key CLIENT.key]] [--token-file FILE]
 //
 // The contract is loaded at run time with @grpc/proto-loader from proto/src/main/proto;
 // google/rpc/status.proto comes from $GOOGLEAPIS (run.sh finds it, see ../googleapis.sh).
@@ -17,7 +18,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 function usage(msg) {
   if (msg) console.error(`explain.js: ${msg}`);
-  console.error('usage: node explain.js --target HOST:PORT IMAGE [--out saliency.npy] [--top-k K] [--encoding float32|float16|uint8]');
+  console.error('usage: node explain.js --target HOST:PORT IMAGE [--out saliency.npy] [--top-k K] [--encoding float32|float16|uint8]'
+    + ' [--tls] [--ca CA.pem [--cert CLIENT.pem --key CLIENT.key]] [--token-file FILE]');
   process.exit(2);
 }
 
@@ -31,12 +33,18 @@ function parseArgs(argv) {
     else if (k === '--top-k') a.topK = parseInt(next(), 10);
     else if (k === '--encoding') a.encoding = next();
     else if (k === '--deadline') a.deadline = parseFloat(next());
+    else if (k === '--tls') a.tls = true;
+    else if (k === '--ca') a.ca = next();
+    else if (k === '--cert') a.cert = next();
+    else if (k === '--key') a.key = next();
+    else if (k === '--token-file') a.tokenFile = next();
     else if (k === '-h' || k === '--help') usage();
     else if (k.startsWith('-')) usage(`unknown option ${k}`);
     else if (a.image) usage('only one IMAGE');
     else a.image = k;
   }
   if (!a.image) usage('IMAGE missing');
+  if (!a.cert !== !a.key) usage('--cert and --key go together');
   if (!['float32', 'float16', 'uint8'].includes(a.encoding)) usage(`bad --encoding ${a.encoding}`);
   return a;
 }
@@ -105,6 +113,25 @@ function loadService() {
   return grpc.loadPackageDefinition(def).licnn.v1;
 }
 
+/** Plaintext, or TLS when --tls, --ca or --cert is given. */
+function credentials(a) {
+  if (!a.tls && !a.ca && !a.cert) return grpc.credentials.createInsecure();
+  const read = (f) => (f ? fs.readFileSync(f) : null);
+  return grpc.credentials.createSsl(read(a.ca), read(a.key), read(a.cert));
+}
+
+/** Call metadata with the bearer token of the file, if one is given. */
+function metadata(a) {
+  const m = new grpc.Metadata();
+  if (a.tokenFile) {
+    const token = fs.readFileSync(a.tokenFile, 'ascii').split('\n').map((l) => l.trim())
+      .find((l) => l && !l.startsWith('#'));
+    if (!token) usage(`no token in ${a.tokenFile}`);
+    m.set('authorization', `Bearer ${token}`);
+  }
+  return m;
+}
+
 function deadline(seconds) {
   return new Date(Date.now() + seconds * 1000);
 }
@@ -113,12 +140,13 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const image = fs.readFileSync(args.image);
   const licnn = loadService();
-  const client = new licnn.LicnnService(args.target, grpc.credentials.createInsecure(), {
+  const client = new licnn.LicnnService(args.target, credentials(args), {
     'grpc.max_receive_message_length': 64 << 20,
   });
+  const md = metadata(args);
   try {
     const desc = await new Promise((resolve, reject) => client.DescribeModel(
-      {}, { deadline: deadline(args.deadline) }, (err, res) => (err ? reject(err) : resolve(res))));
+      {}, md, { deadline: deadline(args.deadline) }, (err, res) => (err ? reject(err) : resolve(res))));
     const topK = args.topK || Math.min(5, desc.num_classes);
     const req = {
       image: { encoded: image },
@@ -127,7 +155,7 @@ async function main() {
     };
     const result = await new Promise((resolve, reject) => {
       const r = {};
-      const call = client.Explain(req, { deadline: deadline(args.deadline) });
+      const call = client.Explain(req, md, { deadline: deadline(args.deadline) });
       call.on('data', (ev) => {
         if (ev.event === 'prediction') r.prediction = ev.prediction;
         else if (ev.event === 'saliency_map') r.saliency = ev.saliency_map.map;

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,6 +43,9 @@ public final class Connection {
     @Option(names = "--deadline-seconds", defaultValue = "600", description = "Deadline of each call (default ${DEFAULT-VALUE}).")
     long deadlineSeconds;
 
+    @Mixin
+    ClientSecurity security = new ClientSecurity();
+
     /** An open client, and the in-process server behind it if there is one. */
     public static final class Session implements AutoCloseable {
         public final LicnnClient client;
@@ -67,11 +71,12 @@ public final class Connection {
     }
 
     public Session open() throws Exception {
-        ClientOptions opts = ClientOptions.builder().optDeadline(Duration.ofSeconds(deadlineSeconds))
-                .optMaxInboundMessageSize(64 << 20).build();
+        ClientOptions.Builder ob = ClientOptions.builder().optDeadline(Duration.ofSeconds(deadlineSeconds))
+                .optMaxInboundMessageSize(64 << 20);
         if (target != null) {
-            return new Session(LicnnClient.connect(target, opts), null, null);
+            return new Session(LicnnClient.connect(target, security.apply(ob).build()), null, null);
         }
+        ClientOptions opts = ob.build();
         ModelCard card;
         if (randomModel != null) {
             card = BundledModels.random(randomModel);
@@ -89,6 +94,7 @@ public final class Connection {
         }
         LicnnServer server = LicnnServer.builder().setModels(new ServedModels(List.of(card))).optWorkers(ws)
                 .optMaxBatchSize(maxBatchSize).optMaxQueueSize(1024).optStreamBudgetBytes(1L << 30)
+                .optMaxInboundMessageBytes(64 << 20)
                 .optWarmUp(false).build();
         String name = InProcessServerBuilder.generateName();
         server.start(InProcessServerBuilder.forName(name));

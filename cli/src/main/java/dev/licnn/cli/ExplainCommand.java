@@ -281,9 +281,13 @@ final class ExplainCommand implements Callable<Integer> {
         };
     }
 
+    /** Every field is written, those equal to their default (class 0, probability 0, false) too. */
+    private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames()
+            .includingDefaultValueFields();
+
     private static Object json(com.google.protobuf.MessageOrBuilder m) {
         try {
-            return com.google.gson.JsonParser.parseString(JsonFormat.printer().preservingProtoFieldNames().print(m));
+            return com.google.gson.JsonParser.parseString(JSON.print(m));
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
         }

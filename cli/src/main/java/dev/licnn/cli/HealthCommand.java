@@ -1,7 +1,8 @@
 package dev.licnn.cli;
 
+import dev.licnn.client.ClientOptions;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -9,6 +10,7 @@ import io.grpc.health.v1.HealthGrpc;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,12 +36,16 @@ final class HealthCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print nothing when the server is SERVING.")
     boolean quiet;
 
+    @Mixin
+    ClientSecurity security = new ClientSecurity();
+
     @Override
     public Integer call() throws Exception {
         if (!(timeoutSeconds > 0)) {
             throw new CliException("--timeout-seconds must be positive, got " + timeoutSeconds);
         }
-        ManagedChannel ch = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        ClientOptions opts = security.apply(ClientOptions.builder()).build();
+        ManagedChannel ch = Grpc.newChannelBuilder(target, opts.credentials()).build();
         try {
             HealthCheckResponse r = HealthGrpc.newBlockingStub(ch)
                     .withDeadlineAfter((long) (timeoutSeconds * 1e9), TimeUnit.NANOSECONDS)

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ModelsCommand.class, HealthCommand.class, InternalBenchCommands.Engine.class,
             InternalBenchCommands.Service.class, DataCommands.Dataset.class, DataCommands.Train.class,
             DataCommands.Evaluate.class, dev.licnn.cli.experiment.ExperimentCommand.class,
+            dev.licnn.cli.soak.SoakCommand.class,
             CommandLine.HelpCommand.class})
 public final class Licnn implements Runnable {
 

@@ -107,6 +107,20 @@ class LicnnCliTest {
     }
 
     @Test
+    void explain_resultJson_writesFieldsEqualToTheirDefault() throws Exception {
+        Path out = tmp.resolve("out-class0");
+        Run r = run("explain", image.toString(), "--out", out.toString(), "--model-dir", model.toString(), "--class", "0");
+        assertEquals(0, r.code(), r.err() + r.out());
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("shape").resolve("result.json"))).getAsJsonObject();
+        JsonObject target = json.getAsJsonObject("prediction").getAsJsonArray("targets").get(0).getAsJsonObject();
+        assertEquals(0, target.get("class_id").getAsInt(), target.toString());
+        JsonObject ranking = json.getAsJsonObject("inhibited_ranking").getAsJsonArray("rankings").get(0).getAsJsonObject();
+        assertEquals(0, ranking.get("class_id").getAsInt(), ranking.toString());
+        assertEquals(0, ranking.get("target_index").getAsInt(), ranking.toString());
+        assertEquals(false, json.getAsJsonObject("options").get("inhibit_last_relu").getAsBoolean());
+    }
+
+    @Test
     void explain_overSeveralStreams_answersEveryImageOnce_andReportsResent() throws Exception {
         Path in = tmp.resolve("many");
         Files.createDirectories(in);

@@ -1,8 +1,11 @@
 package dev.licnn.client;
 
+import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import javax.annotation.Nullable;
 
@@ -39,6 +42,7 @@ public final class ClientOptions {
   private final Duration keepAlive;
   private final ChannelCredentials credentials;
   private final String userAgent;
+  private final CallCredentials callCredentials;
 
   private ClientOptions(Builder b) {
     deadline = b.deadline;
@@ -47,9 +51,9 @@ public final class ClientOptions {
     retry = b.retry;
     maxAttempts = b.maxAttempts;
     keepAlive = b.keepAlive;
-    credentials = b.credentials != null ? b.credentials
-        : b.tls ? TlsChannelCredentials.create() : InsecureChannelCredentials.create();
+    credentials = b.credentials != null ? b.credentials : b.tlsCredentials();
     userAgent = b.userAgent;
+    callCredentials = b.bearerToken == null ? null : new BearerToken(b.bearerToken);
   }
 
   /** The defaults: 120 s deadline, 16 MiB inbound limit, retries on, no keep-alive, plaintext. */
@@ -100,6 +104,12 @@ public final class ClientOptions {
     return credentials;
   }
 
+  /** Credentials sent with every call (a bearer token), or null for none. */
+  @Nullable
+  public CallCredentials callCredentials() {
+    return callCredentials;
+  }
+
   /** User agent prefix, or null for gRPC's. */
   @Nullable
   public String userAgent() {
@@ -115,10 +125,23 @@ public final class ClientOptions {
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private Duration keepAlive;
     private boolean tls;
+    private Path trustedCertificates;
+    private Path clientCertificate;
+    private Path clientKey;
     private ChannelCredentials credentials;
     private String userAgent;
+    private String bearerToken;
 
     private Builder() {}
+
+    /**
+     * Sends {@code authorization: Bearer <token>} with every call, for servers started with a
+     * token file. Use it over TLS: on a plaintext channel the token travels in the clear.
+     */
+    public Builder optBearerToken(@Nullable String token) {
+      this.bearerToken = token;
+      return this;
+    }
 
     /** Deadline per unary or {@code Explain} call; null for none. */
     public Builder optDeadline(@Nullable Duration deadline) {
@@ -162,7 +185,26 @@ public final class ClientOptions {
       return this;
     }
 
-    /** Uses these credentials (e.g. TLS with a custom trust store); overrides {@link #optTls}. */
+    /**
+     * Uses TLS and trusts the CA certificates in this PEM file instead of the JVM's trust store
+     * (e.g. a private CA or a self-signed server certificate).
+     */
+    public Builder optTrustedCertificates(@Nullable Path caPem) {
+      this.trustedCertificates = caPem;
+      return this;
+    }
+
+    /**
+     * Uses TLS and presents this client certificate chain and PKCS#8 private key (PEM) to servers
+     * that require one (mutual TLS).
+     */
+    public Builder optClientCertificate(@Nullable Path certChainPem, @Nullable Path privateKeyPem) {
+      this.clientCertificate = certChainPem;
+      this.clientKey = privateKeyPem;
+      return this;
+    }
+
+    /** Uses these credentials (e.g. TLS with a custom trust store); overrides the TLS settings. */
     public Builder optCredentials(@Nullable ChannelCredentials credentials) {
       this.credentials = credentials;
       return this;
@@ -190,7 +232,30 @@ public final class ClientOptions {
       if (maxAttempts < 2 || maxAttempts > 5) {
         throw new IllegalArgumentException("max attempts must be in [2, 5], got " + maxAttempts);
       }
+      if ((clientCertificate == null) != (clientKey == null)) {
+        throw new IllegalArgumentException("a client certificate needs its private key, and the other way round");
+      }
       return new ClientOptions(this);
+    }
+
+    /** Plaintext, or TLS with the trust store and client certificate configured. */
+    private ChannelCredentials tlsCredentials() {
+      if (!tls && trustedCertificates == null && clientCertificate == null) {
+        return InsecureChannelCredentials.create();
+      }
+      TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
+      try {
+        if (trustedCertificates != null) {
+          b.trustManager(trustedCertificates.toFile());
+        }
+        if (clientCertificate != null) {
+          b.keyManager(clientCertificate.toFile(), clientKey.toFile());
+        }
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException("TLS files cannot be used (" + trustedCertificates + ", "
+            + clientCertificate + ", " + clientKey + "): " + e.getMessage(), e);
+      }
+      return b.build();
     }
 
     private static void checkPositive(String what, Duration d) {

@@ -160,14 +160,16 @@ public final class LicnnClient implements AutoCloseable {
 
   /** Call options of unary and {@code Explain} calls: default deadline, inbound limit. */
   CallOptions callOptions() {
-    CallOptions o = CallOptions.DEFAULT.withMaxInboundMessageSize(options.maxInboundMessageSize());
+    CallOptions o = CallOptions.DEFAULT.withMaxInboundMessageSize(options.maxInboundMessageSize())
+        .withCallCredentials(options.callCredentials());
     return options.deadline() == null ? o
         : o.withDeadlineAfter(options.deadline().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Call options of {@code ExplainStream} calls: the stream deadline, if any. */
   CallOptions streamCallOptions() {
-    CallOptions o = CallOptions.DEFAULT.withMaxInboundMessageSize(options.maxInboundMessageSize());
+    CallOptions o = CallOptions.DEFAULT.withMaxInboundMessageSize(options.maxInboundMessageSize())
+        .withCallCredentials(options.callCredentials());
     return options.streamDeadline() == null ? o
         : o.withDeadlineAfter(options.streamDeadline().toNanos(), TimeUnit.NANOSECONDS);
   }

@@ -160,6 +160,16 @@ final class JobQueue<I, O> {
         }
     }
 
+    /** Removes {@code job} if it is still queued; returns whether it was. */
+    boolean remove(Job<I, O> job) {
+        lock.lock();
+        try {
+            return jobs.removeIf(j -> j == job);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Removes and returns every queued job. */
     List<Job<I, O>> drainAll() {
         lock.lock();

@@ -122,6 +122,13 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             throw e;
         }
         listener.onEnqueue(job.key(), depth);
+        // A job cancelled while it waits leaves the queue at once: it frees its place and is not
+        // counted as waiting until a worker happens to reach it.
+        job.result().whenComplete((r, e) -> {
+            if (job.isCancelled() && queue.remove(job)) {
+                listener.onReject(job.key(), RejectReason.CANCELLED);
+            }
+        });
         return job.result();
     }
 

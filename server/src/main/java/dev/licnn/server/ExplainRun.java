@@ -24,7 +24,9 @@ import dev.licnn.proto.v1.TargetRanking;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -44,6 +46,8 @@ final class ExplainRun {
     private final Consumer<Status> done;
     private final long startNanos = System.nanoTime();
     private volatile Job<Work, WorkResult> job;
+    /** Events the worker produced before {@code accepted} was sent; null once it has been. */
+    private List<ExplainEvent> early = new ArrayList<>();
 
     /**
      * @param emit sends one event; returns false when the stream is over
@@ -97,10 +101,6 @@ final class ExplainRun {
             acc.addLayerMapKinds(RequestParser.toProto(k));
         }
         acc.setExpectedLayerMaps(p.kinds().size() * selected * acc.getNumTargets());
-        if (!emit.test(ExplainEvent.newBuilder().setAccepted(acc).build())) {
-            done.accept(Status.CANCELLED.withDescription("stream closed"));
-            return;
-        }
         Work.Explain work = new Work.Explain(card.name(), in.chw(), in.height(), in.width(), p.topK(), p.classIds(),
                 p.options(), p.kinds(), p.layers(), new Listener(p), p.method(), p.baselineOptions());
         Job.Builder<Work, WorkResult> jb = Job.builder(work.batchKey(), work);
@@ -109,10 +109,39 @@ final class ExplainRun {
         }
         Job<Work, WorkResult> j = jb.build();
         job = j;
+        CompletableFuture<WorkResult> result;
         try {
-            pool.submit(j).whenComplete((r, err) -> finish(p, j, r, err));
+            result = pool.submit(j);
         } catch (RuntimeException e) {
             done.accept(Statuses.of(e));
+            return;
+        }
+        // Queued: only now is the request accepted. A worker may already have produced events;
+        // they follow, in order. The result is handled after this, so `completed` comes last.
+        boolean open;
+        synchronized (this) {
+            open = emit.test(ExplainEvent.newBuilder().setAccepted(acc).build());
+            for (ExplainEvent e : early) {
+                open = open && emit.test(e);
+            }
+            early = null;
+        }
+        if (!open) {
+            cancel();
+        }
+        result.whenComplete((r, err) -> finish(p, j, r, err));
+    }
+
+    /** Sends a worker's event, or holds it until {@code accepted} has been sent. */
+    private void send(ExplainEvent e) {
+        synchronized (this) {
+            if (early != null) {
+                early.add(e);
+                return;
+            }
+        }
+        if (!emit.test(e)) {
+            cancel();
         }
     }
 
@@ -182,12 +211,6 @@ final class ExplainRun {
         Listener(RequestParser.Parsed p) {
             this.p = p;
             this.layerNames = p.model().spec().featureReluNames();
-        }
-
-        private void send(ExplainEvent e) {
-            if (!emit.test(e)) {
-                cancel();
-            }
         }
 
         @Override

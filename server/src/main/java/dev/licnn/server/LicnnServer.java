@@ -2,7 +2,6 @@ package dev.licnn.server;
 
 import dev.licnn.batch.PoolListener;
 import dev.licnn.batch.RejectReason;
-import dev.licnn.batch.WorkerContext;
 import dev.licnn.batch.WorkerPool;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -11,11 +10,14 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,14 +43,17 @@ public final class LicnnServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LicnnServer.class);
     /** Service name reported by the health service. */
     public static final String SERVICE_NAME = "licnn.v1.LicnnService";
+    /** Default limit on one request message: 4 MiB. */
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 4 << 20;
 
     private final Builder cfg;
-    private final ServerMetrics metrics = new ServerMetrics();
+    private final ServerMetrics metrics = new ServerMetrics().withProcessMemory();
     private final HealthStatusManager health = new HealthStatusManager();
     private WorkerPool<Work, WorkResult> pool;
     private Server server;
     private HTTPServer metricsServer;
     private ExecutorService executor;
+    private ScheduledExecutorService timer;
     private boolean closed;
 
     private LicnnServer(Builder b) {
@@ -64,6 +69,12 @@ public final class LicnnServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
+        if (cfg.tokenFile != null) {
+            serverBuilder.intercept(new TokenAuthInterceptor(cfg.tokenFile, metrics, System::nanoTime));
+        }
+        if (cfg.reflection == ReflectionAccess.LOOPBACK) {
+            serverBuilder.intercept(new ReflectionAccess.LoopbackOnly());
+        }
         WorkerPool.Builder<Work, WorkResult> pb = WorkerPool.<Work, WorkResult>builder()
                 .optMaxBatchSize(cfg.maxBatchSize)
                 .optMaxQueueDelay(cfg.maxQueueDelay)
@@ -74,6 +85,7 @@ public final class LicnnServer implements AutoCloseable {
             pb.addWorker(w.name(), w.device(), LicnnProcessor.factory(cfg.models, w.threads(), cfg.warmUp, metrics));
         }
         pool = pb.build();
+        metrics.observePool(pool::queueDepth, pool::inFlight);
         AtomicInteger n = new AtomicInteger();
         // The queue is unbounded, so a task is refused only once the executor is shut down, after the
         // server has terminated: then it is a late callback of a call already closed (a client's
@@ -85,17 +97,31 @@ public final class LicnnServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.DiscardPolicy());
-        server = serverBuilder
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "licnn-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        deadlines.setRemoveOnCancelPolicy(true);
+        timer = deadlines;
+        TransportLogFilter.install();
+        serverBuilder
                 .executor(executor)
-                .addService(new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance())
-                .build()
-                .start();
+                .maxInboundMessageSize(cfg.maxInboundMessageBytes)
+                .addService(new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer))
+                .addService(health.getHealthService());
+        if (cfg.reflection != ReflectionAccess.OFF) {
+            serverBuilder.addService(ProtoReflectionServiceV1.newInstance());
+        }
+        server = serverBuilder.build().start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
         if (cfg.metricsPort >= 0) {
-            metricsServer = HTTPServer.builder().port(cfg.metricsPort).registry(metrics.registry()).buildAndStart();
+            HTTPServer.Builder mb = HTTPServer.builder().port(cfg.metricsPort).registry(metrics.registry());
+            if (cfg.metricsHost != null) {
+                mb.hostname(cfg.metricsHost);
+            }
+            metricsServer = mb.buildAndStart();
         }
         LOG.info("serving {} on {} with {} worker(s), max batch {}, max queue delay {} ms", cfg.models.all().size() == 1
                 ? "model " + cfg.models.defaultName() : cfg.models.all().size() + " models",
@@ -128,8 +154,10 @@ public final class LicnnServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: health NOT_SERVING, no new calls, in-flight work finishes within the grace
-     * period (then it is cancelled), workers and native memory are released.
+     * Graceful shutdown: health turns NOT_SERVING at once while calls, health checks included, are
+     * still accepted for the shutdown delay (so that load balancers and Kubernetes notice and stop
+     * sending); then no new calls, in-flight work finishes within the grace period (then it is
+     * cancelled), workers and native memory are released.
      */
     @Override
     public synchronized void close() {
@@ -137,6 +165,16 @@ public final class LicnnServer implements AutoCloseable {
             return;
         }
         closed = true;
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
+        if (!cfg.shutdownDelay.isZero()) {
+            LOG.info("health NOT_SERVING; still accepting calls for {} ms before draining", cfg.shutdownDelay.toMillis());
+            try {
+                Thread.sleep(cfg.shutdownDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         health.enterTerminalState();
         server.shutdown();
         pool.shutdown(cfg.grace);
@@ -150,6 +188,7 @@ public final class LicnnServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+        timer.shutdownNow();
         if (metricsServer != null) {
             metricsServer.close();
         }
@@ -158,11 +197,6 @@ public final class LicnnServer implements AutoCloseable {
 
     private final class MetricsListener implements PoolListener {
         @Override
-        public void onEnqueue(Object key, int depth) {
-            metrics.queueDepth.set(depth);
-        }
-
-        @Override
         public void onReject(Object key, RejectReason reason) {
             metrics.rejected.labelValues(reason.name()).inc();
         }
@@ -170,17 +204,6 @@ public final class LicnnServer implements AutoCloseable {
         @Override
         public void onQueueTime(Object key, long nanos) {
             metrics.queueTime.observe(nanos / 1e9);
-            metrics.queueDepth.set(pool == null ? 0 : pool.queueDepth());
-        }
-
-        @Override
-        public void onBatchStart(WorkerContext worker, Object key, int size) {
-            metrics.inFlight.set(pool.inFlight());
-        }
-
-        @Override
-        public void onBatchEnd(WorkerContext worker, Object key, int size, long nanos, Throwable failure) {
-            metrics.inFlight.set(Math.max(0, pool.inFlight() - size));
         }
     }
 
@@ -195,9 +218,23 @@ public final class LicnnServer implements AutoCloseable {
         private boolean warmUp = true;
         private Duration grace = Duration.ofSeconds(30);
         private int metricsPort = -1;
+        private String metricsHost;
+        private Path tokenFile;
+        private ReflectionAccess reflection = ReflectionAccess.ON;
+        private Duration shutdownDelay = Duration.ZERO;
         private int rpcThreads = 4;
+        private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
 
         private Builder() {}
+
+        /**
+         * Largest request message the server reads; larger ones are refused with
+         * RESOURCE_EXHAUSTED before they are read (default 4 MiB, as the contract says).
+         */
+        public Builder optMaxInboundMessageBytes(int bytes) {
+            this.maxInboundMessageBytes = bytes;
+            return this;
+        }
 
         public Builder setModels(ServedModels m) {
             this.models = m;
@@ -246,6 +283,37 @@ public final class LicnnServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Requires a bearer token from this file on every call but health checks; the file is
+         * read again while serving, so tokens rotate without a restart (see {@link
+         * TokenAuthInterceptor}). Default: no authentication.
+         */
+        public Builder optTokenFile(Path file) {
+            this.tokenFile = file;
+            return this;
+        }
+
+        /** Whether reflection is served, and to whom (default {@link ReflectionAccess#ON}). */
+        public Builder optReflection(ReflectionAccess access) {
+            this.reflection = java.util.Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        /** Address the metrics port binds to (default: every interface). */
+        public Builder optMetricsHost(String host) {
+            this.metricsHost = host;
+            return this;
+        }
+
+        /**
+         * How long {@link #close()} keeps accepting calls after health has turned NOT_SERVING,
+         * before the drain starts (default zero).
+         */
+        public Builder optShutdownDelay(Duration d) {
+            this.shutdownDelay = d;
+            return this;
+        }
+
         /** Threads that decode images and run RPC callbacks. */
         public Builder optRpcThreads(int n) {
             this.rpcThreads = n;
@@ -259,10 +327,12 @@ public final class LicnnServer implements AutoCloseable {
             if (workers.isEmpty()) {
                 throw new IllegalArgumentException("at least one worker is required");
             }
-            if (maxBatchSize < 1 || maxQueueSize < 1 || streamBudgetBytes < 1 || rpcThreads < 1) {
-                throw new IllegalArgumentException("batch size, queue size, stream budget and RPC threads must be positive");
+            if (maxBatchSize < 1 || maxQueueSize < 1 || streamBudgetBytes < 1 || rpcThreads < 1
+                    || maxInboundMessageBytes < 1) {
+                throw new IllegalArgumentException(
+                        "batch size, queue size, stream budget, RPC threads and message limit must be positive");
             }
-            if (maxQueueDelay.isNegative() || grace.isNegative()) {
+            if (maxQueueDelay.isNegative() || grace.isNegative() || shutdownDelay.isNegative()) {
                 throw new IllegalArgumentException("durations must not be negative");
             }
             return new LicnnServer(this);

@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -50,13 +51,30 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     private final WorkerPool<Work, WorkResult> pool;
     private final ServerMetrics metrics;
     private final long streamBudgetBytes;
+    private final ScheduledExecutorService timer;
 
-    LicnnService(ServedModels models, WorkerPool<Work, WorkResult> pool, ServerMetrics metrics, long streamBudgetBytes) {
+    LicnnService(ServedModels models, WorkerPool<Work, WorkResult> pool, ServerMetrics metrics, long streamBudgetBytes,
+            ScheduledExecutorService timer) {
         this.models = models;
         this.parser = new RequestParser(models);
         this.pool = pool;
         this.metrics = metrics;
         this.streamBudgetBytes = streamBudgetBytes;
+        this.timer = timer;
+    }
+
+    /** A flow-controlled sink for this call's responses that ends itself at the call's deadline. */
+    private <T extends com.google.protobuf.MessageLite> EventSink<T> sink(StreamObserver<T> observer) {
+        EventSink<T> sink = new EventSink<>((ServerCallStreamObserver<T>) observer, streamBudgetBytes,
+                metrics.bytesStreamed::inc, () -> metrics.rejected.labelValues("SLOW_READER").inc());
+        sink.expireAt(Context.current().getDeadline(), timer);
+        return sink;
+    }
+
+    /** The status a request ended with: when the stream ended first, why it did. */
+    private static Status outcome(Status status, EventSink<?> sink) {
+        Status ended = sink.endStatus();
+        return status.isOk() || ended == null ? status : ended;
     }
 
     private void count(String rpc, Status s) {
@@ -68,12 +86,11 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
     @Override
     public void explain(ExplainRequest request, StreamObserver<ExplainEvent> observer) {
-        ServerCallStreamObserver<ExplainEvent> call = (ServerCallStreamObserver<ExplainEvent>) observer;
-        EventSink<ExplainEvent> sink = new EventSink<>(call, streamBudgetBytes, metrics.bytesStreamed::inc);
+        EventSink<ExplainEvent> sink = sink(observer);
         String id = UUID.randomUUID().toString();
         ExplainRun[] run = new ExplainRun[1];
         run[0] = new ExplainRun(parser, pool, id, sink::send, status -> {
-            count("Explain", status);
+            count("Explain", outcome(status, sink));
             if (status.isOk()) {
                 sink.complete();
             } else {
@@ -86,8 +103,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
     @Override
     public StreamObserver<ExplainStreamRequest> explainStream(StreamObserver<ExplainStreamEvent> observer) {
-        ServerCallStreamObserver<ExplainStreamEvent> call = (ServerCallStreamObserver<ExplainStreamEvent>) observer;
-        EventSink<ExplainStreamEvent> sink = new EventSink<>(call, streamBudgetBytes, metrics.bytesStreamed::inc);
+        EventSink<ExplainStreamEvent> sink = sink(observer);
         Map<String, ExplainRun> inFlight = new ConcurrentHashMap<>();
         AtomicBoolean halfClosed = new AtomicBoolean();
         Deadline deadline = Context.current().getDeadline();
@@ -109,7 +125,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                 ExplainRun run = new ExplainRun(parser, pool, id,
                         e -> sink.send(ExplainStreamEvent.newBuilder().setRequestId(id).setEvent(e).build()),
                         status -> {
-                            count("ExplainStream", status);
+                            count("ExplainStream", outcome(status, sink));
                             if (!status.isOk()) {
                                 failed(id, status);
                             }
@@ -143,6 +159,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
     @Override
     public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> observer) {
+        EventSink<ClassifyResponse> sink = sink(observer);
         ModelCard card;
         int topK;
         try {
@@ -158,7 +175,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         } catch (RuntimeException e) {
             Status s = Statuses.of(e);
             count("Classify", s);
-            observer.onError(s.asRuntimeException());
+            sink.fail(s);
             return;
         }
         Deadline deadline = Context.current().getDeadline();
@@ -182,16 +199,15 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
             }
             results.add(f);
         }
-        ((ServerCallStreamObserver<ClassifyResponse>) observer).setOnCancelHandler(() -> jobs.forEach(Job::cancel));
+        sink.onCancel(() -> jobs.forEach(Job::cancel));
         CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).whenComplete((v, err) -> {
             ClassifyResponse.Builder b = ClassifyResponse.newBuilder().setModel(card.name());
             results.forEach(f -> b.addResults(f.join()));
-            count("Classify", Status.OK);
-            try {
-                observer.onNext(b.build());
-                observer.onCompleted();
-            } catch (RuntimeException e) {
-                LOG.debug("classify response not delivered: {}", e.toString());
+            if (sink.send(b.build())) {
+                sink.complete();
+                count("Classify", Status.OK);
+            } else {
+                count("Classify", outcome(Status.CANCELLED.withDescription("stream closed"), sink));
             }
         });
     }

@@ -13,6 +13,7 @@ import dev.licnn.proto.v1.ImageInput;
 import dev.licnn.proto.v1.MapEncoding;
 import dev.licnn.proto.v1.Tensor;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -95,11 +96,11 @@ final class RequestParser {
         if (r.getMapEncoding() == MapEncoding.UNRECOGNIZED) {
             throw new IllegalArgumentException("unknown map_encoding");
         }
-        int ranking = r.getRankingSize() == 0 ? DEFAULT_TOP_K : r.getRankingSize();
-        if (ranking < 1) {
-            throw new IllegalArgumentException("ranking_size must be positive, got " + r.getRankingSize());
+        int ranking = r.getRankingSize() == 0 ? Math.min(DEFAULT_TOP_K, classes) : r.getRankingSize();
+        if (ranking < 1 || ranking > classes) {
+            throw new IllegalArgumentException("ranking_size must be between 1 and " + classes
+                    + " (the model's classes), got " + r.getRankingSize());
         }
-        ranking = Math.min(ranking, classes);
         return new Parsed(card, null, 0, 0, topK, classIds, options, kinds, layers, r.getMapEncoding(), outH, outW,
                 r.getOmitAttentionMaps(), r.getOmitSaliencyMap(), ranking, method, baseline);
     }
@@ -116,6 +117,10 @@ final class RequestParser {
             case TENSOR: {
                 Tensor t = image.getTensor();
                 long[] shape = t.getShapeList().stream().mapToLong(Integer::longValue).toArray();
+                if (shape.length != 3) {
+                    throw new IllegalArgumentException("tensor shape must be [3, " + size + ", " + size
+                            + "] (channels, height, width; no batch dimension), got " + Arrays.toString(shape));
+                }
                 if (t.getData().size() % 4 != 0) {
                     throw new IllegalArgumentException("tensor data must be float32: " + t.getData().size()
                             + " bytes is not a multiple of 4");

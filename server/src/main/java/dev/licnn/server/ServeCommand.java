@@ -52,6 +52,39 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "${env:LICNN_METRICS_PORT:-9464}", description = "Prometheus metrics HTTP port, -1 to disable (default ${DEFAULT-VALUE}).")
     int metricsPort;
 
+    @Option(names = "--metrics-host", defaultValue = "${env:LICNN_METRICS_HOST}",
+            description = "Address the metrics port binds to, e.g. 127.0.0.1 (env LICNN_METRICS_HOST, default: --host).")
+    String metricsHost;
+
+    @Option(names = "--max-request-mb", defaultValue = "${env:LICNN_MAX_REQUEST_MB:-4}",
+            description = "Largest request message in MiB; larger ones get RESOURCE_EXHAUSTED unread (env LICNN_MAX_REQUEST_MB, default ${DEFAULT-VALUE}).")
+    int maxRequestMb;
+
+    @Option(names = "--shutdown-delay-seconds", defaultValue = "${env:LICNN_SHUTDOWN_DELAY_SECONDS:-5}",
+            description = "On SIGTERM, seconds during which health says NOT_SERVING while calls are still accepted, before the drain (env LICNN_SHUTDOWN_DELAY_SECONDS, default ${DEFAULT-VALUE}).")
+    long shutdownDelaySeconds;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:LICNN_TLS_CERT}",
+            description = "Serve TLS with this PEM certificate chain (env LICNN_TLS_CERT); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:LICNN_TLS_KEY}",
+            description = "PEM PKCS#8 private key of --tls-cert (env LICNN_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", defaultValue = "${env:LICNN_TLS_CLIENT_CA}",
+            description = "Require client certificates signed by this PEM CA: mutual TLS (env LICNN_TLS_CLIENT_CA).")
+    Path tlsClientCa;
+
+    @Option(names = "--token-file", defaultValue = "${env:LICNN_TOKEN_FILE}",
+            description = "Require a bearer token from this file (one per line) on every call but health checks; "
+                    + "re-read while serving, so tokens rotate without a restart (env LICNN_TOKEN_FILE).")
+    Path tokenFile;
+
+    @Option(names = "--reflection", defaultValue = "${env:LICNN_REFLECTION:-on}",
+            description = "gRPC reflection: on, off, or loopback (local callers only) (env LICNN_REFLECTION, default ${DEFAULT-VALUE}).")
+    String reflection;
+
     @Option(names = "--grace-seconds", defaultValue = "${env:LICNN_GRACE_SECONDS:-30}", description = "Drain period on shutdown (default ${DEFAULT-VALUE}).")
     long graceSeconds;
 
@@ -77,6 +110,9 @@ public final class ServeCommand implements Callable<Integer> {
         if (cards.isEmpty()) {
             cards.add(BundledModels.defaultModel());
         }
+        if (maxRequestMb < 1 || maxRequestMb > 2047) {
+            throw new IllegalArgumentException("--max-request-mb must be between 1 and 2047, got " + maxRequestMb);
+        }
         if (maxImagePixels < 1) {
             throw new IllegalArgumentException("--max-image-pixels must be positive, got " + maxImagePixels);
         }
@@ -95,27 +131,64 @@ public final class ServeCommand implements Callable<Integer> {
                 .optMaxQueueSize(maxQueueSize)
                 .optStreamBudgetBytes(streamBudgetMb << 20)
                 .optMetricsPort(metricsPort)
+                .optMetricsHost(metricsHost != null ? metricsHost : host)
+                .optTokenFile(tokenFile)
+                .optReflection(ReflectionAccess.parse(reflection))
+                .optMaxInboundMessageBytes(maxRequestMb << 20)
+                .optShutdownDelay(Duration.ofSeconds(shutdownDelaySeconds))
                 .optGrace(Duration.ofSeconds(graceSeconds))
                 .optRpcThreads(rpcThreads)
                 .optWarmUp(!noWarmup)
                 .build();
     }
 
+    /** The transport {@link #call()} serves on. */
+    NettyServerBuilder transport() {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (tlsCert == null && tlsKey == null) {
+            if (tlsClientCa != null) {
+                throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+            }
+            return NettyServerBuilder.forAddress(address);
+        }
+        if (tlsCert == null || tlsKey == null) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        return NettyServerBuilder.forAddress(address, ServerTls.credentials(tlsCert, tlsKey, tlsClientCa));
+    }
+
+    /**
+     * Serves until SIGTERM or SIGINT, then shuts down gracefully and returns 0: a drained, clean
+     * shutdown is a success. Any other way the JVM ends still closes the server (shutdown hook).
+     */
     @Override
     public Integer call() throws Exception {
         LicnnServer server = build();
-        server.start(NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .maxInboundMessageSize(64 << 20));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "licnn-shutdown"));
-        System.err.printf("licnn server listening on %s:%d (metrics on %s)%n", host, server.port(),
+        NettyServerBuilder transport = transport();
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String signal : List.of("TERM", "INT")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
+        }
+        server.start(transport);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "licnn-shutdown"));
+        System.err.printf("licnn server listening on %s:%d%s (metrics on %s)%n", host, server.port(),
+                tlsCert == null ? "" : tlsClientCa == null ? " with TLS" : " with mutual TLS",
                 server.metricsPort() < 0 ? "none" : ":" + server.metricsPort());
-        server.awaitTermination();
-        stopped.await();
+        stop.await();
+        System.err.println("licnn server stopping: draining in-flight requests");
+        server.close();
         return 0;
+    }
+
+    /**
+     * Parses {@code serve} arguments, builds the server and starts it on its transport (plaintext or
+     * TLS); for tools and tests that run a server inside their process.
+     */
+    public static LicnnServer start(String... args) throws Exception {
+        ServeCommand cmd = new ServeCommand();
+        new CommandLine(cmd).parseArgs(args);
+        NettyServerBuilder transport = cmd.transport();
+        return cmd.build().start(transport);
     }
 
     /** Runs {@code serve} alone. */

@@ -1,7 +1,7 @@
 package dev.licnn.server;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.IntSupplier;
 
 /** The server's Prometheus metrics, in a registry of their own (no global state). */
 public final class ServerMetrics {
@@ -16,10 +17,8 @@ public final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     final Counter requests = Counter.builder().name("licnn_requests_total")
             .help("Finished requests by RPC and gRPC status code").labelNames("rpc", "code").register(registry);
-    final Gauge queueDepth = Gauge.builder().name("licnn_queue_depth")
-            .help("Requests waiting for a worker").register(registry);
-    final Gauge inFlight = Gauge.builder().name("licnn_in_flight")
-            .help("Requests taken by a worker and not finished").register(registry);
+    private volatile IntSupplier queueDepth = () -> 0;
+    private volatile IntSupplier inFlight = () -> 0;
     final Histogram queueTime = Histogram.builder().name("licnn_queue_time_seconds")
             .help("Time from submission until a worker takes the request")
             .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
@@ -34,7 +33,64 @@ public final class ServerMetrics {
     final Counter batches = Counter.builder().name("licnn_batches_total")
             .help("Batches run by the workers, by kind").labelNames("kind").register(registry);
     final Counter rejected = Counter.builder().name("licnn_rejected_total")
-            .help("Requests refused or dropped before computing, by reason").labelNames("reason").register(registry);
+            .help("Requests refused, dropped before computing, or ended by the server, by reason")
+            .labelNames("reason").register(registry);
+
+    ServerMetrics() {
+        // Read when scraped, so they never lag behind the pool (cancelled requests leave the queue at once).
+        GaugeWithCallback.builder().name("licnn_queue_depth").help("Requests waiting for a worker")
+                .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("licnn_in_flight").help("Requests taken by a worker and not finished")
+                .callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
+    }
+
+    /**
+     * Registers the process's memory: {@code licnn_process_resident_memory_bytes} (Linux) and
+     * {@code licnn_jvm_heap_used_bytes}, read when scraped (soak tests watch them for growth).
+     */
+    ServerMetrics withProcessMemory() {
+        GaugeWithCallback.builder().name("licnn_jvm_heap_used_bytes").help("JVM heap in use")
+                .callback(cb -> cb.call(java.lang.management.ManagementFactory.getMemoryMXBean()
+                        .getHeapMemoryUsage().getUsed())).register(registry);
+        if (java.nio.file.Files.isReadable(STATUS)) {
+            GaugeWithCallback.builder().name("licnn_process_resident_memory_bytes")
+                    .help("Resident set size of the server process (VmRSS)")
+                    .callback(cb -> {
+                        long rss = residentBytes();
+                        if (rss >= 0) {
+                            cb.call(rss);
+                        }
+                    }).register(registry);
+        }
+        return this;
+    }
+
+    private static final java.nio.file.Path STATUS = java.nio.file.Path.of("/proc/self/status");
+
+    /** VmRSS of this process in bytes, or -1 if it cannot be read. */
+    static long residentBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(STATUS)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Where the queue-depth and in-flight gauges read their values. */
+    void observePool(IntSupplier queueDepth, IntSupplier inFlight) {
+        this.queueDepth = queueDepth;
+        this.inFlight = inFlight;
+    }
+
+    /** Requests refused or ended for {@code reason} so far. */
+    public double rejectedCount(String reason) {
+        return rejected.labelValues(reason).get();
+    }
 
     public PrometheusRegistry registry() {
         return registry;
