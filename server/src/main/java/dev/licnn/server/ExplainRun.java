@@ -9,6 +9,7 @@ import dev.licnn.engine.licnn.FloatMap;
 import dev.licnn.engine.licnn.MapKind;
 import dev.licnn.engine.licnn.Prediction;
 import dev.licnn.engine.licnn.Ranking;
+import dev.licnn.engine.licnn.Targets;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.Accepted;
 import dev.licnn.proto.v1.AttentionMap;
@@ -73,12 +74,13 @@ final class ExplainRun {
     /** Validates and submits; any problem ends the run through {@code done} with a precise status. */
     void start(ExplainRequest req, Deadline deadline) {
         RequestParser.Parsed p;
-        RequestParser.PreparedInput in;
+        Targets targets;
         try {
             p = parser.parseExplain(req);
-            in = parser.prepare(req.getImage(), p.model());
+            RequestParser.PreparedInput in = parser.prepare(req.getImage(), p.model());
+            targets = Targets.of(in.chw(), in.height(), in.width(), p.topK(), p.classIds());
         } catch (RuntimeException e) {
-            done.accept(Statuses.of(e));
+            done.accept(Statuses.of(e, requestId));
             return;
         }
         ModelCard card = p.model();
@@ -88,7 +90,7 @@ final class ExplainRun {
                 .setModel(ModelDescriptions.summary(card))
                 .setMethod(req.getMethod() == ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED
                         ? ExplainMethod.EXPLAIN_METHOD_LICNN : req.getMethod())
-                .setLicnnOptions(ModelDescriptions.options(p.options()))
+                .setLicnnOptions(ProtoMapping.toProto(p.options()))
                 .setNumTargets(p.classIds() != null ? p.classIds().length : p.topK());
         int selected = 0;
         for (int i = 0; i < names.size(); i++) {
@@ -98,11 +100,12 @@ final class ExplainRun {
             }
         }
         for (MapKind k : p.kinds()) {
-            acc.addLayerMapKinds(RequestParser.toProto(k));
+            acc.addLayerMapKinds(ProtoMapping.toProto(k));
         }
         acc.setExpectedLayerMaps(p.kinds().size() * selected * acc.getNumTargets());
-        Work.Explain work = new Work.Explain(card.name(), in.chw(), in.height(), in.width(), p.topK(), p.classIds(),
-                p.options(), p.kinds(), p.layers(), new Listener(p), p.method(), p.baselineOptions());
+        Work work = p.method() == null
+                ? new Work.Licnn(card.name(), targets, p.options(), p.kinds(), p.layers(), new Listener(p))
+                : new Work.Baseline(card.name(), targets, p.method(), p.baselineOptions(), new Listener(p));
         Job.Builder<Work, WorkResult> jb = Job.builder(work.batchKey(), work);
         if (deadline != null) {
             jb.optTimeout(Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
@@ -113,7 +116,7 @@ final class ExplainRun {
         try {
             result = pool.submit(j);
         } catch (RuntimeException e) {
-            done.accept(Statuses.of(e));
+            done.accept(Statuses.of(e, requestId));
             return;
         }
         // Queued: only now is the request accepted. A worker may already have produced events;
@@ -147,10 +150,11 @@ final class ExplainRun {
 
     private void finish(RequestParser.Parsed p, Job<Work, WorkResult> j, WorkResult r, Throwable err) {
         if (err != null) {
-            done.accept(Statuses.of(err));
+            done.accept(Statuses.of(err, requestId));
             return;
         }
-        ExplainResult res = (ExplainResult) r.value();
+        // Explaining work ends in WorkResult.Explained (LicnnProcessor); the batch key keeps kinds apart.
+        ExplainResult res = ((WorkResult.Explained) r).result();
         InhibitedRanking.Builder ranking = InhibitedRanking.newBuilder();
         for (ClassAttention c : p.method() != null ? List.<ClassAttention>of() : res.classes()) {
             float[] logits = c.logitsAfter();
@@ -169,16 +173,16 @@ final class ExplainRun {
         long total = System.nanoTime() - startNanos;
         Completed completed = Completed.newBuilder()
                 .setQueueTime(durationOf(j.queueTimeNanos()))
-                .setComputeTime(durationOf(r.computeNanos()))
+                .setComputeTime(durationOf(r.timing().computeNanos()))
                 .setTotalTime(durationOf(total))
                 .setBatchSize(j.batchSize())
-                .setWorker(r.worker())
-                .setDevice(r.device())
+                .setWorker(r.timing().worker())
+                .setDevice(r.timing().device())
                 .build();
         emit.test(ExplainEvent.newBuilder().setCompleted(completed).build());
         LOG.info("event=explain_done request_id={} model={} targets={} queue_ms={} compute_ms={} total_ms={} batch={} worker={}",
                 requestId, p.model().name(), res.classes().size(), j.queueTimeNanos() / 1_000_000,
-                r.computeNanos() / 1_000_000, total / 1_000_000, j.batchSize(), r.worker());
+                r.timing().computeNanos() / 1_000_000, total / 1_000_000, j.batchSize(), r.timing().worker());
         done.accept(Status.OK);
     }
 
@@ -235,7 +239,7 @@ final class ExplainRun {
                     .setTargetIndex(rank)
                     .setLayerIndex(layer)
                     .setLayerName(layerNames.get(layer))
-                    .setKind(RequestParser.toProto(kind))
+                    .setKind(ProtoMapping.toProto(kind))
                     .setMap(MapEncoder.encode(map, p.encoding(), p.outH(), p.outW()))
                     .build();
             send(ExplainEvent.newBuilder().setLayerMap(lm).build());

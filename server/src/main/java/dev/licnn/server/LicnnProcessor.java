@@ -6,6 +6,8 @@ import dev.licnn.batch.BatchProcessor;
 import dev.licnn.batch.Job;
 import dev.licnn.batch.ProcessorFactory;
 import dev.licnn.batch.WorkerContext;
+import dev.licnn.engine.baseline.BaselineEngine;
+import dev.licnn.engine.baseline.BaselineJob;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.model.ModelCard;
@@ -112,65 +114,66 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         Work first = batch.get(0).input();
         LicnnEngine engine = engineFor(first.model());
         long t0 = System.nanoTime();
-        if (first instanceof Work.Classify) {
-            metrics.observeBatch("classify", batch.size());
-            List<float[]> inputs = new ArrayList<>();
+        // A batch holds one kind of work (the kind is part of the batch key).
+        if (first instanceof Work.Classify c) {
+            classify(batch, c, engine, ctx, t0);
+        } else if (first instanceof Work.Licnn) {
+            metrics.observeBatch("explain", batch.size());
+            List<ExplainJob> jobs = new ArrayList<>();
             for (Job<Work, WorkResult> j : batch) {
-                inputs.add(j.input().input());
+                Work.Licnn w = (Work.Licnn) j.input();
+                jobs.add(ExplainJob.builder()
+                        .setTargets(w.targets())
+                        .optOptions(w.options())
+                        .optMapKinds(w.kinds())
+                        .optLayers(w.layers())
+                        .optListener(w.listener())
+                        .optCancelled(j::isCancelled)
+                        .build());
             }
-            float[][] logits = engine.logits(inputs, first.height(), first.width());
-            long dt = System.nanoTime() - t0;
-            metrics.computeTime.labelValues("classify_forward").observe(dt / 1e9);
-            for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).complete(new WorkResult(logits[i], dt, ctx.name(), ctx.device()));
+            complete(batch, engine.explainAll(jobs), ctx, t0);
+        } else {
+            metrics.observeBatch("explain", batch.size());
+            List<BaselineJob> jobs = new ArrayList<>();
+            for (Job<Work, WorkResult> j : batch) {
+                Work.Baseline w = (Work.Baseline) j.input();
+                jobs.add(BaselineJob.builder()
+                        .setTargets(w.targets())
+                        .setMethod(w.method())
+                        .optOptions(w.options())
+                        .optListener(w.listener())
+                        .optCancelled(j::isCancelled)
+                        .build());
             }
-            return;
+            complete(batch, new BaselineEngine(engine.network()).explainAll(jobs), ctx, t0);
         }
-        metrics.observeBatch("explain", batch.size());
-        if (((Work.Explain) first).method() != null) {
-            processBaselines(batch, ctx, new dev.licnn.engine.baseline.BaselineEngine(engine.network()), t0);
-            return;
-        }
-        List<ExplainJob> jobs = new ArrayList<>();
-        for (Job<Work, WorkResult> j : batch) {
-            Work.Explain w = (Work.Explain) j.input();
-            jobs.add(ExplainJob.builder()
-                    .setTargets(w.targets())
-                    .optOptions(w.options())
-                    .optMapKinds(w.kinds())
-                    .optLayers(w.layers())
-                    .optListener(w.listener())
-                    .optCancelled(j::isCancelled)
-                    .build());
-        }
-        complete(batch, engine.explainAll(jobs), ctx, t0);
     }
 
-    private void processBaselines(List<Job<Work, WorkResult>> batch, WorkerContext ctx,
-            dev.licnn.engine.baseline.BaselineEngine engine, long t0) {
-        List<dev.licnn.engine.baseline.BaselineJob> jobs = new ArrayList<>();
+    private void classify(List<Job<Work, WorkResult>> batch, Work.Classify first, LicnnEngine engine,
+            WorkerContext ctx, long t0) {
+        metrics.observeBatch("classify", batch.size());
+        List<float[]> inputs = new ArrayList<>();
         for (Job<Work, WorkResult> j : batch) {
-            Work.Explain w = (Work.Explain) j.input();
-            jobs.add(dev.licnn.engine.baseline.BaselineJob.builder()
-                    .setTargets(w.targets())
-                    .setMethod(w.method())
-                    .optOptions(w.baselineOptions())
-                    .optListener(w.listener())
-                    .optCancelled(j::isCancelled)
-                    .build());
+            inputs.add(((Work.Classify) j.input()).input());
         }
-        complete(batch, engine.explainAll(jobs), ctx, t0);
+        float[][] logits = engine.logits(inputs, first.height(), first.width());
+        long dt = System.nanoTime() - t0;
+        metrics.computeTime.labelValues("classify_forward").observe(dt / 1e9);
+        WorkResult.Timing timing = new WorkResult.Timing(dt, ctx.name(), ctx.device());
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).complete(new WorkResult.Logits(logits[i], timing));
+        }
     }
 
     private static void complete(List<Job<Work, WorkResult>> batch, List<LicnnEngine.Outcome> out, WorkerContext ctx,
             long t0) {
-        long dt = System.nanoTime() - t0;
+        WorkResult.Timing timing = new WorkResult.Timing(System.nanoTime() - t0, ctx.name(), ctx.device());
         for (int i = 0; i < batch.size(); i++) {
             LicnnEngine.Outcome o = out.get(i);
             if (o.error() != null) {
                 batch.get(i).fail(o.error());
             } else {
-                batch.get(i).complete(new WorkResult(o.result(), dt, ctx.name(), ctx.device()));
+                batch.get(i).complete(new WorkResult.Explained(o.result(), timing));
             }
         }
     }

@@ -64,11 +64,25 @@ public final class LicnnServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Loads the models on every worker, then starts serving on {@code serverBuilder}. */
+    /**
+     * Loads the models on every worker, then starts serving on {@code serverBuilder}. If anything fails,
+     * everything started so far (workers and their native memory, threads, the listener) is released
+     * before the exception is thrown.
+     */
     public synchronized LicnnServer start(ServerBuilder<?> serverBuilder) throws IOException {
-        if (server != null) {
+        if (server != null || closed) {
             throw new IllegalStateException("already started");
         }
+        try {
+            return startServing(serverBuilder);
+        } catch (IOException | RuntimeException | Error e) {
+            closed = true;
+            releaseNow();
+            throw e;
+        }
+    }
+
+    private LicnnServer startServing(ServerBuilder<?> serverBuilder) throws IOException {
         if (cfg.tokenFile != null) {
             serverBuilder.intercept(new TokenAuthInterceptor(cfg.tokenFile, metrics, System::nanoTime));
         }
@@ -176,23 +190,42 @@ public final class LicnnServer implements AutoCloseable {
             }
         }
         health.enterTerminalState();
+        // One deadline for the whole drain, as grpc-java's shutdown -> awaitTermination -> shutdownNow:
+        // in-flight work and open calls get the grace period together, then both are cut.
+        long deadline = System.nanoTime() + cfg.grace.toNanos();
         server.shutdown();
-        pool.shutdown(cfg.grace);
+        boolean drained = pool.shutdown(cfg.grace);
         try {
-            if (!server.awaitTermination(cfg.grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            long left = deadline - System.nanoTime();
+            if (!drained || left <= 0 || !server.awaitTermination(left, TimeUnit.NANOSECONDS)) {
                 server.shutdownNow();
-                server.awaitTermination(5, TimeUnit.SECONDS);
+                server.awaitTermination(1, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        executor.shutdownNow();
-        timer.shutdownNow();
+        releaseNow();
+        LOG.info("server stopped");
+    }
+
+    /** Stops whatever is running, at once: listener, workers, threads, metrics endpoint. */
+    private void releaseNow() {
+        if (server != null && !server.isTerminated()) {
+            server.shutdownNow();
+        }
+        if (pool != null) {
+            pool.shutdown(Duration.ZERO);
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         if (metricsServer != null) {
             metricsServer.close();
         }
-        LOG.info("server stopped");
     }
 
     private final class MetricsListener implements PoolListener {
@@ -226,6 +259,27 @@ public final class LicnnServer implements AutoCloseable {
         private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
 
         private Builder() {}
+
+        /** A snapshot, so that changing this builder later does not change a server it built. */
+        private Builder copy() {
+            Builder c = new Builder();
+            c.models = models;
+            c.workers = List.copyOf(workers);
+            c.maxBatchSize = maxBatchSize;
+            c.maxQueueDelay = maxQueueDelay;
+            c.maxQueueSize = maxQueueSize;
+            c.streamBudgetBytes = streamBudgetBytes;
+            c.warmUp = warmUp;
+            c.grace = grace;
+            c.metricsPort = metricsPort;
+            c.metricsHost = metricsHost;
+            c.tokenFile = tokenFile;
+            c.reflection = reflection;
+            c.shutdownDelay = shutdownDelay;
+            c.rpcThreads = rpcThreads;
+            c.maxInboundMessageBytes = maxInboundMessageBytes;
+            return c;
+        }
 
         /**
          * Largest request message the server reads; larger ones are refused with
@@ -335,7 +389,7 @@ public final class LicnnServer implements AutoCloseable {
             if (maxQueueDelay.isNegative() || grace.isNegative() || shutdownDelay.isNegative()) {
                 throw new IllegalArgumentException("durations must not be negative");
             }
-            return new LicnnServer(this);
+            return new LicnnServer(copy());
         }
     }
 }

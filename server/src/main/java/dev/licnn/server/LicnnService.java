@@ -1,5 +1,7 @@
 package dev.licnn.server;
 
+import dev.licnn.engine.InvalidInputException;
+
 import dev.licnn.batch.Job;
 import dev.licnn.batch.WorkerPool;
 import dev.licnn.engine.licnn.Ranking;
@@ -167,10 +169,10 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
             int classes = card.spec().numClasses();
             topK = request.getTopK() == 0 ? Math.min(RequestParser.DEFAULT_TOP_K, classes) : request.getTopK();
             if (topK < 1 || topK > classes) {
-                throw new IllegalArgumentException("top_k must be between 1 and " + classes + ", got " + request.getTopK());
+                throw new InvalidInputException("top_k must be between 1 and " + classes + ", got " + request.getTopK());
             }
             if (request.getImagesCount() == 0) {
-                throw new IllegalArgumentException("images must contain at least one image");
+                throw new InvalidInputException("images must contain at least one image");
             }
         } catch (RuntimeException e) {
             Status s = Statuses.of(e);
@@ -193,7 +195,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                 Job<Work, WorkResult> job = jb.build();
                 jobs.add(job);
                 final int k = topK;
-                f = submitQuietly(job).handle((r, err) -> err != null ? error(err) : classification(card, (float[]) r.value(), k));
+                f = submitQuietly(job).handle((r, err) -> err != null ? error(err) : classification(card, ((WorkResult.Logits) r).logits(), k));
             } catch (RuntimeException e) {
                 f = CompletableFuture.completedFuture(error(e));
             }

@@ -15,7 +15,6 @@ import dev.licnn.proto.v1.MapKind;
 import dev.licnn.proto.v1.ModelDescription;
 import dev.licnn.proto.v1.ModelSummary;
 import dev.licnn.proto.v1.Preprocessing;
-import dev.licnn.proto.v1.ScoreMode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,18 +49,6 @@ final class ModelDescriptions {
                 .setInputSize(ImageSize.newBuilder().setHeight(size).setWidth(size))
                 .setNumClasses(s.numClasses())
                 .addAllFeatureLayerNames(s.featureReluNames())
-                .build();
-    }
-
-    static dev.licnn.proto.v1.LicnnOptions options(LicnnOptions o) {
-        return dev.licnn.proto.v1.LicnnOptions.newBuilder()
-                .setScore(o.scoreMode() == dev.licnn.engine.licnn.ScoreMode.AFTER_SOFTMAX
-                        ? ScoreMode.SCORE_MODE_AFTER_SOFTMAX : ScoreMode.SCORE_MODE_BEFORE_SOFTMAX)
-                .setInhibitLastRelu(o.inhibitLastRelu())
-                .setPerLayerNormalization(o.perLayerNormalization())
-                .setLizSize(o.lizSize())
-                .setA(o.a())
-                .setB(o.b())
                 .build();
     }
 
@@ -111,7 +98,7 @@ final class ModelDescriptions {
         b.setDefaults(ExplainDefaults.newBuilder()
                 .setTopK(RequestParser.DEFAULT_TOP_K)
                 .setMethod(ExplainMethod.EXPLAIN_METHOD_LICNN)
-                .setLicnnOptions(options(LicnnOptions.defaults()))
+                .setLicnnOptions(ProtoMapping.toProto(LicnnOptions.defaults()))
                 .setMapEncoding(MapEncoding.MAP_ENCODING_FLOAT32)
                 .setRankingSize(RequestParser.DEFAULT_TOP_K));
         b.setMaxTargets(s.numClasses());

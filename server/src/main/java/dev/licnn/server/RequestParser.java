@@ -1,5 +1,7 @@
 package dev.licnn.server;
 
+import dev.licnn.engine.InvalidInputException;
+
 import dev.licnn.engine.image.ImagePreprocessor;
 import dev.licnn.engine.image.PreparedImage;
 import dev.licnn.engine.licnn.LicnnOptions;
@@ -7,7 +9,6 @@ import dev.licnn.engine.licnn.MapKind;
 import dev.licnn.engine.licnn.ScoreMode;
 import dev.licnn.engine.licnn.UnknownClassException;
 import dev.licnn.engine.model.ModelCard;
-import dev.licnn.proto.v1.ExplainMethod;
 import dev.licnn.proto.v1.ExplainRequest;
 import dev.licnn.proto.v1.ImageInput;
 import dev.licnn.proto.v1.MapEncoding;
@@ -35,7 +36,7 @@ final class RequestParser {
     }
 
     /** A validated explain request. */
-    record Parsed(ModelCard model, float[] input, int height, int width, int topK, int[] classIds,
+    record Parsed(ModelCard model, int topK, int[] classIds,
             LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers, MapEncoding encoding, int outH,
             int outW, boolean omitAttention, boolean omitSaliency, int rankingSize,
             dev.licnn.engine.baseline.Method method, dev.licnn.engine.baseline.BaselineOptions baselineOptions) {}
@@ -43,14 +44,14 @@ final class RequestParser {
     /** Everything but the image: cheap checks that run before any decoding. */
     Parsed parseExplain(ExplainRequest r) {
         ModelCard card = models.get(r.getModel());
-        dev.licnn.engine.baseline.Method method = method(r.getMethod(), r.getMethodValue());
+        dev.licnn.engine.baseline.Method method = ProtoMapping.method(r.getMethod(), r.getMethodValue());
         int classes = card.spec().numClasses();
         int topK = DEFAULT_TOP_K;
         int[] classIds = null;
         if (r.hasClassIds()) {
             List<Integer> ids = r.getClassIds().getClassIdsList();
             if (ids.isEmpty()) {
-                throw new IllegalArgumentException("class_ids must name at least one class");
+                throw new InvalidInputException("class_ids must name at least one class");
             }
             classIds = new int[ids.size()];
             Set<Integer> seen = new TreeSet<>();
@@ -61,25 +62,25 @@ final class RequestParser {
                             + " (classes 0.." + (classes - 1) + ")");
                 }
                 if (!seen.add(c)) {
-                    throw new IllegalArgumentException("class " + c + " is listed twice in class_ids");
+                    throw new InvalidInputException("class " + c + " is listed twice in class_ids");
                 }
                 classIds[i] = c;
             }
         } else if (r.getTopK() != 0) {
             topK = r.getTopK();
             if (topK < 0 || topK > classes) {
-                throw new IllegalArgumentException("top_k must be between 1 and " + classes + " (the model's classes), got " + topK);
+                throw new InvalidInputException("top_k must be between 1 and " + classes + " (the model's classes), got " + topK);
             }
         }
         topK = Math.min(topK, classes);
-        LicnnOptions options = options(r);
+        LicnnOptions options = ProtoMapping.options(r);
         Set<MapKind> kinds = EnumSet.noneOf(MapKind.class);
         for (dev.licnn.proto.v1.MapKind k : r.getLayerMapKindsList()) {
-            kinds.add(mapKind(k));
+            kinds.add(ProtoMapping.mapKind(k));
         }
         Set<Integer> layers = layers(r, card);
         if (method != null && !kinds.isEmpty()) {
-            throw new IllegalArgumentException("layer_map_kinds are LICNN's intermediate maps; method "
+            throw new InvalidInputException("layer_map_kinds are LICNN's intermediate maps; method "
                     + r.getMethod() + " has none");
         }
         dev.licnn.engine.baseline.BaselineOptions baseline = method == null ? null : baselineOptions(r, card);
@@ -89,19 +90,19 @@ final class RequestParser {
             outH = r.getOutputSize().getHeight();
             outW = r.getOutputSize().getWidth();
             if (outH < 1 || outW < 1 || outH > MAX_OUTPUT_SIDE || outW > MAX_OUTPUT_SIDE) {
-                throw new IllegalArgumentException("output_size must have sides between 1 and " + MAX_OUTPUT_SIDE
+                throw new InvalidInputException("output_size must have sides between 1 and " + MAX_OUTPUT_SIDE
                         + ", got " + outH + "x" + outW);
             }
         }
         if (r.getMapEncoding() == MapEncoding.UNRECOGNIZED) {
-            throw new IllegalArgumentException("unknown map_encoding");
+            throw new InvalidInputException("unknown map_encoding");
         }
         int ranking = r.getRankingSize() == 0 ? Math.min(DEFAULT_TOP_K, classes) : r.getRankingSize();
         if (ranking < 1 || ranking > classes) {
-            throw new IllegalArgumentException("ranking_size must be between 1 and " + classes
+            throw new InvalidInputException("ranking_size must be between 1 and " + classes
                     + " (the model's classes), got " + r.getRankingSize());
         }
-        return new Parsed(card, null, 0, 0, topK, classIds, options, kinds, layers, r.getMapEncoding(), outH, outW,
+        return new Parsed(card, topK, classIds, options, kinds, layers, r.getMapEncoding(), outH, outW,
                 r.getOmitAttentionMaps(), r.getOmitSaliencyMap(), ranking, method, baseline);
     }
 
@@ -118,11 +119,11 @@ final class RequestParser {
                 Tensor t = image.getTensor();
                 long[] shape = t.getShapeList().stream().mapToLong(Integer::longValue).toArray();
                 if (shape.length != 3) {
-                    throw new IllegalArgumentException("tensor shape must be [3, " + size + ", " + size
+                    throw new InvalidInputException("tensor shape must be [3, " + size + ", " + size
                             + "] (channels, height, width; no batch dimension), got " + Arrays.toString(shape));
                 }
                 if (t.getData().size() % 4 != 0) {
-                    throw new IllegalArgumentException("tensor data must be float32: " + t.getData().size()
+                    throw new InvalidInputException("tensor data must be float32: " + t.getData().size()
                             + " bytes is not a multiple of 4");
                 }
                 float[] values = new float[t.getData().size() / 4];
@@ -131,55 +132,12 @@ final class RequestParser {
                 return new PreparedInput(values, size, size);
             }
             default:
-                throw new IllegalArgumentException("image is required: set image.encoded (PNG or JPEG) or image.tensor");
+                throw new InvalidInputException("image is required: set image.encoded (PNG or JPEG) or image.tensor");
         }
     }
 
     /** A prepared image. */
     record PreparedInput(float[] chw, int height, int width) {}
-
-    private static LicnnOptions options(ExplainRequest r) {
-        LicnnOptions.Builder b = LicnnOptions.builder();
-        if (r.hasLicnnOptions()) {
-            dev.licnn.proto.v1.LicnnOptions o = r.getLicnnOptions();
-            switch (o.getScore()) {
-                case SCORE_MODE_UNSPECIFIED:
-                case SCORE_MODE_AFTER_SOFTMAX:
-                    b.optScoreMode(ScoreMode.AFTER_SOFTMAX);
-                    break;
-                case SCORE_MODE_BEFORE_SOFTMAX:
-                    b.optScoreMode(ScoreMode.BEFORE_SOFTMAX);
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown score mode " + o.getScoreValue());
-            }
-            b.optInhibitLastRelu(o.getInhibitLastRelu()).optPerLayerNormalization(o.getPerLayerNormalization());
-            if (o.hasLizSize()) {
-                b.optLizSize(o.getLizSize());
-            }
-            if (o.hasA()) {
-                b.optA(o.getA());
-            }
-            if (o.hasB()) {
-                b.optB(o.getB());
-            }
-        }
-        return b.build();
-    }
-
-    /** Null for LICNN, else the baseline method. */
-    static dev.licnn.engine.baseline.Method method(ExplainMethod m, int value) {
-        switch (m) {
-            case EXPLAIN_METHOD_UNSPECIFIED:
-            case EXPLAIN_METHOD_LICNN: return null;
-            case EXPLAIN_METHOD_GRADIENT: return dev.licnn.engine.baseline.Method.GRADIENT;
-            case EXPLAIN_METHOD_GRADIENT_X_INPUT: return dev.licnn.engine.baseline.Method.GRADIENT_X_INPUT;
-            case EXPLAIN_METHOD_INTEGRATED_GRADIENTS: return dev.licnn.engine.baseline.Method.INTEGRATED_GRADIENTS;
-            case EXPLAIN_METHOD_SMOOTHGRAD: return dev.licnn.engine.baseline.Method.SMOOTHGRAD;
-            case EXPLAIN_METHOD_GRAD_CAM: return dev.licnn.engine.baseline.Method.GRAD_CAM;
-            default: throw new UnsupportedMethodException("method " + value + " is not implemented by this server");
-        }
-    }
 
     private static dev.licnn.engine.baseline.BaselineOptions baselineOptions(ExplainRequest r, ModelCard card) {
         dev.licnn.engine.baseline.BaselineOptions.Builder b = dev.licnn.engine.baseline.BaselineOptions.builder();
@@ -198,7 +156,7 @@ final class RequestParser {
                 b.optIgBaselineBlack(card.preprocess().mean(), card.preprocess().std());
                 break;
             default:
-                throw new IllegalArgumentException("unknown ig_baseline " + o.getIgBaselineValue());
+                throw new InvalidInputException("unknown ig_baseline " + o.getIgBaselineValue());
         }
         if (o.hasSmoothgradSamples()) {
             b.optSmoothGradSamples(o.getSmoothgradSamples());
@@ -211,26 +169,11 @@ final class RequestParser {
             int layer = o.getGradCamLayer();
             int n = card.spec().featureReluCount();
             if (layer < 0 || layer >= n) {
-                throw new IllegalArgumentException("grad_cam_layer " + layer + " out of range 0.." + (n - 1));
+                throw new InvalidInputException("grad_cam_layer " + layer + " out of range 0.." + (n - 1));
             }
             b.optGradCamLayer(layer);
         }
         return b.build();
-    }
-
-    static MapKind mapKind(dev.licnn.proto.v1.MapKind k) {
-        switch (k) {
-            case MAP_KIND_GRADIENT_MAX_C: return MapKind.GRADIENT_MAX_C;
-            case MAP_KIND_INHIBITION: return MapKind.INHIBITION;
-            case MAP_KIND_SUPPRESSION_MASK: return MapKind.SUPPRESSION_MASK;
-            case MAP_KIND_RESPONSE_BEFORE: return MapKind.RESPONSE_BEFORE;
-            case MAP_KIND_RESPONSE_AFTER: return MapKind.RESPONSE_AFTER;
-            default: throw new IllegalArgumentException("layer_map_kinds contains an invalid kind: " + k);
-        }
-    }
-
-    static dev.licnn.proto.v1.MapKind toProto(MapKind k) {
-        return dev.licnn.proto.v1.MapKind.valueOf("MAP_KIND_" + k.name());
     }
 
     private static Set<Integer> layers(ExplainRequest r, ModelCard card) {
@@ -246,13 +189,13 @@ final class RequestParser {
                 i = paths.indexOf(n);
             }
             if (i < 0) {
-                throw new IllegalArgumentException("unknown layer '" + n + "' (layers: " + names + ")");
+                throw new InvalidInputException("unknown layer '" + n + "' (layers: " + names + ")");
             }
             out.add(i);
         }
         for (int i : r.getLayerIndicesList()) {
             if (i < 0 || i >= names.size()) {
-                throw new IllegalArgumentException("layer index " + i + " out of range 0.." + (names.size() - 1));
+                throw new InvalidInputException("layer index " + i + " out of range 0.." + (names.size() - 1));
             }
             out.add(i);
         }

@@ -1,5 +1,7 @@
 package dev.licnn.server;
 
+import dev.licnn.engine.InvalidInputException;
+
 import dev.licnn.engine.model.ModelCard;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -53,7 +55,7 @@ public final class ServedModels {
         for (String kv : params.split("&")) {
             int eq = kv.indexOf('=');
             if (eq < 0) {
-                throw new IllegalArgumentException("bad model variant parameter '" + kv + "' in '" + fullName + "'");
+                throw new InvalidInputException("bad model variant parameter '" + kv + "' in '" + fullName + "'");
             }
             String k = kv.substring(0, eq);
             String v = kv.substring(eq + 1);
@@ -69,11 +71,11 @@ public final class ServedModels {
                     try {
                         seed = Long.parseLong(v);
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("seed must be a number in '" + fullName + "'");
+                        throw new InvalidInputException("seed must be a number in '" + fullName + "'");
                     }
                     break;
                 default:
-                    throw new IllegalArgumentException("unknown model variant parameter '" + k + "' in '" + fullName
+                    throw new InvalidInputException("unknown model variant parameter '" + k + "' in '" + fullName
                             + "' (known: reinit, seed)");
             }
         }

@@ -3,6 +3,7 @@ package dev.licnn.server;
 import dev.licnn.batch.DeadlineExceededException;
 import dev.licnn.batch.PoolClosedException;
 import dev.licnn.batch.QueueFullException;
+import dev.licnn.engine.InvalidInputException;
 import dev.licnn.engine.licnn.UnknownClassException;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -22,6 +23,15 @@ public final class Statuses {
 
     /** Maps {@code t} to a status; unexpected errors become INTERNAL and are logged. */
     public static Status of(Throwable t) {
+        return of(t, "-");
+    }
+
+    /**
+     * Maps {@code t} to a status. Only the project's own bad-input exceptions ({@link InvalidInputException}
+     * and its subclasses) are the client's fault; anything else unexpected is INTERNAL, with a generic
+     * message that carries {@code requestId}, and is logged in full under that id.
+     */
+    public static Status of(Throwable t, String requestId) {
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
@@ -49,11 +59,11 @@ public final class Statuses {
         if (t instanceof CancellationException) {
             return Status.CANCELLED.withDescription(t.getMessage());
         }
-        if (t instanceof IllegalArgumentException) {
+        if (t instanceof InvalidInputException) {
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage());
         }
-        LOG.error("internal error", t);
-        return Status.INTERNAL.withDescription("internal error: " + t);
+        LOG.error("event=internal_error request_id={}", requestId, t);
+        return Status.INTERNAL.withDescription("internal error (request id " + requestId + "); the server log has the details");
     }
 
     /** As a {@code google.rpc.Status} for per-request failures inside a stream. */

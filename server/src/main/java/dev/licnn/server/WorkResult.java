@@ -1,34 +1,18 @@
 package dev.licnn.server;
 
-/** What a worker returns for one request: the value, the batch's compute time and where it ran. */
-public final class WorkResult {
+import dev.licnn.engine.licnn.ExplainResult;
 
-    private final Object value;
-    private final long computeNanos;
-    private final String worker;
-    private final String device;
+/** What a worker returns for one piece of {@link Work}, with the batch's compute time and where it ran. */
+public sealed interface WorkResult permits WorkResult.Logits, WorkResult.Explained {
 
-    WorkResult(Object value, long computeNanos, String worker, String device) {
-        this.value = value;
-        this.computeNanos = computeNanos;
-        this.worker = worker;
-        this.device = device;
-    }
+    Timing timing();
 
-    /** An {@code ExplainResult} for explain work, the logits ({@code float[]}) for classify work. */
-    public Object value() {
-        return value;
-    }
+    /** The result of {@link Work.Classify}. */
+    record Logits(float[] logits, Timing timing) implements WorkResult {}
 
-    public long computeNanos() {
-        return computeNanos;
-    }
+    /** The result of {@link Work.Licnn} and {@link Work.Baseline}. */
+    record Explained(ExplainResult result, Timing timing) implements WorkResult {}
 
-    public String worker() {
-        return worker;
-    }
-
-    public String device() {
-        return device;
-    }
+    /** The batch's compute time, the worker's name and its device. */
+    record Timing(long computeNanos, String worker, String device) {}
 }

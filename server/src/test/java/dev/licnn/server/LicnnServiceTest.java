@@ -149,7 +149,7 @@ class LicnnServiceTest {
                         .optIgBaselineBlack(TestServer.narrowCard().preprocess().mean(), TestServer.narrowCard().preprocess().std())
                         .build();
                 ExplainResult direct = be.explain(dev.licnn.engine.baseline.BaselineJob.builder()
-                        .setInput(img0, 224, 224).setMethod(RequestParser.method(pm, pm.getNumber())).optTopK(2)
+                        .setInput(img0, 224, 224).setMethod(ProtoMapping.method(pm, pm.getNumber())).optTopK(2)
                         .optOptions(opts).build());
                 assertArrayEquals(direct.saliency().data(), MapEncoder.decode(sal.getSaliencyMap().getMap()).data(), 1e-6f,
                         pm.name());

@@ -1,5 +1,7 @@
 package dev.licnn.engine.baseline;
 
+import dev.licnn.engine.InvalidInputException;
+
 import dev.licnn.engine.licnn.ScoreMode;
 import java.util.Arrays;
 
@@ -84,7 +86,7 @@ public final class BaselineOptions {
             return igBaseline.clone();
         }
         if (igBaseline.length != 3) {
-            throw new IllegalArgumentException("integrated-gradients baseline holds " + igBaseline.length
+            throw new InvalidInputException("integrated-gradients baseline holds " + igBaseline.length
                     + " values: expected 3 (one per channel) or 3 x " + h + " x " + w + " = " + 3 * hw);
         }
         float[] out = new float[3 * hw];
@@ -150,7 +152,7 @@ public final class BaselineOptions {
         /** Black under the normalisation {@code (v - mean_c) / std_c}: {@code -mean_c / std_c}. */
         public Builder optIgBaselineBlack(float[] mean, float[] std) {
             if (mean == null || std == null || mean.length != 3 || std.length != 3) {
-                throw new IllegalArgumentException("mean and std must hold 3 values each");
+                throw new InvalidInputException("mean and std must hold 3 values each");
             }
             this.igBaseline = black(mean, std);
             return this;
@@ -196,7 +198,7 @@ public final class BaselineOptions {
             float[] b = new float[3];
             for (int c = 0; c < 3; c++) {
                 if (!(std[c] > 0) || !Float.isFinite(mean[c]) || !Float.isFinite(std[c])) {
-                    throw new IllegalArgumentException("std must be finite and > 0, mean finite: mean="
+                    throw new InvalidInputException("std must be finite and > 0, mean finite: mean="
                             + Arrays.toString(mean) + ", std=" + Arrays.toString(std));
                 }
                 b[c] = (0f - mean[c]) / std[c];
@@ -209,27 +211,27 @@ public final class BaselineOptions {
          */
         public BaselineOptions build() {
             if (scoreMode == null) {
-                throw new IllegalArgumentException("score mode must be set");
+                throw new InvalidInputException("score mode must be set");
             }
             if (igSteps < 1 || igSteps > 1024) {
-                throw new IllegalArgumentException("integrated-gradients steps must be 1..1024, got " + igSteps);
+                throw new InvalidInputException("integrated-gradients steps must be 1..1024, got " + igSteps);
             }
             if (igBaseline == null || igBaseline.length < 3 || igBaseline.length % 3 != 0) {
-                throw new IllegalArgumentException("integrated-gradients baseline must hold 3 values or a 3-channel image");
+                throw new InvalidInputException("integrated-gradients baseline must hold 3 values or a 3-channel image");
             }
             for (float v : igBaseline) {
                 if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("integrated-gradients baseline holds a non-finite value: " + v);
+                    throw new InvalidInputException("integrated-gradients baseline holds a non-finite value: " + v);
                 }
             }
             if (smoothGradSamples < 1 || smoothGradSamples > 1024) {
-                throw new IllegalArgumentException("SmoothGrad samples must be 1..1024, got " + smoothGradSamples);
+                throw new InvalidInputException("SmoothGrad samples must be 1..1024, got " + smoothGradSamples);
             }
             if (!(noiseLevel >= 0 && noiseLevel <= 10)) {
-                throw new IllegalArgumentException("SmoothGrad noise level must be in [0, 10], got " + noiseLevel);
+                throw new InvalidInputException("SmoothGrad noise level must be in [0, 10], got " + noiseLevel);
             }
             if (gradCamLayer < -1) {
-                throw new IllegalArgumentException("Grad-CAM layer must be >= 0, or -1 for the last, got " + gradCamLayer);
+                throw new InvalidInputException("Grad-CAM layer must be >= 0, or -1 for the last, got " + gradCamLayer);
             }
             return new BaselineOptions(this);
         }

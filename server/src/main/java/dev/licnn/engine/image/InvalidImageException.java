@@ -1,5 +1,7 @@
 package dev.licnn.engine.image;
 
+import dev.licnn.engine.InvalidInputException;
+
 /**
  * Thrown when client-supplied image bytes or a client-supplied tensor cannot be used: empty
  * input, an unknown format, corrupt or truncated data, a declared size above the configured
@@ -7,7 +9,7 @@ package dev.licnn.engine.image;
  *
  * <p>The message names the problem and is meant to be shown to the client as is.
  */
-public final class InvalidImageException extends IllegalArgumentException {
+public final class InvalidImageException extends InvalidInputException {
   private static final long serialVersionUID = 1L;
 
   /**

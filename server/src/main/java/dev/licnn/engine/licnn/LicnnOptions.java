@@ -1,5 +1,7 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.InvalidInputException;
+
 /**
  * Options of the LICNN algorithm ({@code docs/LICNN.md}); the defaults are the reference code's.
  *
@@ -123,14 +125,14 @@ public final class LicnnOptions {
          */
         public LicnnOptions build() {
             if (scoreMode == null) {
-                throw new IllegalArgumentException("score mode must be set");
+                throw new InvalidInputException("score mode must be set");
             }
             if (lizSize < 1 || lizSize % 2 == 0 || lizSize > 31) {
-                throw new IllegalArgumentException(
+                throw new InvalidInputException(
                         "LIZ size must be an odd number between 1 and 31, got " + lizSize);
             }
             if (!Float.isFinite(a) || a < 0 || !Float.isFinite(b) || b < 0) {
-                throw new IllegalArgumentException(
+                throw new InvalidInputException(
                         "lateral-inhibition weights a and b must be finite and >= 0, got a=" + a + ", b=" + b);
             }
             return new LicnnOptions(this);

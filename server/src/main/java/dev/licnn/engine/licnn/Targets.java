@@ -1,5 +1,7 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.InvalidInputException;
+
 /**
  * What one job explains, shared by every explaining engine: the prepared input (3 x height x width,
  * channel-major) and the classes, either explicit ones or the model's top k. {@link #of} checks what
@@ -70,34 +72,34 @@ public final class Targets {
 
     private static void validateRequest(float[] input, int height, int width, int topK, int[] classIds) {
         if (input == null) {
-            throw new IllegalArgumentException("input is required");
+            throw new InvalidInputException("input is required");
         }
         if (height <= 0 || width <= 0 || (long) 3 * height * width != input.length) {
-            throw new IllegalArgumentException("input must hold 3 x " + height + " x " + width
+            throw new InvalidInputException("input must hold 3 x " + height + " x " + width
                     + " = " + (3L * height * width) + " values, got " + input.length);
         }
         for (int i = 0; i < input.length; i++) {
             if (!Float.isFinite(input[i])) {
-                throw new IllegalArgumentException("input value " + i + " is not finite: " + input[i]);
+                throw new InvalidInputException("input value " + i + " is not finite: " + input[i]);
             }
         }
         if (classIds == null) {
             if (topK < 1) {
-                throw new IllegalArgumentException("top-k must be at least 1, got " + topK);
+                throw new InvalidInputException("top-k must be at least 1, got " + topK);
             }
             return;
         }
         if (classIds.length == 0) {
-            throw new IllegalArgumentException("at least one class must be given");
+            throw new InvalidInputException("at least one class must be given");
         }
         int[] sorted = classIds.clone();
         java.util.Arrays.sort(sorted);
         for (int i = 0; i < sorted.length; i++) {
             if (sorted[i] < 0) {
-                throw new IllegalArgumentException("class ids must be >= 0, got " + sorted[i]);
+                throw new InvalidInputException("class ids must be >= 0, got " + sorted[i]);
             }
             if (i > 0 && sorted[i] == sorted[i - 1]) {
-                throw new IllegalArgumentException("class " + sorted[i] + " is given twice");
+                throw new InvalidInputException("class " + sorted[i] + " is given twice");
             }
         }
     }
@@ -110,7 +112,7 @@ public final class Targets {
      */
     public void validate(int numClasses) {
         if (height < MIN_SIDE || width < MIN_SIDE) {
-            throw new IllegalArgumentException("input must be at least " + MIN_SIDE + "x" + MIN_SIDE
+            throw new InvalidInputException("input must be at least " + MIN_SIDE + "x" + MIN_SIDE
                     + ", got " + height + "x" + width);
         }
         if (classIds == null) {

@@ -1,5 +1,7 @@
 package dev.licnn.engine.model;
 
+import dev.licnn.engine.InvalidInputException;
+
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -170,7 +172,7 @@ public final class ModelCard {
         }
         for (String m : modules) {
             if (!known.contains(m)) {
-                throw new IllegalArgumentException("model " + name + " has no layer '" + m + "' to re-initialise (layers: "
+                throw new InvalidInputException("model " + name + " has no layer '" + m + "' to re-initialise (layers: "
                         + known + ")");
             }
         }

@@ -1,0 +1,90 @@
+package dev.licnn.server;
+
+import dev.licnn.engine.InvalidInputException;
+import dev.licnn.engine.licnn.LicnnOptions;
+import dev.licnn.engine.licnn.MapKind;
+import dev.licnn.engine.licnn.ScoreMode;
+import dev.licnn.proto.v1.ExplainMethod;
+import dev.licnn.proto.v1.ExplainRequest;
+
+/**
+ * The one place where the contract's types and the engine's types of the same name meet, in both
+ * directions: map kinds, explaining methods, score modes and LICNN options.
+ */
+final class ProtoMapping {
+
+    private ProtoMapping() {}
+
+    /** The request's LICNN options (defaults where unset). */
+    static LicnnOptions options(ExplainRequest r) {
+        LicnnOptions.Builder b = LicnnOptions.builder();
+        if (r.hasLicnnOptions()) {
+            dev.licnn.proto.v1.LicnnOptions o = r.getLicnnOptions();
+            switch (o.getScore()) {
+                case SCORE_MODE_UNSPECIFIED:
+                case SCORE_MODE_AFTER_SOFTMAX:
+                    b.optScoreMode(ScoreMode.AFTER_SOFTMAX);
+                    break;
+                case SCORE_MODE_BEFORE_SOFTMAX:
+                    b.optScoreMode(ScoreMode.BEFORE_SOFTMAX);
+                    break;
+                default:
+                    throw new InvalidInputException("unknown score mode " + o.getScoreValue());
+            }
+            b.optInhibitLastRelu(o.getInhibitLastRelu()).optPerLayerNormalization(o.getPerLayerNormalization());
+            if (o.hasLizSize()) {
+                b.optLizSize(o.getLizSize());
+            }
+            if (o.hasA()) {
+                b.optA(o.getA());
+            }
+            if (o.hasB()) {
+                b.optB(o.getB());
+            }
+        }
+        return b.build();
+    }
+
+    /** Null for LICNN, else the baseline method. */
+    static dev.licnn.engine.baseline.Method method(ExplainMethod m, int value) {
+        switch (m) {
+            case EXPLAIN_METHOD_UNSPECIFIED:
+            case EXPLAIN_METHOD_LICNN: return null;
+            case EXPLAIN_METHOD_GRADIENT: return dev.licnn.engine.baseline.Method.GRADIENT;
+            case EXPLAIN_METHOD_GRADIENT_X_INPUT: return dev.licnn.engine.baseline.Method.GRADIENT_X_INPUT;
+            case EXPLAIN_METHOD_INTEGRATED_GRADIENTS: return dev.licnn.engine.baseline.Method.INTEGRATED_GRADIENTS;
+            case EXPLAIN_METHOD_SMOOTHGRAD: return dev.licnn.engine.baseline.Method.SMOOTHGRAD;
+            case EXPLAIN_METHOD_GRAD_CAM: return dev.licnn.engine.baseline.Method.GRAD_CAM;
+            default: throw new UnsupportedMethodException("method " + value + " is not implemented by this server");
+        }
+    }
+
+    static MapKind mapKind(dev.licnn.proto.v1.MapKind k) {
+        switch (k) {
+            case MAP_KIND_GRADIENT_MAX_C: return MapKind.GRADIENT_MAX_C;
+            case MAP_KIND_INHIBITION: return MapKind.INHIBITION;
+            case MAP_KIND_SUPPRESSION_MASK: return MapKind.SUPPRESSION_MASK;
+            case MAP_KIND_RESPONSE_BEFORE: return MapKind.RESPONSE_BEFORE;
+            case MAP_KIND_RESPONSE_AFTER: return MapKind.RESPONSE_AFTER;
+            default: throw new InvalidInputException("layer_map_kinds contains an invalid kind: " + k);
+        }
+    }
+
+    static dev.licnn.proto.v1.MapKind toProto(MapKind k) {
+        return dev.licnn.proto.v1.MapKind.valueOf("MAP_KIND_" + k.name());
+    }
+
+    /** The options in effect, as the contract reports them. */
+    static dev.licnn.proto.v1.LicnnOptions toProto(LicnnOptions o) {
+        return dev.licnn.proto.v1.LicnnOptions.newBuilder()
+                .setScore(o.scoreMode() == ScoreMode.AFTER_SOFTMAX
+                        ? dev.licnn.proto.v1.ScoreMode.SCORE_MODE_AFTER_SOFTMAX
+                        : dev.licnn.proto.v1.ScoreMode.SCORE_MODE_BEFORE_SOFTMAX)
+                .setInhibitLastRelu(o.inhibitLastRelu())
+                .setPerLayerNormalization(o.perLayerNormalization())
+                .setLizSize(o.lizSize())
+                .setA(o.a())
+                .setB(o.b())
+                .build();
+    }
+}
