@@ -58,7 +58,7 @@ final class ExplainOptions {
         if (!classes.isEmpty()) {
             ClassList.Builder cl = ClassList.newBuilder();
             for (String c : classes) {
-                cl.addClassIds(Labels.resolve(d, c));
+                cl.addClassIds(ClassNames.resolve(d, c));
             }
             r.setClassIds(cl);
         } else {

@@ -1,5 +1,6 @@
 package dev.licnn.client;
 
+import dev.licnn.proto.Float16;
 import dev.licnn.proto.v1.MapData;
 import dev.licnn.proto.v1.MapEncoding;
 import java.nio.ByteBuffer;

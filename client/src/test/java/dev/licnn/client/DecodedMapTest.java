@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.licnn.proto.Float16;
 import dev.licnn.proto.v1.MapData;
 import org.junit.jupiter.api.Test;
 

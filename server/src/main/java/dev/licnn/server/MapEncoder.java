@@ -2,6 +2,7 @@ package dev.licnn.server;
 
 import com.google.protobuf.ByteString;
 import dev.licnn.engine.licnn.FloatMap;
+import dev.licnn.proto.Float16;
 import dev.licnn.proto.v1.ImageSize;
 import dev.licnn.proto.v1.MapData;
 import dev.licnn.proto.v1.MapEncoding;

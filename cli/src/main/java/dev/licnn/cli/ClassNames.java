@@ -4,9 +4,9 @@ import dev.licnn.proto.v1.ClassLabel;
 import dev.licnn.proto.v1.ModelDescription;
 
 /** Class lookups in a model description. */
-final class Labels {
+final class ClassNames {
 
-    private Labels() {}
+    private ClassNames() {}
 
     /** A class id from an id, a key (e.g. a wnid) or a label name. */
     static int resolve(ModelDescription d, String text) {
