@@ -4,6 +4,7 @@ import dev.licnn.batch.PoolListener;
 import dev.licnn.batch.RejectReason;
 import dev.licnn.batch.WorkerContext;
 import dev.licnn.batch.WorkerPool;
+import dev.licnn.server.web.GrpcWebServer;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -11,6 +12,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The LICNN gRPC server: the service, health ({@code grpc.health.v1}), reflection, a worker pool
- * with one worker per configured device, and optional Prometheus metrics over HTTP.
+ * with one worker per configured device, optional Prometheus metrics over HTTP, and optionally the
+ * same services over gRPC-Web with the browser viewer on a second port ({@link Builder#optWebAddress}).
  *
  * <pre>{@code
  * LicnnServer server = LicnnServer.builder()
@@ -41,6 +44,8 @@ public final class LicnnServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LicnnServer.class);
     /** Service name reported by the health service. */
     public static final String SERVICE_NAME = "licnn.v1.LicnnService";
+    /** Largest request message either port accepts (an encoded image or tensor travels in one). */
+    public static final int MAX_REQUEST_BYTES = 64 << 20;
 
     private final Builder cfg;
     private final ServerMetrics metrics = new ServerMetrics();
@@ -48,6 +53,7 @@ public final class LicnnServer implements AutoCloseable {
     private WorkerPool<Work, WorkResult> pool;
     private Server server;
     private HTTPServer metricsServer;
+    private GrpcWebServer web;
     private ExecutorService executor;
     private boolean closed;
 
@@ -85,15 +91,27 @@ public final class LicnnServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.DiscardPolicy());
+        LicnnService service = new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes);
         server = serverBuilder
                 .executor(executor)
-                .addService(new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes))
+                .addService(service)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build()
                 .start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+        if (cfg.webAddress != null) {
+            // The same service instance: one pool, one set of limits and metrics for both ports.
+            try {
+                web = GrpcWebServer.builder().setAddress(cfg.webAddress).addService(service)
+                        .addService(health.getHealthService()).optRpcThreads(cfg.rpcThreads)
+                        .optMaxRequestBytes(MAX_REQUEST_BYTES).optGrace(cfg.grace).build().start();
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
         if (cfg.metricsPort >= 0) {
             metricsServer = HTTPServer.builder().port(cfg.metricsPort).registry(metrics.registry()).buildAndStart();
         }
@@ -106,6 +124,11 @@ public final class LicnnServer implements AutoCloseable {
     /** The port of a network server (-1 for in-process transports). */
     public int port() {
         return server.getPort();
+    }
+
+    /** The port gRPC-Web and the viewer are served on, or -1. */
+    public int webPort() {
+        return web == null ? -1 : web.port();
     }
 
     /** The port metrics are served on, or -1. */
@@ -139,6 +162,9 @@ public final class LicnnServer implements AutoCloseable {
         closed = true;
         health.enterTerminalState();
         server.shutdown();
+        if (web != null) {
+            web.stopAsync();
+        }
         pool.shutdown(cfg.grace);
         try {
             if (!server.awaitTermination(cfg.grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -148,6 +174,9 @@ public final class LicnnServer implements AutoCloseable {
         } catch (InterruptedException e) {
             server.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+        if (web != null) {
+            web.close();
         }
         executor.shutdownNow();
         if (metricsServer != null) {
@@ -196,6 +225,7 @@ public final class LicnnServer implements AutoCloseable {
         private Duration grace = Duration.ofSeconds(30);
         private int metricsPort = -1;
         private int rpcThreads = 4;
+        private InetSocketAddress webAddress;
 
         private Builder() {}
 
@@ -249,6 +279,12 @@ public final class LicnnServer implements AutoCloseable {
         /** Threads that decode images and run RPC callbacks. */
         public Builder optRpcThreads(int n) {
             this.rpcThreads = n;
+            return this;
+        }
+
+        /** Also serve gRPC-Web and the viewer on this address (port 0: any free port); null: not at all. */
+        public Builder optWebAddress(InetSocketAddress a) {
+            this.webAddress = a;
             return this;
         }
 

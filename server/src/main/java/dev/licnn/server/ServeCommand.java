@@ -27,6 +27,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:LICNN_PORT:-50051}", description = "gRPC port (env LICNN_PORT, default ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--web-port", defaultValue = "${env:LICNN_WEB_PORT:--1}",
+            description = "Also serve gRPC-Web and the live viewer (http://HOST:PORT/) on this port, -1: off (env LICNN_WEB_PORT, default off).")
+    int webPort;
+
     @Option(names = "--worker", split = ",", defaultValue = "${env:LICNN_WORKERS:-cpu}",
             description = "Workers, DEVICE[@THREADS], comma-separated or repeated: cpu, cpu@1, cuda:0 (env LICNN_WORKERS, default ${DEFAULT-VALUE}).")
     List<String> workers;
@@ -98,6 +102,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .optGrace(Duration.ofSeconds(graceSeconds))
                 .optRpcThreads(rpcThreads)
                 .optWarmUp(!noWarmup)
+                .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort))
                 .build();
     }
 
@@ -105,7 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LicnnServer server = build();
         server.start(NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .maxInboundMessageSize(64 << 20));
+                .maxInboundMessageSize(LicnnServer.MAX_REQUEST_BYTES));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -113,6 +118,10 @@ public final class ServeCommand implements Callable<Integer> {
         }, "licnn-shutdown"));
         System.err.printf("licnn server listening on %s:%d (metrics on %s)%n", host, server.port(),
                 server.metricsPort() < 0 ? "none" : ":" + server.metricsPort());
+        if (server.webPort() >= 0) {
+            System.err.printf("licnn viewer and gRPC-Web on http://%s:%d/%n",
+                    "0.0.0.0".equals(host) ? "localhost" : host, server.webPort());
+        }
         server.awaitTermination();
         stopped.await();
         return 0;
