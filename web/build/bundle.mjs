@@ -7,7 +7,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const web = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const out = join(web, "..", "server", "src", "main", "resources", "dev", "licnn", "server", "web", "viewer");
+// VIEWER_OUT: somewhere else (web/check-viewer.sh compares a fresh build with the committed one).
+const out = process.env.VIEWER_OUT
+  ?? join(web, "..", "server", "src", "main", "resources", "dev", "licnn", "server", "web", "viewer");
 mkdirSync(out, { recursive: true });
 await build({
   entryPoints: [join(web, "src", "main.js")],

@@ -12,6 +12,7 @@ import dev.licnn.proto.v1.LicnnServiceGrpc;
 import dev.licnn.proto.v1.ListModelsRequest;
 import dev.licnn.proto.v1.MapKind;
 import io.grpc.Status;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /**
  * The same service over gRPC-Web (as a browser speaks it: HTTP/1.1, {@code application/grpc-web+proto}):
@@ -190,6 +192,25 @@ class GrpcWebTest {
             // The unary calls the viewer makes first work over the web port too.
             assertEquals("narrow", web(ts, LicnnServiceGrpc.LicnnServiceBlockingStub.class)
                     .listModels(ListModelsRequest.getDefaultInstance()).getDefaultModel());
+        }
+    }
+
+    @Test
+    void serveCommand_webPortIsOffByDefault_andBindsWhenGiven() throws Exception {
+        ServeCommand off = new ServeCommand();
+        new CommandLine(off).parseArgs("--metrics-port", "-1", "--no-warmup");
+        assertEquals(-1, off.webPort);
+        ServeCommand on = new ServeCommand();
+        new CommandLine(on).parseArgs("--host", "127.0.0.1", "--web-port", "0", "--metrics-port", "-1", "--no-warmup");
+        LicnnServer server = on.build();
+        try {
+            server.start(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()));
+            assertTrue(server.webPort() > 0, "web port " + server.webPort());
+            HttpResponse<String> index = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.webPort() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, index.statusCode());
+        } finally {
+            server.close();
         }
     }
 }
