@@ -201,7 +201,8 @@ class GrpcWebTest {
         new CommandLine(off).parseArgs("--metrics-port", "-1", "--no-warmup");
         assertEquals(-1, off.webPort);
         ServeCommand on = new ServeCommand();
-        new CommandLine(on).parseArgs("--host", "127.0.0.1", "--web-port", "0", "--metrics-port", "-1", "--no-warmup");
+        new CommandLine(on).parseArgs("--host", "127.0.0.1", "--web-port", "0", "--metrics-port", "-1", "--no-warmup",
+                "--grace-seconds", "1");
         LicnnServer server = on.build();
         try {
             server.start(InProcessServerBuilder.forName(InProcessServerBuilder.generateName()));
