@@ -15,6 +15,7 @@
 #   LICNN_MAX_QUEUE_SIZE     queued requests before RESOURCE_EXHAUSTED (64)
 #   LICNN_STREAM_BUDGET_MB   MiB that may wait for one slow reader (64)
 #   LICNN_METRICS_PORT       Prometheus metrics port, -1 to disable (9464)
+#   LICNN_WEB_PORT           gRPC-Web and the live viewer on this HTTP port (off)
 #   LICNN_GRACE_SECONDS      drain period on SIGTERM (30)
 #   LICNN_RPC_THREADS        RPC/decoding threads (4)
 #   LICNN_MAX_IMAGE_PIXELS   largest width x height an image may declare (40000000)
@@ -55,6 +56,7 @@ if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
   flag LICNN_MAX_QUEUE_SIZE --max-queue-size
   flag LICNN_STREAM_BUDGET_MB --stream-budget-mb
   flag LICNN_METRICS_PORT --metrics-port
+  flag LICNN_WEB_PORT --web-port
   flag LICNN_GRACE_SECONDS --grace-seconds
   flag LICNN_RPC_THREADS --rpc-threads
   flag LICNN_MAX_IMAGE_PIXELS --max-image-pixels
