@@ -86,12 +86,15 @@ try {
   await page.waitForFunction(() => !document.getElementById("run").disabled, { timeout: 30_000 });
   await page.$$eval("input[name=kind], input[name=layer]", (bs) => bs.forEach((b) => { b.checked = true; }));
   await page.$eval("#topk", (e) => { e.value = "3"; });
+  // Every rendered frame from the start of the call to its end records (tiles drawn, saliency drawn).
   await page.evaluate(() => {
     window.__frames = [];
+    let started = false;
     const sample = () => {
       const v = window.licnnViewer;
-      window.__frames.push([v.tilesDrawn, v.saliencyDrawn]);
-      if (v.state === "running" || window.__frames.length < 3) requestAnimationFrame(sample);
+      started ||= v.state === "running";
+      if (started) window.__frames.push([v.tilesDrawn, v.saliencyDrawn]);
+      if (!started || v.state === "running") requestAnimationFrame(sample);
     };
     requestAnimationFrame(sample);
   });
@@ -168,13 +171,30 @@ try {
     `CANCELLED +1, OK +${okAfter - okBefore}, ${backward} of ${classes} backward passes ran`);
   await page.screenshot({ path: join(args.out, "viewer-cancelled.png") });
 
-  // ---- the page and the server go on ----
+  // ---- bad input: a clear error, and the server goes on ----
+  const gif = join(args.out, "not-png-or-jpeg.gif");
+  writeFileSync(gif, Buffer.from("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "base64"));
+  await (await page.$("#file")).uploadFile(gif);
+  await page.waitForFunction(() => document.getElementById("image-name").textContent.startsWith("not-png-or-jpeg.gif"),
+    { timeout: 30_000 });
   await page.click("input[name=targets][value=topk]");
   await page.$eval("#topk", (e) => { e.value = "1"; });
   await page.click("#run");
+  await page.waitForFunction(() => ["done", "failed", "cancelled"].includes(document.body.dataset.state), { timeout: 60_000 });
+  const bad = await page.evaluate(() => ({ state: document.body.dataset.state, error: window.licnnViewer.error }));
+  check("an image the server cannot decode fails with INVALID_ARGUMENT, shown in the page",
+    bad.state === "failed" && bad.error.startsWith("InvalidArgument"), JSON.stringify(bad));
+
+  // ---- a baseline method on the same server ----
+  await page.click(`#samples button[data-file="${args.sample}"]`);
+  await page.waitForFunction(() => document.getElementById("image-name").textContent.startsWith("natural_"), { timeout: 30_000 });
+  await page.select("#method", "2");
+  await page.click("#run");
   await page.waitForFunction(() => ["done", "failed", "cancelled"].includes(document.body.dataset.state), { timeout: 120_000 });
-  const again = await page.evaluate(() => ({ state: document.body.dataset.state, labels: window.licnnViewer.overlayLabels }));
-  check("a new explanation runs after the cancelled one", again.state === "done" && again.labels.length === 1,
+  const again = await page.evaluate(() => ({ state: document.body.dataset.state, labels: window.licnnViewer.overlayLabels,
+    tiles: window.licnnViewer.tilesExpected, error: window.licnnViewer.error }));
+  check("a gradient explanation runs after the cancelled and the failed ones (no layer maps, one overlay label)",
+    again.state === "done" && again.labels.length === 1 && again.labels[0] === args["sample-class"] && again.tiles === 0,
     JSON.stringify(again));
   check("no errors in the page", pageErrors.length === 0, pageErrors.join(" | "));
 } catch (e) {
