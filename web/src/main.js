@@ -26,6 +26,11 @@ window.licnnViewer = {
   get overlayLabels() { return state.run ? state.run.overlayLabels : []; },
   get targetLabels() { return state.run ? state.run.targets.map((t) => t.label) : []; },
   get requestId() { return state.run ? state.run.requestId : ""; },
+  /** Milliseconds from the start of the call to the first tile and to the saliency map; the server's compute time. */
+  get timeline() {
+    const r = state.run;
+    return r ? { firstTileMs: r.firstTileAt - r.started, saliencyMs: r.saliencyAt - r.started, computeSeconds: r.computeSeconds } : null;
+  },
   get error() { return $("message").textContent; },
 };
 
@@ -196,6 +201,7 @@ async function explain(e) {
   const run = {
     started: performance.now(), expected: 0, drawn: 0, saliencyDrawn: false, requestId: "",
     targets: [], tiles: new Map(), attention: new Map(), overlayLabels: [], crop: inputCrop(), timer: 0,
+    firstTileAt: NaN, saliencyAt: NaN, computeSeconds: NaN,
   };
   state.run = run;
   state.abort = new AbortController();
@@ -274,6 +280,7 @@ function onEvent(run, kind, v) {
       stage("ranking after inhibition");
       break;
     case "completed":
+      run.computeSeconds = v.computeTime ? Number(v.computeTime.seconds) + v.computeTime.nanos / 1e9 : NaN;
       showTimings(v);
       stage("completed");
       break;
@@ -363,7 +370,7 @@ function drawTile(run, m) {
     `layer-${m.targetIndex + 1}-${m.classId}-${m.layerName}-${KIND_NAMES[m.kind].replaceAll(" ", "_")}.npy`);
   if (!c.classList.contains("drawn")) {
     c.classList.add("drawn");
-    run.drawn++;
+    if (run.drawn++ === 0) run.firstTileAt = performance.now();
   }
   $("tiles-drawn").textContent = String(run.drawn);
   const a = run.attention.get(m.targetIndex);
@@ -398,6 +405,7 @@ function drawSaliency(run, s) {
   $("overlay-labels").textContent = `overlay · ${labels.join(", ")}`;
   $("final").hidden = false;
   run.saliencyDrawn = true;
+  run.saliencyAt = performance.now();
   const dl = $("downloads");
   dl.replaceChildren(
     downloadLink("saliency.npy", () => npy(values, s.map.height, s.map.width)),

@@ -102,7 +102,7 @@ try {
   await page.waitForFunction(() => ["done", "failed", "cancelled"].includes(document.body.dataset.state), { timeout: 180_000 });
   const r = await page.evaluate(() => ({
     state: document.body.dataset.state, error: window.licnnViewer.error, drawn: window.licnnViewer.tilesDrawn,
-    expected: window.licnnViewer.tilesExpected, overlay: window.licnnViewer.overlayLabels,
+    expected: window.licnnViewer.tilesExpected, overlay: window.licnnViewer.overlayLabels, timeline: window.licnnViewer.timeline,
     targets: window.licnnViewer.targetLabels, frames: window.__frames,
     rankingRows: document.querySelectorAll("#ranking tr").length - 1,
     attention: document.querySelectorAll(".attention canvas.drawn").length,
@@ -116,6 +116,13 @@ try {
   const rising = before.every((n, i) => i === 0 || n >= before[i - 1]);
   check("tiles appear incrementally: the count is seen rising in rendered frames before the saliency map",
     partial.length >= 3 && rising, `${partial.length} distinct partial counts in ${before.length} frames before the saliency map`);
+  // Streamed, the first tile arrives after the first class's backward pass and the saliency map after the
+  // last class: the two are apart by most of the server's compute time. A response held back until the
+  // call ends would bring both within the time it takes to draw them.
+  const t = r.timeline;
+  const span = (t.saliencyMs - t.firstTileMs) / 1000;
+  check("the tiles arrive while the server computes: first tile to saliency map spans at least 1/4 of its compute time",
+    span >= 0.25 * t.computeSeconds, `${span.toFixed(2)} s from the first tile to the saliency map, server compute ${t.computeSeconds.toFixed(2)} s`);
   check("the overlay is labelled with the explained classes, the sample's own class first",
     r.overlay.length === 3 && JSON.stringify(r.overlay) === JSON.stringify(r.targets) && r.overlay[0] === args["sample-class"],
     `overlay ${JSON.stringify(r.overlay)}, targets ${JSON.stringify(r.targets)}`);
