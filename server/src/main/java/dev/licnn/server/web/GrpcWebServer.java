@@ -54,7 +54,8 @@ public final class GrpcWebServer implements AutoCloseable {
     private GrpcWebServer(Builder b) {
         this.cfg = b;
         GrpcServiceBuilder grpc = GrpcService.builder()
-                .supportedSerializationFormats(GrpcSerializationFormats.values())
+                .supportedSerializationFormats(GrpcSerializationFormats.PROTO, GrpcSerializationFormats.PROTO_WEB,
+                        GrpcSerializationFormats.PROTO_WEB_TEXT)
                 .useBlockingTaskExecutor(true)
                 .maxRequestMessageLength(b.maxRequestBytes);
         b.services.forEach(grpc::addService);
