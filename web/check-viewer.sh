@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The live viewer in a real browser: builds the viewer bundle from its sources and checks that it is
+# The live viewer in a real browser: runs the viewer's unit tests, builds its bundle from the sources and checks that it is
 # the committed one, starts `licnn serve --web-port` on free loopback ports (bundled model), and runs
 # test/viewer-check.mjs in Debian's Chromium through puppeteer-core. Screenshots and the check's
 # output go to web/target/viewer/. Installs chromium (apt) and the npm packages when missing.
@@ -30,6 +30,7 @@ ensure_apt chromium
 command -v node >/dev/null && command -v npm >/dev/null || ensure_apt nodejs npm
 ensure_build
 (cd "$WEB" && timeout 600 npm ci --no-audit --no-fund --loglevel=error >&2)
+(cd "$WEB" && npm test >&2) || die "the viewer's unit tests failed"
 
 # The committed bundle is what the sources build.
 (cd "$WEB" && node build/generate.mjs >&2 && VIEWER_OUT="$WORK/bundle" node build/bundle.mjs >&2)

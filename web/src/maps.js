@@ -36,7 +36,7 @@ function half(h) {
 /** The blue-cyan-green-yellow-red ramp of the command line's pictures, t in [0, 1]. */
 export function ramp(t) {
   t = Math.max(0, Math.min(1, t));
-  const c = (x) => Math.round(255 * Math.max(0, Math.min(1, 1.5 - Math.abs(4 * t - x))));
+  const c = (x) => Math.trunc(255 * Math.max(0, Math.min(1, 1.5 - Math.abs(4 * t - x))));
   return [c(3), c(2), c(1)];
 }
 
