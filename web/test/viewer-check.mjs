@@ -5,7 +5,8 @@
 // Checks, on the bundled model: the layer grid fills in while the call runs (the count of drawn tiles
 // is seen rising, frame after frame, before the saliency map arrives); the final overlay is drawn with
 // the labels of the explained classes; Cancel mid-stream ends the call on the server (its metrics count
-// it CANCELLED, and fewer backward passes ran than the classes asked for); the page keeps working.
+// it CANCELLED, and fewer backward passes ran than the classes asked for); the page keeps working;
+// two pages explaining at once each get their own result.
 // Screenshots go to DIR. Prints one line per check and exits non-zero if any failed.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -20,6 +21,8 @@ const { values: args } = parseArgs({
     chromium: { type: "string", default: process.env.CHROMIUM ?? "/usr/bin/chromium" },
     sample: { type: "string", default: "natural_000003_star.png" },
     "sample-class": { type: "string", default: "star" },
+    "other-sample": { type: "string", default: "natural_000020_circle.png" },
+    "other-class": { type: "string", default: "circle" },
   },
 });
 if (!args.url || !args.metrics) {
@@ -203,6 +206,36 @@ try {
   check("a gradient explanation runs after the cancelled and the failed ones (no layer maps, one overlay label)",
     again.state === "done" && again.labels.length === 1 && again.labels[0] === args["sample-class"] && again.tiles === 0,
     JSON.stringify(again));
+  // ---- two viewers at once: each gets its own explanation ----
+  const other = await browser.newPage();
+  other.on("pageerror", (e) => pageErrors.push(String(e)));
+  await other.goto(args.url, { waitUntil: "load" });
+  await other.waitForFunction(() => document.body.dataset.state === "idle", { timeout: 60_000, polling: 200 });
+  const pair = [[page, args.sample, args["sample-class"]], [other, args["other-sample"], args["other-class"]]];
+  // One of the two pages is a background tab, which renders no frames: it is driven through the DOM
+  // (element.click()) and polled on a timer, never waited on for animation frames.
+  for (const [p, file] of pair) {
+    await p.evaluate((f) => document.querySelector(`#samples button[data-file="${f}"]`).click(), file);
+    await p.waitForFunction((f) => document.getElementById("image-name").textContent.startsWith(f),
+      { timeout: 30_000, polling: 200 }, file);
+    await p.evaluate(() => {
+      document.getElementById("method").value = "1";
+      document.getElementById("method").dispatchEvent(new Event("change"));
+      document.querySelector("input[name=targets][value=topk]").checked = true;
+      document.getElementById("topk").value = "2";
+      document.querySelectorAll("input[name=kind]").forEach((b) => { b.checked = b.value === "3"; });
+    });
+  }
+  await Promise.all(pair.map(([p]) => p.evaluate(() => document.getElementById("run").click())));
+  const both = await Promise.all(pair.map(async ([p]) => {
+    await p.waitForFunction(() => ["done", "failed", "cancelled"].includes(document.body.dataset.state),
+      { timeout: 170_000, polling: 200 });
+    return p.evaluate(() => ({ state: document.body.dataset.state, labels: window.licnnViewer.overlayLabels,
+      drawn: window.licnnViewer.tilesDrawn, expected: window.licnnViewer.tilesExpected }));
+  }));
+  check("two viewers explaining at once each get their own maps and labels",
+    both.every((b, i) => b.state === "done" && b.labels[0] === pair[i][2] && b.drawn === b.expected && b.expected === 2 * layers),
+    JSON.stringify(both));
   check("no errors in the page", pageErrors.length === 0, pageErrors.join(" | "));
 } catch (e) {
   check("the browser session", false, e.stack ?? String(e));
