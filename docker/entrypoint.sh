@@ -22,6 +22,7 @@
 #   LICNN_TOKEN_FILE         require a bearer token from this file (one per line; re-read while serving)
 #   LICNN_REFLECTION         gRPC reflection: on, off or loopback (on)
 #   LICNN_SHUTDOWN_DELAY_SECONDS  NOT_SERVING while still accepting calls, before the drain (5)
+#   LICNN_WEB_PORT           gRPC-Web and the live viewer on this HTTP port (off)
 #   LICNN_GRACE_SECONDS      drain period on SIGTERM (30)
 #   LICNN_RPC_THREADS        RPC/decoding threads (4)
 #   LICNN_MAX_IMAGE_PIXELS   largest width x height an image may declare (40000000)
@@ -70,6 +71,7 @@ if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
   flag LICNN_TOKEN_FILE --token-file
   flag LICNN_REFLECTION --reflection
   flag LICNN_SHUTDOWN_DELAY_SECONDS --shutdown-delay-seconds
+  flag LICNN_WEB_PORT --web-port
   flag LICNN_GRACE_SECONDS --grace-seconds
   flag LICNN_RPC_THREADS --rpc-threads
   flag LICNN_MAX_IMAGE_PIXELS --max-image-pixels

@@ -9,6 +9,7 @@ CHECKS=(
   "$HERE/check-polyglot.sh"
   "$HERE/scale-out-test.sh"
   "$ROOT/docker/check-deploy.sh"
+  "$ROOT/web/check-viewer.sh"
 )
 passed=0; failed=0; failures=()
 for c in "${CHECKS[@]}"; do

@@ -3,14 +3,17 @@ package dev.licnn.server;
 import dev.licnn.batch.PoolListener;
 import dev.licnn.batch.RejectReason;
 import dev.licnn.batch.WorkerPool;
+import dev.licnn.server.web.GrpcWebServer;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The LICNN gRPC server: the service, health ({@code grpc.health.v1}), reflection, a worker pool
- * with one worker per configured device, and optional Prometheus metrics over HTTP.
+ * with one worker per configured device, optional Prometheus metrics over HTTP, and optionally the
+ * same services over gRPC-Web with the browser viewer on a second port ({@link Builder#optWebAddress}).
  *
  * <pre>{@code
  * LicnnServer server = LicnnServer.builder()
@@ -52,6 +56,7 @@ public final class LicnnServer implements AutoCloseable {
     private WorkerPool<Work, WorkResult> pool;
     private Server server;
     private HTTPServer metricsServer;
+    private GrpcWebServer web;
     private ExecutorService executor;
     private ScheduledExecutorService timer;
     private boolean closed;
@@ -83,8 +88,10 @@ public final class LicnnServer implements AutoCloseable {
     }
 
     private LicnnServer startServing(ServerBuilder<?> serverBuilder) throws IOException {
-        if (cfg.tokenFile != null) {
-            serverBuilder.intercept(new TokenAuthInterceptor(cfg.tokenFile, metrics, System::nanoTime));
+        TokenAuthInterceptor tokens = cfg.tokenFile == null ? null
+                : new TokenAuthInterceptor(cfg.tokenFile, metrics, System::nanoTime);
+        if (tokens != null) {
+            serverBuilder.intercept(tokens);
         }
         if (cfg.reflection == ReflectionAccess.LOOPBACK) {
             serverBuilder.intercept(new ReflectionAccess.LoopbackOnly());
@@ -119,10 +126,11 @@ public final class LicnnServer implements AutoCloseable {
         deadlines.setRemoveOnCancelPolicy(true);
         timer = deadlines;
         TransportLogFilter.install();
+        LicnnService service = new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer);
         serverBuilder
                 .executor(executor)
                 .maxInboundMessageSize(cfg.maxInboundMessageBytes)
-                .addService(new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer))
+                .addService(service)
                 .addService(health.getHealthService());
         if (cfg.reflection != ReflectionAccess.OFF) {
             serverBuilder.addService(ProtoReflectionServiceV1.newInstance());
@@ -130,6 +138,14 @@ public final class LicnnServer implements AutoCloseable {
         server = serverBuilder.build().start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+        if (cfg.webAddress != null) {
+            // The same service instance: one pool, one set of limits and metrics for both ports; the same
+            // token check (health stays open on both).
+            web = GrpcWebServer.builder().setAddress(cfg.webAddress)
+                    .addService(tokens == null ? service.bindService() : ServerInterceptors.intercept(service, tokens))
+                    .addService(health.getHealthService()).optRpcThreads(cfg.rpcThreads)
+                    .optMaxRequestBytes(cfg.maxInboundMessageBytes).optGrace(cfg.grace).build().start();
+        }
         if (cfg.metricsPort >= 0) {
             HTTPServer.Builder mb = HTTPServer.builder().port(cfg.metricsPort).registry(metrics.registry());
             if (cfg.metricsHost != null) {
@@ -146,6 +162,11 @@ public final class LicnnServer implements AutoCloseable {
     /** The port of a network server (-1 for in-process transports). */
     public int port() {
         return server.getPort();
+    }
+
+    /** The port gRPC-Web and the viewer are served on, or -1. */
+    public int webPort() {
+        return web == null ? -1 : web.port();
     }
 
     /** The port metrics are served on, or -1. */
@@ -194,6 +215,9 @@ public final class LicnnServer implements AutoCloseable {
         // in-flight work and open calls get the grace period together, then both are cut.
         long deadline = System.nanoTime() + cfg.grace.toNanos();
         server.shutdown();
+        if (web != null) {
+            web.stopAsync();
+        }
         boolean drained = pool.shutdown(cfg.grace);
         try {
             long left = deadline - System.nanoTime();
@@ -216,6 +240,9 @@ public final class LicnnServer implements AutoCloseable {
         }
         if (pool != null) {
             pool.shutdown(Duration.ZERO);
+        }
+        if (web != null) {
+            web.close();
         }
         if (executor != null) {
             executor.shutdownNow();
@@ -257,6 +284,7 @@ public final class LicnnServer implements AutoCloseable {
         private Duration shutdownDelay = Duration.ZERO;
         private int rpcThreads = 4;
         private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
+        private InetSocketAddress webAddress;
 
         private Builder() {}
 
@@ -278,6 +306,7 @@ public final class LicnnServer implements AutoCloseable {
             c.shutdownDelay = shutdownDelay;
             c.rpcThreads = rpcThreads;
             c.maxInboundMessageBytes = maxInboundMessageBytes;
+            c.webAddress = webAddress;
             return c;
         }
 
@@ -371,6 +400,12 @@ public final class LicnnServer implements AutoCloseable {
         /** Threads that decode images and run RPC callbacks. */
         public Builder optRpcThreads(int n) {
             this.rpcThreads = n;
+            return this;
+        }
+
+        /** Also serve gRPC-Web and the viewer on this address (port 0: any free port); null: not at all. */
+        public Builder optWebAddress(InetSocketAddress a) {
+            this.webAddress = a;
             return this;
         }
 

@@ -27,6 +27,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:LICNN_PORT:-50051}", description = "gRPC port (env LICNN_PORT, default ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--web-port", defaultValue = "${env:LICNN_WEB_PORT:--1}",
+            description = "Also serve gRPC-Web and the live viewer (http://HOST:PORT/) on this port, -1: off (env LICNN_WEB_PORT, default off).")
+    int webPort;
+
     @Option(names = "--worker", split = ",", defaultValue = "${env:LICNN_WORKERS:-cpu}",
             description = "Workers, DEVICE[@THREADS], comma-separated or repeated: cpu, cpu@1, cuda:0 (env LICNN_WORKERS, default ${DEFAULT-VALUE}).")
     List<String> workers;
@@ -139,6 +143,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .optGrace(Duration.ofSeconds(graceSeconds))
                 .optRpcThreads(rpcThreads)
                 .optWarmUp(!noWarmup)
+                .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort))
                 .build();
     }
 
@@ -174,6 +179,10 @@ public final class ServeCommand implements Callable<Integer> {
         System.err.printf("licnn server listening on %s:%d%s (metrics on %s)%n", host, server.port(),
                 tlsCert == null ? "" : tlsClientCa == null ? " with TLS" : " with mutual TLS",
                 server.metricsPort() < 0 ? "none" : ":" + server.metricsPort());
+        if (server.webPort() >= 0) {
+            System.err.printf("licnn viewer and gRPC-Web on http://%s:%d/%n",
+                    "0.0.0.0".equals(host) ? "localhost" : host, server.webPort());
+        }
         stop.await();
         System.err.println("licnn server stopping: draining in-flight requests");
         server.close();
