@@ -36,6 +36,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.licnn.server..", "io.grpc..", "dev.licnn.proto..")
             .as("the dataset generator and the trainer import no server, gRPC or protocol classes");
 
+    static final ArchRule WEB = noClasses().that().resideInAPackage("dev.licnn.server.web..")
+            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "dev.licnn.engine..", "dev.licnn.batch..",
+                    "dev.licnn.proto..", "dev.licnn.server")
+            .as("the web port hosts the gRPC services it is given: no LICNN, batching, DJL, protocol or server classes");
+
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.licnn");
 
@@ -60,12 +65,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void webPort_knowsNoLicnnOrBatching() {
+        WEB.check(MAIN);
+    }
+
+    @Test
     void everyRule_failsOnAForbiddenReference() {
         Map<ArchRule, Class<?>> breaking = Map.of(
                 ENGINE, dev.licnn.engine.ArchViolations.EngineUsesGrpc.class,
                 IMAGE, dev.licnn.engine.image.ArchViolations.ImageUsesDjl.class,
                 BATCH, dev.licnn.batch.ArchViolations.BatchUsesEngine.class,
-                DATASET, dev.licnn.dataset.ArchViolations.DatasetUsesServer.class);
+                DATASET, dev.licnn.dataset.ArchViolations.DatasetUsesServer.class,
+                WEB, dev.licnn.server.web.ArchViolations.WebUsesBatch.class);
         breaking.forEach((rule, cls) -> {
             JavaClasses one = new ClassFileImporter().importClasses(cls);
             assertThrows(AssertionError.class, () -> rule.check(one), rule.getDescription() + " let "
