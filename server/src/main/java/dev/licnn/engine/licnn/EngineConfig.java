@@ -37,12 +37,13 @@ public record EngineConfig(Inhibition inhibition, boolean batchClasses) {
     }
 
     /**
-     * The faster setting for {@code device}: on a GPU, tensors and batched passes; on a CPU, tensors
-     * and batched passes as well (on the bundled model and on VGG-16 both beat the Java path; see
-     * README).
+     * The faster setting for {@code device}: on a GPU, tensors and batched passes (a few large
+     * kernels instead of a host round trip per map); on a CPU, the Java gates and batched passes
+     * (the vectorised Java loop reads each map once per window offset, the tensor path writes a
+     * K x (k*k-1) x H x W stack; measured by {@code bench-engine --compare}, README).
      */
     public static EngineConfig forDevice(Device device) {
-        return new EngineConfig(Inhibition.TENSOR, true);
+        return device.isGpu() ? new EngineConfig(Inhibition.TENSOR, true) : new EngineConfig(Inhibition.JAVA, true);
     }
 
     /**
