@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>
  * java -cp ... dev.licnn.engine.bench.EngineBench [--arch vgg16 | --model DIR] [--maps 200]
- *     [--repeats 11] [--k 5] [--batch 1] [--engines "java,per-class;tensor,batch" | --compare]
+ *     [--repeats 11] [--k 5] [--batch 1] [--engines "java,per-class;tensor,batch" | --compare] [--device cuda:0]
  * </pre>
  */
 public final class EngineBench {
@@ -48,6 +48,7 @@ public final class EngineBench {
         int k = 5;
         int batch = 1;
         String engines = "auto";
+        String deviceName = "cpu";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--arch": arch = args[++i]; break;
@@ -58,12 +59,13 @@ public final class EngineBench {
                 case "--batch": batch = Integer.parseInt(args[++i]); break;
                 case "--engines": engines = args[++i]; break;
                 case "--compare": engines = ALL; break;
+                case "--device": deviceName = args[++i]; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         ModelCard card = model != null ? ModelCard.load(Path.of(model))
                 : ModelCard.random(arch, VggSpec.byName(arch), 42, Labels.indexed(VggSpec.byName(arch).numClasses()));
-        Device device = Device.cpu();
+        Device device = device(deviceName);
         System.out.printf("model=%s input=224x224 fp32 k=%d batch=%d repeats=%d threads=%s device=%s%n", card.name(), k,
                 batch, repeats, System.getProperty("ai.djl.pytorch.num_threads", "default"), device);
         try (VggNetwork net = card.createNetwork(device)) {
@@ -161,10 +163,25 @@ public final class EngineBench {
         }
     }
 
+    /** {@code cpu}, {@code cuda:N} or {@code gpu:N}. */
+    public static Device device(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (n.startsWith("cuda:") || n.startsWith("gpu:")) {
+            return Device.gpu(Integer.parseInt(n.substring(n.indexOf(':') + 1)));
+        }
+        throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu or cuda:N)");
+    }
+
+    /** One forward pass; the logits are read back, which waits for an asynchronous device. */
     private static void forward(VggNetwork net, float[] x) {
         try (NDManager call = net.manager().newSubManager()) {
             NDArray in = call.create(x, new Shape(1, 3, 224, 224));
-            net.logits(in, null).close();
+            try (NDArray lg = net.logits(in, null)) {
+                lg.toFloatArray();
+            }
         }
     }
 

@@ -76,14 +76,14 @@ public final class ServiceBench {
         for (int i = 0; i < image.length; i++) {
             image[i] = (float) rnd.nextGaussian();
         }
-        double engineMs = engineTime(card, image, k);
-        System.out.printf("engine alone: %.1f ms per top-%d map (batch 1, same process)%n", engineMs, k);
-
         List<WorkerSpec> ws = new ArrayList<>();
         String[] w = workers.split(",");
         for (int i = 0; i < w.length; i++) {
             ws.add(WorkerSpec.parse(w[i], i));
         }
+        double engineMs = engineTime(card, image, k, ws.get(0).device());
+        System.out.printf("engine alone: %.1f ms per top-%d map (batch 1, same process, %s)%n", engineMs, k,
+                ws.get(0).device());
         LicnnServer server = LicnnServer.builder().setModels(new ServedModels(List.of(card))).optWorkers(ws)
                 .optMaxBatchSize(maxBatch).optMaxQueueDelay(Duration.ofMillis(delayMs)).optMaxQueueSize(256)
                 .optStreamBudgetBytes(512L << 20).build();
@@ -122,8 +122,8 @@ public final class ServiceBench {
         return r.build();
     }
 
-    private static double engineTime(ModelCard card, float[] image, int k) throws Exception {
-        try (VggNetwork net = card.createNetwork(Device.cpu())) {
+    private static double engineTime(ModelCard card, float[] image, int k, String device) throws Exception {
+        try (VggNetwork net = card.createNetwork(dev.licnn.engine.bench.EngineBench.device(device))) {
             LicnnEngine e = new LicnnEngine(net);
             ExplainJob job = ExplainJob.builder().setInput(image, 224, 224).optTopK(k).build();
             e.explain(job);
