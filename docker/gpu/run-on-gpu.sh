@@ -7,7 +7,8 @@
 #
 # Environment (all optional): TORCH_DIR (the torch package; default: found under /opt/torch/.venv,
 # then python3's), DEVICE (cuda:0), QUICK=1 (parity only), LICNN_JNI (a libdjl_torch.so built by
-# an earlier run: skips the build).
+# an earlier run: skips the build), JNI_FLAVOR (route 1's flavour, cu128; cpu to try the script on a
+# CPU-only machine with DEVICE=cpu against a CPU libtorch 2.7.1).
 #
 # Route, in order:
 #   1. DJL's own CUDA JNI library (pytorch-jni 2.7.1-0.36.0, flavour cu128) against the machine's
@@ -58,11 +59,12 @@ export GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=171798
 export NVIDIA_TF32_OVERRIDE=0
 export DJL_CACHE_DIR="$W/djl-cache" ENGINE_CACHE_DIR="$W/djl-cache"
 CP="$W/app/licnn-cli-0.1.0-SNAPSHOT.jar:$W/app/lib/*"
-jrun() { java -Xmx16g -Dai.djl.offline=true -cp "$CP" "$@"; }
-smoke() { timeout 300 jrun dev.licnn.engine.bench.DeviceParity --device "$DEVICE" --model models/shapes-vgg16 --images 1; }
+JAVA=(java -Xmx16g -Dai.djl.offline=true -cp "$CP")
+jrun() { "${JAVA[@]}" "$@"; }
+smoke() { timeout 300 "${JAVA[@]}" dev.licnn.engine.bench.DeviceParity --device "$DEVICE" --model models/shapes-vgg16 --images 1; }
 
 # Route 1: DJL's prebuilt cu128 JNI library.
-export PYTORCH_LIBRARY_PATH="$LIBDIR" PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128
+export PYTORCH_LIBRARY_PATH="$LIBDIR" PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR="${JNI_FLAVOR:-cu128}"
 if [ -n "${LICNN_JNI:-}" ]; then
   say "using the JNI library $LICNN_JNI"
   cp "$LICNN_JNI" "$LIBDIR/0.36.0-libdjl_torch.so"
@@ -76,7 +78,7 @@ else
     tail -15 "$OUT_DIR/smoke-route1.txt"
     say "route 2: building libdjl_torch.so from DJL 0.36.0 sources against torch $TORCH_VERSION"
     SRC="$W/djl/engines/pytorch/pytorch-native"
-    cmake -S "$SRC" -B "$W/jni-build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TORCH_DIR/share/cmake" \
+    cmake -S "$SRC" -B "$W/jni-build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TORCH_DIR/share/cmake" -DTorch_DIR="$TORCH_DIR/share/cmake/Torch" \
       -DUSE_CUDA=1 -DJAVA_HOME="$JAVA_HOME" -DJAVA_INCLUDE_PATH="$JAVA_HOME/include" \
       -DJAVA_INCLUDE_PATH2="$JAVA_HOME/include/linux" -DJAVA_JVM_LIBRARY="$JAVA_HOME/lib/server/libjvm.so" \
       > "$OUT_DIR/jni-cmake.txt" 2>&1 || { tail -40 "$OUT_DIR/jni-cmake.txt"; exit 4; }
@@ -100,13 +102,13 @@ nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 > "$OU
 SMI=$!
 for b in 1 4 16 32; do
   echo "batch $b" >> "$OUT_DIR/engine.txt"
-  timeout 240 jrun dev.licnn.engine.bench.EngineBench --device "$DEVICE" --arch vgg16 --batch "$b" --repeats 5 --maps 0 \
+  timeout 240 "${JAVA[@]}" dev.licnn.engine.bench.EngineBench --device "$DEVICE" --arch vgg16 --batch "$b" --repeats 5 --maps 0 \
     --engines "tensor,batch;java,batch" 2>&1 | grep -vE "INFO|WARN" | tee -a "$OUT_DIR/engine.txt"
 done
 kill "$SMI" 2>/dev/null
 echo "peak GPU memory used (MiB, whole device): $(sort -n "$OUT_DIR/gpu-memory-trace.txt" | tail -1)" | tee -a "$OUT_DIR/engine.txt"
 
 say "service with a $DEVICE worker, 1/8/32 clients"
-timeout 300 jrun dev.licnn.server.bench.ServiceBench --arch vgg16 --workers "$DEVICE" --clients 1,8,32 --seconds 20 \
+timeout 300 "${JAVA[@]}" dev.licnn.server.bench.ServiceBench --arch vgg16 --workers "$DEVICE" --clients 1,8,32 --seconds 20 \
   --min-maps 20 --max-batch 32 --queue-delay-ms 5 --modes final 2>&1 | grep -vE "INFO|WARN" | tee "$OUT_DIR/service.txt"
 say "done; results in $OUT_DIR"
