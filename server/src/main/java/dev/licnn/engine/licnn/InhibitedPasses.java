@@ -289,7 +289,7 @@ final class InhibitedPasses {
     }
 
     /** Nearest-neighbour resize of K x 1 x lh x lw to K x 1 x h x w, with {@link AttentionMaps#nearestSource}'s indices. */
-    private static NDArray upsample(NDManager u, NDArray s, int h, int w) {
+    static NDArray upsample(NDManager u, NDArray s, int h, int w) {
         int lh = (int) s.getShape().get(2);
         int lw = (int) s.getShape().get(3);
         if (lh == h && lw == w) {
