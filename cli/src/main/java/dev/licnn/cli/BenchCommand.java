@@ -1,6 +1,7 @@
 package dev.licnn.cli;
 
 import com.google.gson.GsonBuilder;
+import dev.licnn.bench.ClosedLoopLoad;
 import dev.licnn.client.EventStream;
 import dev.licnn.client.LicnnClient;
 import dev.licnn.client.Requests;
@@ -13,22 +14,22 @@ import dev.licnn.proto.v1.ModelDescription;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bench}: closed-loop load at several concurrency levels, like Triton's perf_analyzer:
- * throughput, latency percentiles, the server's batch sizes and queue times.
+ * throughput, latency percentiles, the server's batch sizes and queue times. Each level is a
+ * {@link ClosedLoopLoad}: warm-up requests, then a window of at least {@code --seconds} and
+ * {@code --min-requests} completions, counting only work completed inside it.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark Explain at several concurrency levels.")
 final class BenchCommand implements Callable<Integer> {
@@ -36,8 +37,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--concurrency", split = ",", defaultValue = "1,2,4,8", description = "Concurrent clients per level (default ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "Measurement time per level (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "20", description = "Least measurement time per level (default ${DEFAULT-VALUE}).")
     int seconds;
+
+    @Option(names = "--min-requests", defaultValue = "10",
+            description = "Least requests completed inside each level's window (default ${DEFAULT-VALUE}).")
+    int minRequests;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured requests per client before each level (default ${DEFAULT-VALUE}).")
     int warmup;
@@ -65,6 +70,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (seconds < 0 || minRequests < 1 || warmup < 0) {
+            throw new CliException("--seconds must be >= 0, --min-requests >= 1 and --warmup >= 0");
+        }
         if (image != null && !Files.isRegularFile(image)) {
             throw new CliException("no such file: " + image);
         }
@@ -74,13 +82,15 @@ final class BenchCommand implements Callable<Integer> {
             ExplainRequest req = request(d);
             System.out.printf("model %s, top-%d, %s, %d s per level%n", d.getName(), topK,
                     layers ? "every layer map streamed" : "final maps only", seconds);
-            System.out.println("clients  maps/s   p50 ms   p95 ms   p99 ms  mean batch  mean queue ms  MB/map");
+            System.out.println("clients  maps/s [95% interval]   p50 ms   p95 ms   p99 ms  mean batch  mean queue ms  MB/map"
+                    + "  requests  window s");
             for (int c : concurrency) {
-                Map<String, Object> row = level(s.client, req, c);
+                Map<String, Object> row = level(s.client, req, c, warmup, Duration.ofSeconds(seconds), minRequests);
                 rows.add(row);
-                System.out.printf("%7d  %6.3f  %7.0f  %7.0f  %7.0f  %10.2f  %13.1f  %6.2f%n", c, row.get("throughput"),
-                        row.get("p50_ms"), row.get("p95_ms"), row.get("p99_ms"), row.get("mean_batch"),
-                        row.get("mean_queue_ms"), row.get("mb_per_map"));
+                System.out.printf("%7d  %6.3f [%.3f, %.3f]  %7.0f  %7.0f  %7.0f  %10.2f  %13.1f  %6.2f  %8d  %8.1f%n", c,
+                        row.get("throughput"), row.get("throughput_lo"), row.get("throughput_hi"), row.get("p50_ms"),
+                        row.get("p95_ms"), row.get("p99_ms"), row.get("mean_batch"), row.get("mean_queue_ms"),
+                        row.get("mb_per_map"), row.get("requests"), row.get("window_s"));
             }
         }
         if (csv != null) {
@@ -123,67 +133,34 @@ final class BenchCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private Map<String, Object> level(LicnnClient client, ExplainRequest req, int clients) throws Exception {
-        List<Double> lat = Collections.synchronizedList(new ArrayList<>());
-        AtomicLong batchSum = new AtomicLong();
-        AtomicLong queueNanos = new AtomicLong();
-        AtomicLong bytes = new AtomicLong();
-        CyclicBarrier go = new CyclicBarrier(clients + 1);
-        long[] end = new long[1];
-        List<Thread> threads = new ArrayList<>();
-        List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-        for (int i = 0; i < clients; i++) {
-            Thread t = new Thread(() -> {
-                try {
-                    for (int w = 0; w < warmup; w++) {
-                        call(client, req, null);
-                    }
-                    go.await();
-                    while (System.nanoTime() < end[0]) {
-                        long t0 = System.nanoTime();
-                        long[] r = call(client, req, null);
-                        lat.add((System.nanoTime() - t0) / 1e6);
-                        bytes.addAndGet(r[0]);
-                        batchSum.addAndGet(r[1]);
-                        queueNanos.addAndGet(r[2]);
-                    }
-                } catch (Exception e) {
-                    errors.add(e);
-                    go.reset();
-                }
-            });
-            threads.add(t);
-            t.start();
-        }
-        go.await();
-        long start = System.nanoTime();
-        end[0] = start + seconds * 1_000_000_000L;
-        for (Thread t : threads) {
-            t.join();
-        }
-        if (!errors.isEmpty()) {
-            Throwable e = errors.get(0);
-            throw e instanceof Exception ? (Exception) e : new IllegalStateException(e);
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        List<Double> l = new ArrayList<>(lat);
-        Collections.sort(l);
-        int n = l.size();
+    /**
+     * One level: {@code clients} closed-loop clients, {@code warmup} unmeasured requests each, then
+     * a window of at least {@code seconds} and at least {@code minRequests} completed requests.
+     */
+    static Map<String, Object> level(LicnnClient client, ExplainRequest req, int clients, int warmup, Duration seconds,
+            int minRequests) throws Exception {
+        ClosedLoopLoad.Result r = ClosedLoopLoad.builder().setClients(clients).optWarmup(warmup).optMinDuration(seconds)
+                .optMinCompletions(minRequests).build().run(c -> () -> call(client, req));
+        int n = r.completed();
+        double[] ci = r.throughputInterval();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("clients", clients);
         row.put("requests", n);
-        row.put("throughput", n / elapsed);
-        row.put("p50_ms", pct(l, 50));
-        row.put("p95_ms", pct(l, 95));
-        row.put("p99_ms", pct(l, 99));
-        row.put("mean_batch", n == 0 ? 0.0 : (double) batchSum.get() / n);
-        row.put("mean_queue_ms", n == 0 ? 0.0 : queueNanos.get() / 1e6 / n);
-        row.put("mb_per_map", n == 0 ? 0.0 : bytes.get() / 1e6 / n);
+        row.put("window_s", r.windowSeconds());
+        row.put("throughput", r.throughput());
+        row.put("throughput_lo", ci[0]);
+        row.put("throughput_hi", ci[1]);
+        row.put("p50_ms", r.percentileMs(50));
+        row.put("p95_ms", r.percentileMs(95));
+        row.put("p99_ms", r.percentileMs(99));
+        row.put("mean_batch", n == 0 ? 0.0 : (double) r.counter(1) / n);
+        row.put("mean_queue_ms", n == 0 ? 0.0 : r.counter(2) / 1e6 / n);
+        row.put("mb_per_map", n == 0 ? 0.0 : r.counter(0) / 1e6 / n);
         return row;
     }
 
     /** Returns {bytes, batch size, queue nanos}. */
-    private static long[] call(LicnnClient client, ExplainRequest req, Object unused) {
+    private static long[] call(LicnnClient client, ExplainRequest req) {
         long bytes = 0;
         Completed done = null;
         try (EventStream s = client.explainEvents(req)) {
@@ -200,13 +177,5 @@ final class BenchCommand implements Callable<Integer> {
         }
         long q = done.getQueueTime().getSeconds() * 1_000_000_000L + done.getQueueTime().getNanos();
         return new long[] {bytes, done.getBatchSize(), q};
-    }
-
-    private static double pct(List<Double> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 }

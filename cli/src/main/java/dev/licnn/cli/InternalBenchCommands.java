@@ -10,7 +10,8 @@ final class InternalBenchCommands {
     /** {@code bench-engine}: F, one top-k map, their ratio, stage times and RSS over many maps. */
     @Command(name = "bench-engine", mixinStandardHelpOptions = true,
             description = "Engine benchmark: forward pass vs one top-k saliency map, in one process. "
-                    + "Options: [--arch vgg16] [--maps 200] [--repeats 7] [--k 5] [--batch 1].")
+                    + "Options: [--arch vgg16 | --model DIR] [--maps 200] [--repeats 11] [--k 5] [--batch 1] "
+                    + "[--engines \"java,per-class;tensor,batch\" | --compare].")
     static final class Engine extends MainCommand {
         @Override
         void main(String[] arguments) throws Exception {
@@ -22,7 +23,7 @@ final class InternalBenchCommands {
     @Command(name = "bench-service", mixinStandardHelpOptions = true,
             description = "Service benchmark over loopback gRPC: throughput and latency at several concurrencies, "
                     + "final maps only and every layer map streamed, against the engine alone. Options: [--arch vgg16] "
-                    + "[--workers cpu|cpu@1,cpu@1] [--clients 1,2,4,8] [--seconds 30] [--k 5] [--max-batch 4] "
+                    + "[--workers cpu|cpu@1,cpu@1] [--clients 1,2,4,8] [--seconds 30] [--min-maps 10] [--k 5] [--max-batch 4] "
                     + "[--queue-delay-ms 5] [--modes final,layers].")
     static final class Service extends MainCommand {
         @Override

@@ -4,58 +4,84 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.licnn.bench.Samples;
+import dev.licnn.engine.licnn.EngineConfig;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
-import dev.licnn.engine.model.StateDict;
+import dev.licnn.engine.model.Labels;
+import dev.licnn.engine.model.ModelCard;
 import dev.licnn.engine.model.VggNetwork;
 import dev.licnn.engine.model.VggSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Measures, in one process, F (one batch-1 forward pass of a VGG at 224x224, fp32) and the time of
- * one top-k LICNN saliency map, and reports their ratio and the process's resident memory before
- * and after a run of consecutive maps.
+ * one top-k LICNN saliency map for one or more engine settings, and reports their ratio, the time
+ * of each engine stage, and the process's resident memory before and after a run of consecutive
+ * maps. The settings are timed in turns (F, then one map with each setting, repeated), so a slower
+ * or busier machine affects them all alike.
  *
  * <pre>
- * java -cp ... dev.licnn.engine.bench.EngineBench [--arch vgg16] [--maps 200] [--repeats 7] [--k 5] [--batch 1]
+ * java -cp ... dev.licnn.engine.bench.EngineBench [--arch vgg16 | --model DIR] [--maps 200]
+ *     [--repeats 11] [--k 5] [--batch 1] [--engines "java,per-class;tensor,batch" | --compare] [--device cuda:0]
  * </pre>
  */
 public final class EngineBench {
+
+    private static final String[] STAGES = {"forward", "backward", "inhibition", "masked_forward", "attention"};
+    private static final String ALL = "java,per-class;java,batch;tensor,per-class;tensor,batch";
 
     private EngineBench() {}
 
     public static void main(String[] args) throws Exception {
         String arch = "vgg16";
+        String model = null;
         int maps = 200;
-        int repeats = 7;
+        int repeats = 11;
         int k = 5;
         int batch = 1;
+        String engines = "auto";
+        String deviceName = "cpu";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--arch": arch = args[++i]; break;
+                case "--model": model = args[++i]; break;
                 case "--maps": maps = Integer.parseInt(args[++i]); break;
                 case "--repeats": repeats = Integer.parseInt(args[++i]); break;
                 case "--k": k = Integer.parseInt(args[++i]); break;
                 case "--batch": batch = Integer.parseInt(args[++i]); break;
+                case "--engines": engines = args[++i]; break;
+                case "--compare": engines = ALL; break;
+                case "--device": deviceName = args[++i]; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        VggSpec spec = VggSpec.byName(arch);
-        System.out.printf("arch=%s input=224x224 fp32 k=%d batch=%d threads=%s%n", arch, k, batch,
-                System.getProperty("ai.djl.pytorch.num_threads", "default"));
-        try (NDManager m = NDManager.newBaseManager(Device.cpu());
-                StateDict w = StateDict.initTorchvision(spec.parameterShapes(), 42, m);
-                VggNetwork net = VggNetwork.create(spec, w.asMap(), Device.cpu())) {
-            w.close();
-            LicnnEngine engine = new LicnnEngine(net);
-            java.util.Map<String, long[]> stageTotals = new java.util.concurrent.ConcurrentHashMap<>();
-            engine.setStageListener((stage, nanos) -> stageTotals.computeIfAbsent(stage, x -> new long[1])[0] += nanos);
+        ModelCard card = model != null ? ModelCard.load(Path.of(model))
+                : ModelCard.random(arch, VggSpec.byName(arch), 42, Labels.indexed(VggSpec.byName(arch).numClasses()));
+        Device device = device(deviceName);
+        System.out.printf("model=%s input=224x224 fp32 k=%d batch=%d repeats=%d threads=%s device=%s%n", card.name(), k,
+                batch, repeats, System.getProperty("ai.djl.pytorch.num_threads", "default"), device);
+        try (VggNetwork net = card.createNetwork(device)) {
+            List<EngineConfig> configs = new ArrayList<>();
+            for (String e : engines.split(";")) {
+                configs.add(EngineConfig.parse(e, device));
+            }
+            List<LicnnEngine> list = new ArrayList<>();
+            List<Map<String, double[]>> stageTimes = new ArrayList<>();
+            for (EngineConfig c : configs) {
+                LicnnEngine engine = new LicnnEngine(net, c);
+                Map<String, double[]> st = new ConcurrentHashMap<>();
+                engine.setStageListener((stage, nanos) -> st.computeIfAbsent(stage, x -> new double[1])[0] += nanos / 1e6);
+                list.add(engine);
+                stageTimes.add(st);
+            }
             Random rnd = new Random(7);
             List<float[]> images = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
@@ -68,29 +94,50 @@ public final class EngineBench {
             // Warm-up.
             forward(net, images.get(0));
             forward(net, images.get(0));
-            run(engine, images, k);
-            stageTotals.clear();
+            for (LicnnEngine e : list) {
+                run(e, images, k);
+            }
             double[] f = new double[repeats];
-            double[] s = new double[repeats];
+            double[][] s = new double[list.size()][repeats];
+            List<Map<String, double[]>> perRun = new ArrayList<>();
+            for (int c = 0; c < list.size(); c++) {
+                Map<String, double[]> m = new java.util.LinkedHashMap<>();
+                for (String st : STAGES) {
+                    m.put(st, new double[repeats]);
+                }
+                perRun.add(m);
+            }
             for (int r = 0; r < repeats; r++) {
                 long t0 = System.nanoTime();
                 forward(net, images.get(0));
                 f[r] = (System.nanoTime() - t0) / 1e6;
-                long t1 = System.nanoTime();
-                run(engine, images, k);
-                s[r] = (System.nanoTime() - t1) / 1e6 / batch;
+                for (int c = 0; c < list.size(); c++) {
+                    stageTimes.get(c).clear();
+                    long t1 = System.nanoTime();
+                    run(list.get(c), images, k);
+                    s[c][r] = (System.nanoTime() - t1) / 1e6 / batch;
+                    for (String st : STAGES) {
+                        double[] tot = stageTimes.get(c).get(st);
+                        perRun.get(c).get(st)[r] = tot == null ? 0 : tot[0] / batch;
+                    }
+                }
             }
-            System.out.print("stage times per image (mean over the timed runs):");
-            for (String st : new String[] {"forward", "backward", "inhibition", "masked_forward", "attention"}) {
-                long[] tot = stageTotals.get(st);
-                System.out.printf(" %s %.0f ms", st, tot == null ? 0 : tot[0] / 1e6 / repeats / batch);
+            Samples fs = Samples.of(f);
+            double fm = fs.median();
+            System.out.printf("F (forward, batch 1): median %s ms (n=%d, [95%% interval of the median])%n", fs.format("%.1f"), repeats);
+            System.out.printf("%-18s %-26s %-9s %s%n", "engine", "ms per map", "F per map", "stage medians, ms per map");
+            for (int c = 0; c < list.size(); c++) {
+                Samples sc = Samples.of(s[c]);
+                StringBuilder b = new StringBuilder();
+                for (String st : STAGES) {
+                    b.append(String.format(" %s %.1f", st, Samples.of(perRun.get(c).get(st)).median()));
+                }
+                System.out.printf("%-18s %-26s %-9s%s%n", configs.get(c), sc.format("%.1f"),
+                        String.format("%.2f", sc.median() / fm), b);
             }
-            System.out.println();
-            double fm = median(f);
-            double sm = median(s);
-            System.out.printf("F (forward, batch 1): median %.1f ms%n", fm);
-            System.out.printf("top-%d saliency map: median %.1f ms per image = %.2f F%n", k, sm, sm / fm);
             if (maps > 0) {
+                LicnnEngine engine = list.get(list.size() - 1);
+                System.out.println("consecutive maps with " + engine.config() + ":");
                 long rssBefore = rssKb();
                 long t = System.nanoTime();
                 int done = 0;
@@ -116,10 +163,25 @@ public final class EngineBench {
         }
     }
 
+    /** {@code cpu}, {@code cuda:N} or {@code gpu:N}. */
+    public static Device device(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (n.startsWith("cuda:") || n.startsWith("gpu:")) {
+            return Device.gpu(Integer.parseInt(n.substring(n.indexOf(':') + 1)));
+        }
+        throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu or cuda:N)");
+    }
+
+    /** One forward pass; the logits are read back, which waits for an asynchronous device. */
     private static void forward(VggNetwork net, float[] x) {
         try (NDManager call = net.manager().newSubManager()) {
             NDArray in = call.create(x, new Shape(1, 3, 224, 224));
-            net.logits(in, null).close();
+            try (NDArray lg = net.logits(in, null)) {
+                lg.toFloatArray();
+            }
         }
     }
 
@@ -133,12 +195,6 @@ public final class EngineBench {
                 throw new IllegalStateException(o.error());
             }
         }
-    }
-
-    private static double median(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c[c.length / 2];
     }
 
     /** Resident set size of this process in kB (Linux), or -1. */

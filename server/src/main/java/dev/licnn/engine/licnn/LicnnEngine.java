@@ -1,7 +1,10 @@
 package dev.licnn.engine.licnn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -16,9 +19,10 @@ import java.util.concurrent.CancellationException;
  *
  * <p>One call runs one forward pass of all images with gradient probes after each feature ReLU,
  * then, for each class rank r, one backward pass (activation gradients only, the graph kept for the
- * next rank) that yields the rank-r class's gradients of every image, the lateral-inhibition gates
- * in Java, and one inhibited forward pass of the images that have a rank-r class. Results reach each
- * job's {@link ExplainListener} as soon as they are computed, one class after the other.
+ * next rank) that yields the rank-r class's Max-C maps of every image on the device. The
+ * lateral-inhibition gates, the inhibited forward pass and the attention maps follow
+ * ({@link InhibitedPasses}), either rank by rank or, with {@link EngineConfig#batchClasses()}, once
+ * for every class of every image. Results reach each job's {@link ExplainListener} class by class.
  *
  * <p>Not thread-safe: one engine per worker thread. Gradient mode is switched on the calling thread
  * only (libtorch's grad mode is thread-local), so no process-wide collector is involved.
@@ -37,18 +41,29 @@ public final class LicnnEngine {
     }
 
     private final VggNetwork net;
+    private final EngineConfig config;
     private final int numClasses;
     private final int reluCount;
     private volatile StageListener stages = (s, n) -> { };
 
+    /** An engine with the setting that is fastest on the network's device ({@link EngineConfig#forDevice}). */
     public LicnnEngine(VggNetwork net) {
+        this(net, EngineConfig.forDevice(net.device()));
+    }
+
+    public LicnnEngine(VggNetwork net, EngineConfig config) {
         this.net = net;
+        this.config = config;
         this.numClasses = net.spec().numClasses();
         this.reluCount = net.spec().featureReluCount();
     }
 
     public VggNetwork network() {
         return net;
+    }
+
+    public EngineConfig config() {
+        return config;
     }
 
     /** Sets who is told the duration of each stage (metrics, benchmarks). */
@@ -192,6 +207,9 @@ public final class LicnnEngine {
                 s.emit(() -> s.job.listener().onPrediction(s.prediction));
             }
             int maxK = group.stream().mapToInt(s -> s.job.targets().count()).max().orElse(0);
+            InhibitedPasses passes = new InhibitedPasses(net, config, shapes, this::stage);
+            List<InhibitedPasses.Row> pendingRows = new ArrayList<>();
+            List<NDArray[]> pendingMaps = new ArrayList<>();
             for (int r = 0; r < maxK; r++) {
                 dropCancelled(group);
                 List<Integer> active = new ArrayList<>();
@@ -206,9 +224,21 @@ public final class LicnnEngine {
                 }
                 boolean last = r == maxK - 1;
                 t = System.nanoTime();
-                float[][] gradMax = backward(call, group, active, r, logits, probs, probes, !last);
+                NDArray[] maxC = backward(call, group, active, r, logits, probs, probes, !last);
                 stage("backward", t);
-                gateAndExplain(call, group, active, r, gradMax, shapes, h, w);
+                List<InhibitedPasses.Row> rows = new ArrayList<>();
+                for (int i : active) {
+                    rows.add(new InhibitedPasses.Row(group.get(i), i, r));
+                }
+                if (config.batchClasses()) {
+                    pendingRows.addAll(rows);
+                    pendingMaps.add(maxC);
+                } else {
+                    passes.run(call, rows, maxC, x, h, w);
+                }
+            }
+            if (!pendingRows.isEmpty()) {
+                passes.run(call, pendingRows, concatLayers(pendingMaps), x, h, w);
             }
             for (JobState s : group) {
                 if (s.error == null) {
@@ -220,6 +250,24 @@ public final class LicnnEngine {
         }
     }
 
+    /** Per layer, the rank-by-rank Max-C maps stacked along the first axis; the parts are closed. */
+    private NDArray[] concatLayers(List<NDArray[]> perRank) {
+        if (perRank.size() == 1) {
+            return perRank.get(0);
+        }
+        NDArray[] out = new NDArray[reluCount];
+        for (int l = 0; l < reluCount; l++) {
+            NDList parts = new NDList(perRank.size());
+            for (NDArray[] a : perRank) {
+                parts.add(a[l]);
+            }
+            try (parts) {
+                out[l] = NDArrays.concat(parts, 0);
+            }
+        }
+        return out;
+    }
+
     private static void dropCancelled(List<JobState> group) {
         for (JobState s : group) {
             if (s.error == null && s.job.isCancelled()) {
@@ -228,8 +276,12 @@ public final class LicnnEngine {
         }
     }
 
-    /** Back-propagates the rank-r score of every active image; returns per layer [n * H * W] Max-C maps. */
-    private float[][] backward(NDManager call, List<JobState> group, List<Integer> active, int r,
+    /**
+     * Back-propagates the rank-r score of every active image.
+     *
+     * @return per layer, the Max-C maps of the active images (active x 1 x H x W) on the device
+     */
+    private NDArray[] backward(NDManager call, List<JobState> group, List<Integer> active, int r,
             NDArray logits, NDArray probs, NDArray[] probes, boolean keepGraph) {
         int n = group.size();
         float[] wSoft = new float[n * numClasses];
@@ -251,126 +303,32 @@ public final class LicnnEngine {
             NDArray seed = step.ones(target.getShape());
             JniUtils.backward((PtNDArray) target, (PtNDArray) seed, keepGraph, false);
             JniUtils.setGradMode(false);
-            float[][] out = new float[probes.length][];
+            NDArray[] out = new NDArray[probes.length];
             for (int l = 0; l < probes.length; l++) {
-                try (NDArray g = probes[l].getGradient(); NDArray gm = g.max(new int[] {1})) {
-                    out[l] = gm.toFloatArray();
+                try (NDArray g = probes[l].getGradient()) {
+                    NDArray gm = g.max(new int[] {1}, true);
+                    if (active.size() == n) {
+                        out[l] = gm;
+                    } else {
+                        try (gm) {
+                            out[l] = rows(gm, active);
+                        }
+                    }
                 }
             }
             return out;
         }
     }
 
-    private void gateAndExplain(NDManager call, List<JobState> group, List<Integer> active, int r,
-            float[][] gradMax, List<Shape> shapes, int h, int w) {
-        long t0 = System.nanoTime();
-        int na = active.size();
-        float[][] keep = new float[reluCount][];
-        boolean anyInhibitLast = false;
-        for (int l = 0; l < reluCount; l++) {
-            int lh = (int) shapes.get(l).get(1);
-            int lw = (int) shapes.get(l).get(2);
-            int hw = lh * lw;
-            keep[l] = new float[na * hw];
-            for (int a = 0; a < na; a++) {
-                JobState s = group.get(active.get(a));
-                if (s.error != null) {
-                    continue;
-                }
-                LicnnOptions o = s.job.options();
-                int classId = s.prediction.targets()[r];
-                float[] m = Arrays.copyOfRange(gradMax[l], active.get(a) * hw, (active.get(a) + 1) * hw);
-                LateralInhibition.l2NormalizeInPlace(m);
-                float[] li = new float[hw];
-                LateralInhibition.inhibition(m, lh, lw, o.lizSize(), o.a(), o.b(), li);
-                float[] gated = new float[hw];
-                float[] k = new float[hw];
-                LateralInhibition.gate(m, li, gated, k);
-                boolean applies = l < reluCount - 1 || o.inhibitLastRelu();
-                if (applies) {
-                    System.arraycopy(k, 0, keep[l], a * hw, hw);
-                } else {
-                    Arrays.fill(keep[l], a * hw, (a + 1) * hw, 1f);
-                }
-                if (l == reluCount - 1 && o.inhibitLastRelu()) {
-                    anyInhibitLast = true;
-                }
-                final int layer = l;
-                if (s.job.wants(MapKind.GRADIENT_MAX_C, l)) {
-                    s.emit(() -> s.job.listener().onLayerMap(r, classId, layer, MapKind.GRADIENT_MAX_C, new FloatMap(lh, lw, m)));
-                }
-                if (s.job.wants(MapKind.INHIBITION, l)) {
-                    s.emit(() -> s.job.listener().onLayerMap(r, classId, layer, MapKind.INHIBITION, new FloatMap(lh, lw, li)));
-                }
-                if (s.job.wants(MapKind.SUPPRESSION_MASK, l)) {
-                    s.emit(() -> s.job.listener().onLayerMap(r, classId, layer, MapKind.SUPPRESSION_MASK, new FloatMap(lh, lw, gated)));
-                }
-                if (s.job.wants(MapKind.RESPONSE_BEFORE, l)) {
-                    int row = active.get(a);
-                    float[] b = Arrays.copyOfRange(s.before[l], row * hw, (row + 1) * hw);
-                    s.emit(() -> s.job.listener().onLayerMap(r, classId, layer, MapKind.RESPONSE_BEFORE, new FloatMap(lh, lw, b)));
-                }
-            }
+    /** The given rows of {@code a} as a new array. */
+    private static NDArray rows(NDArray a, List<Integer> active) {
+        NDList parts = new NDList(active.size());
+        for (int i : active) {
+            parts.add(a.get(new NDIndex("{}:{}", i, i + 1)));
         }
-        long t = stage("inhibition", t0);
-        final boolean maskLast = anyInhibitLast;
-        float[][] after = new float[reluCount][];
-        float[] logitsAfter;
-        try (NDManager step = call.newSubManager()) {
-            List<float[]> inputs = new ArrayList<>();
-            for (int i : active) {
-                inputs.add(group.get(i).job.targets().input());
-            }
-            NDArray x = stack(step, inputs, h, w);
-            NDArray pooled = net.features(x, (l, a) -> {
-                NDArray out = a;
-                if (l < reluCount - 1 || maskLast) {
-                    Shape s = shapes.get(l);
-                    try (NDArray k = step.create(keep[l], new Shape(na, 1, s.get(1), s.get(2)))) {
-                        out = a.mul(k);
-                    }
-                }
-                try (NDArray sum = out.sum(new int[] {1})) {
-                    after[l] = sum.toFloatArray();
-                }
-                return out;
-            });
-            try (NDArray lg = net.classifier(pooled)) {
-                logitsAfter = lg.toFloatArray();
-            }
-            pooled.close();
+        try (parts) {
+            return NDArrays.concat(parts, 0);
         }
-        t = stage("masked_forward", t);
-        for (int a = 0; a < na; a++) {
-            JobState s = group.get(active.get(a));
-            if (s.error != null) {
-                continue;
-            }
-            int classId = s.prediction.targets()[r];
-            double[] acc = new double[h * w];
-            for (int l = 0; l < reluCount; l++) {
-                int lh = (int) shapes.get(l).get(1);
-                int lw = (int) shapes.get(l).get(2);
-                int hw = lh * lw;
-                float[] sl = Arrays.copyOfRange(after[l], a * hw, (a + 1) * hw);
-                final int layer = l;
-                if (s.job.wants(MapKind.RESPONSE_AFTER, l)) {
-                    s.emit(() -> s.job.listener().onLayerMap(r, classId, layer, MapKind.RESPONSE_AFTER, new FloatMap(lh, lw, sl)));
-                }
-                double factor = 1.0;
-                if (s.job.options().perLayerNormalization()) {
-                    double nrm = AttentionMaps.norm(sl);
-                    factor = nrm > 0 ? 1.0 / nrm : 1.0;
-                }
-                AttentionMaps.addUpsampled(sl, lh, lw, acc, h, w, factor);
-            }
-            FloatMap att = new FloatMap(h, w, AttentionMaps.normalized(acc));
-            float[] la = Arrays.copyOfRange(logitsAfter, a * numClasses, (a + 1) * numClasses);
-            ClassAttention ca = new ClassAttention(r, classId, att, la);
-            s.classes.add(ca);
-            s.emit(() -> s.job.listener().onAttention(ca));
-        }
-        stage("attention", t);
     }
 
     /** The result of one job: a result or an error. */

@@ -1,6 +1,7 @@
 package dev.licnn.server.bench;
 
 import ai.djl.Device;
+import dev.licnn.bench.ClosedLoopLoad;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.model.Labels;
@@ -17,6 +18,7 @@ import dev.licnn.server.LicnnServer;
 import dev.licnn.server.ServedModels;
 import dev.licnn.server.WorkerSpec;
 import com.google.protobuf.ByteString;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -25,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
@@ -37,7 +38,7 @@ import java.util.Random;
  *
  * <pre>
  * java ... dev.licnn.server.bench.ServiceBench [--arch vgg16] [--workers cpu] [--clients 1,2,4,8]
- *     [--seconds 30] [--k 5] [--max-batch 4] [--queue-delay-ms 5]
+ *     [--seconds 30] [--min-maps 10] [--k 5] [--max-batch 4] [--queue-delay-ms 5]
  * </pre>
  */
 public final class ServiceBench {
@@ -49,6 +50,7 @@ public final class ServiceBench {
         String workers = "cpu";
         String clients = "1,2,4,8";
         int seconds = 30;
+        int minMaps = 10;
         int k = 5;
         int maxBatch = 4;
         int delayMs = 5;
@@ -59,6 +61,7 @@ public final class ServiceBench {
                 case "--workers": workers = args[++i]; break;
                 case "--clients": clients = args[++i]; break;
                 case "--seconds": seconds = Integer.parseInt(args[++i]); break;
+                case "--min-maps": minMaps = Integer.parseInt(args[++i]); break;
                 case "--k": k = Integer.parseInt(args[++i]); break;
                 case "--max-batch": maxBatch = Integer.parseInt(args[++i]); break;
                 case "--queue-delay-ms": delayMs = Integer.parseInt(args[++i]); break;
@@ -73,14 +76,14 @@ public final class ServiceBench {
         for (int i = 0; i < image.length; i++) {
             image[i] = (float) rnd.nextGaussian();
         }
-        double engineMs = engineTime(card, image, k);
-        System.out.printf("engine alone: %.1f ms per top-%d map (batch 1, same process)%n", engineMs, k);
-
         List<WorkerSpec> ws = new ArrayList<>();
         String[] w = workers.split(",");
         for (int i = 0; i < w.length; i++) {
             ws.add(WorkerSpec.parse(w[i], i));
         }
+        double engineMs = engineTime(card, image, k, ws.get(0).device());
+        System.out.printf("engine alone: %.1f ms per top-%d map (batch 1, same process, %s)%n", engineMs, k,
+                ws.get(0).device());
         LicnnServer server = LicnnServer.builder().setModels(new ServedModels(List.of(card))).optWorkers(ws)
                 .optMaxBatchSize(maxBatch).optMaxQueueDelay(Duration.ofMillis(delayMs)).optMaxQueueSize(256)
                 .optStreamBudgetBytes(512L << 20).build();
@@ -90,11 +93,12 @@ public final class ServiceBench {
         try {
             System.out.printf("workers=%s max-batch=%d queue-delay=%dms k=%d seconds/level=%d%n",
                     workers, maxBatch, delayMs, k, seconds);
-            System.out.println("mode    clients  maps/s   p50 ms   p95 ms   p99 ms  per-map ms  vs engine  MB/map  mean batch");
+            System.out.println("mode    clients  maps/s [95% interval]   p50 ms   p95 ms   p99 ms  per-map ms  vs engine  MB/map"
+                    + "  mean batch  maps  window s");
             for (String mode : modes.split(",")) {
                 ExplainRequest req = request(image, k, mode.equals("layers"));
                 for (String c : clients.split(",")) {
-                    run(ch, req, mode, Integer.parseInt(c), seconds, engineMs);
+                    run(ch, req, mode, Integer.parseInt(c), seconds, minMaps, engineMs);
                 }
             }
         } finally {
@@ -118,8 +122,8 @@ public final class ServiceBench {
         return r.build();
     }
 
-    private static double engineTime(ModelCard card, float[] image, int k) throws Exception {
-        try (VggNetwork net = card.createNetwork(Device.cpu())) {
+    private static double engineTime(ModelCard card, float[] image, int k, String device) throws Exception {
+        try (VggNetwork net = card.createNetwork(dev.licnn.engine.bench.EngineBench.device(device))) {
             LicnnEngine e = new LicnnEngine(net);
             ExplainJob job = ExplainJob.builder().setInput(image, 224, 224).optTopK(k).build();
             e.explain(job);
@@ -134,63 +138,30 @@ public final class ServiceBench {
         }
     }
 
-    private static void run(ManagedChannel ch, ExplainRequest req, String mode, int clients, int seconds,
-            double engineMs) throws InterruptedException {
-        List<Double> latencies = Collections.synchronizedList(new ArrayList<>());
-        long[] bytes = new long[clients];
-        long[] batchSum = new long[clients];
-        long[] count = new long[clients];
-        // Warm-up: one request per client, not counted; then all clients start together.
-        java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(clients + 1);
-        long[] window = new long[2];
-        List<Thread> threads = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            final int id = c;
-            Thread t = new Thread(() -> {
-                LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
-                call(stub, req);
-                try {
-                    go.await();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                while (System.nanoTime() < window[1]) {
-                    long t0 = System.nanoTime();
-                    long[] r = call(stub, req);
-                    latencies.add((System.nanoTime() - t0) / 1e6);
-                    bytes[id] += r[0];
-                    batchSum[id] += r[1];
-                    count[id]++;
-                }
-            });
-            threads.add(t);
-            t.start();
-        }
-        try {
-            window[0] = System.nanoTime();
-            window[1] = window[0] + Duration.ofSeconds(seconds).toNanos();
-            go.await();
-        } catch (java.util.concurrent.BrokenBarrierException e) {
-            throw new IllegalStateException(e);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double elapsed = (System.nanoTime() - window[0]) / 1e9;
-        long n = 0;
-        long b = 0;
-        long bs = 0;
-        for (int c = 0; c < clients; c++) {
-            n += count[c];
-            b += bytes[c];
-            bs += batchSum[c];
-        }
-        List<Double> l = new ArrayList<>(latencies);
-        Collections.sort(l);
-        double perMap = n == 0 ? Double.NaN : elapsed * 1000 / n;
-        System.out.printf("%-7s %7d  %6.3f  %7.0f  %7.0f  %7.0f  %10.0f  %9.2f  %6.2f  %10.2f%n", mode, clients,
-                n / elapsed, pct(l, 50), pct(l, 95), pct(l, 99), perMap, perMap / engineMs,
-                n == 0 ? 0 : b / 1e6 / n, n == 0 ? 0 : (double) bs / n);
+    /**
+     * One level: {@code clients} closed-loop clients on {@code ch}, one warm-up request each, a
+     * window of at least {@code seconds} and at least {@code minMaps} completed maps.
+     */
+    static ClosedLoopLoad.Result level(Channel ch, ExplainRequest req, int clients, Duration seconds, int minMaps)
+            throws Exception {
+        ClosedLoopLoad load = ClosedLoopLoad.builder().setClients(clients).optWarmup(1).optMinDuration(seconds)
+                .optMinCompletions(minMaps).build();
+        return load.run(c -> {
+            LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
+            return () -> call(stub, req);
+        });
+    }
+
+    private static void run(ManagedChannel ch, ExplainRequest req, String mode, int clients, int seconds, int minMaps,
+            double engineMs) throws Exception {
+        ClosedLoopLoad.Result r = level(ch, req, clients, Duration.ofSeconds(seconds), minMaps);
+        int n = r.completed();
+        double perMap = n == 0 ? Double.NaN : r.windowSeconds() * 1000 / n;
+        double[] ci = r.throughputInterval();
+        System.out.printf("%-7s %7d  %6.3f [%.3f, %.3f]  %7.0f  %7.0f  %7.0f  %10.0f  %9.2f  %6.2f  %10.2f  %5d  %6.1f%n", mode,
+                clients, r.throughput(), ci[0], ci[1], r.percentileMs(50), r.percentileMs(95), r.percentileMs(99), perMap,
+                perMap / engineMs, n == 0 ? 0 : r.counter(0) / 1e6 / n, n == 0 ? 0 : (double) r.counter(1) / n, n,
+                r.windowSeconds());
     }
 
     /** Returns {bytes received, batch size}. */
@@ -206,13 +177,5 @@ public final class ServiceBench {
             }
         }
         return new long[] {bytes, batch};
-    }
-
-    private static double pct(List<Double> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
     }
 }

@@ -1,0 +1,366 @@
+package dev.licnn.engine.licnn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.licnn.engine.model.VggNetwork;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Steps 3-5 of {@code docs/LICNN.md} for a set of (image, class) rows whose Max-C maps exist: the
+ * gates of every layer, one inhibited forward pass of all rows, the attention maps, and the events
+ * of each row in order (its layer maps, then its attention map).
+ *
+ * <p>Everything stays on the network's device until the end: the host receives the attention maps
+ * and logits (one copy each), and a layer map only when a job asked to stream it (one copy per map).
+ */
+final class InhibitedPasses {
+
+    /** One map to compute: a class of an image of the call. */
+    record Row(JobState state, int image, int rank) {
+        int classId() {
+            return state.prediction.targets()[rank];
+        }
+
+        LicnnOptions options() {
+            return state.job.options();
+        }
+    }
+
+    /** Where a stage's time goes. */
+    @FunctionalInterface
+    interface Stages {
+        long stage(String name, long since);
+    }
+
+    private final VggNetwork net;
+    private final EngineConfig config;
+    private final List<Shape> shapes;
+    private final int reluCount;
+    private final int numClasses;
+    private final Stages stages;
+
+    InhibitedPasses(VggNetwork net, EngineConfig config, List<Shape> shapes, Stages stages) {
+        this.net = net;
+        this.config = config;
+        this.shapes = shapes;
+        this.reluCount = shapes.size();
+        this.numClasses = net.spec().numClasses();
+        this.stages = stages;
+    }
+
+    /**
+     * Runs the rows; {@code maxC} (one K x 1 x H x W array per layer, K = rows) is closed here.
+     *
+     * @param x the call's images, n x 3 x h x w; not closed
+     */
+    void run(NDManager call, List<Row> rows, NDArray[] maxC, NDArray x, int h, int w) {
+        int k = rows.size();
+        try (NDManager u = call.newSubManager()) {
+            for (NDArray a : maxC) {
+                a.attach(u);
+            }
+            long t = System.nanoTime();
+            Gate[] gates = new Gate[reluCount];
+            for (int l = 0; l < reluCount; l++) {
+                gates[l] = config.inhibition() == EngineConfig.Inhibition.TENSOR ? tensorGate(rows, maxC[l]) : javaGate(u, rows, maxC[l], l);
+            }
+            t = stages.stage("inhibition", t);
+
+            NDArray xin = rowsOf(x, rows);
+            if (xin != x) {
+                xin.attach(u);
+            }
+            NDArray lastKeep = lastLayerKeep(u, rows, gates[reluCount - 1].keep);
+            NDArray[] sums = new NDArray[reluCount];
+            NDArray pooled = net.features(xin, (l, a) -> {
+                NDArray out = a;
+                NDArray keep = l < reluCount - 1 ? gates[l].keep : lastKeep;
+                if (keep != null) {
+                    out = a.mul(keep);
+                }
+                sums[l] = out.sum(new int[] {1}, true);
+                sums[l].attach(u);
+                return out;
+            });
+            float[] logitsAfter;
+            try (NDArray lg = net.classifier(pooled)) {
+                logitsAfter = lg.toFloatArray();
+            }
+            pooled.close();
+            t = stages.stage("masked_forward", t);
+
+            float[] attention = attention(u, rows, sums, h, w);
+            emit(rows, gates, sums, attention, logitsAfter, h, w);
+            stages.stage("attention", t);
+        }
+    }
+
+    /** The gates of one layer: the keep mask on the device, and the maps a client may stream. */
+    private abstract static class Gate {
+        NDArray keep;
+
+        abstract float[] m(int row);
+
+        abstract float[] li(int row);
+
+        abstract float[] gated(int row);
+    }
+
+    private Gate tensorGate(List<Row> rows, NDArray maxC) {
+        int k = rows.size();
+        int[] liz = new int[k];
+        float[] a = new float[k];
+        float[] b = new float[k];
+        for (int i = 0; i < k; i++) {
+            LicnnOptions o = rows.get(i).options();
+            liz[i] = o.lizSize();
+            a[i] = o.a();
+            b[i] = o.b();
+        }
+        TensorInhibition.Gates g = TensorInhibition.apply(maxC, liz, a, b);
+        Gate gate = new Gate() {
+            @Override
+            float[] m(int row) {
+                return rowToHost(g.m(), row);
+            }
+
+            @Override
+            float[] li(int row) {
+                return rowToHost(g.li(), row);
+            }
+
+            @Override
+            float[] gated(int row) {
+                try (NDArray mr = g.m().get(row); NDArray kr = g.keep().get(row); NDArray prod = mr.mul(kr)) {
+                    return prod.toFloatArray();
+                }
+            }
+        };
+        gate.keep = g.keep();
+        return gate;
+    }
+
+    private static float[] rowToHost(NDArray a, int row) {
+        try (NDArray r = a.get(row)) {
+            return r.toFloatArray();
+        }
+    }
+
+    private Gate javaGate(NDManager u, List<Row> rows, NDArray maxC, int layer) {
+        int k = rows.size();
+        int lh = (int) shapes.get(layer).get(1);
+        int lw = (int) shapes.get(layer).get(2);
+        int hw = lh * lw;
+        float[] all = maxC.toFloatArray();
+        float[][] ms = new float[k][];
+        float[][] lis = new float[k][];
+        float[][] gatedMaps = new float[k][];
+        float[] keep = new float[k * hw];
+        for (int i = 0; i < k; i++) {
+            LicnnOptions o = rows.get(i).options();
+            float[] m = Arrays.copyOfRange(all, i * hw, (i + 1) * hw);
+            LateralInhibition.l2NormalizeInPlace(m);
+            float[] li = new float[hw];
+            LateralInhibition.inhibition(m, lh, lw, o.lizSize(), o.a(), o.b(), li);
+            float[] gated = new float[hw];
+            float[] kp = new float[hw];
+            LateralInhibition.gate(m, li, gated, kp);
+            System.arraycopy(kp, 0, keep, i * hw, hw);
+            ms[i] = m;
+            lis[i] = li;
+            gatedMaps[i] = gated;
+        }
+        Gate gate = new Gate() {
+            @Override
+            float[] m(int row) {
+                return ms[row];
+            }
+
+            @Override
+            float[] li(int row) {
+                return lis[row];
+            }
+
+            @Override
+            float[] gated(int row) {
+                return gatedMaps[row];
+            }
+        };
+        gate.keep = u.create(keep, new Shape(k, 1, lh, lw));
+        return gate;
+    }
+
+    /** The keep mask applied after the last feature ReLU, or null when no row inhibits it. */
+    private static NDArray lastLayerKeep(NDManager u, List<Row> rows, NDArray keep) {
+        int k = rows.size();
+        float[] f = new float[k];
+        int n = 0;
+        for (int i = 0; i < k; i++) {
+            if (rows.get(i).options().inhibitLastRelu()) {
+                f[i] = 1f;
+                n++;
+            }
+        }
+        if (n == 0) {
+            return null;
+        }
+        if (n == k) {
+            return keep;
+        }
+        // keep * f + (1 - f): rows that do not inhibit the last ReLU keep every location.
+        try (NDArray ft = u.create(f, new Shape(k, 1, 1, 1)); NDArray rest = ft.neg().addi(1f); NDArray kf = keep.mul(ft)) {
+            return kf.add(rest);
+        }
+    }
+
+    /** The input image of each row (the call's array itself when the rows are its images in order). */
+    private static NDArray rowsOf(NDArray x, List<Row> rows) {
+        long n = x.getShape().get(0);
+        boolean identity = rows.size() == n;
+        for (int i = 0; identity && i < rows.size(); i++) {
+            identity = rows.get(i).image() == i;
+        }
+        if (identity) {
+            return x;
+        }
+        NDList parts = new NDList(rows.size());
+        for (Row r : rows) {
+            parts.add(x.get(new NDIndex("{}:{}", r.image(), r.image() + 1)));
+        }
+        try (parts) {
+            return NDArrays.concat(parts, 0);
+        }
+    }
+
+    /** Attention maps of all rows, K x h x w, on the host; {@code sums} are left open for streaming. */
+    private float[] attention(NDManager u, List<Row> rows, NDArray[] sums, int h, int w) {
+        int k = rows.size();
+        float[] perLayer = new float[k];
+        int nPer = 0;
+        for (int i = 0; i < k; i++) {
+            if (rows.get(i).options().perLayerNormalization()) {
+                perLayer[i] = 1f;
+                nPer++;
+            }
+        }
+        NDArray plMask = nPer > 0 && nPer < k ? u.create(toBool(perLayer), new Shape(k, 1, 1, 1)) : null;
+        NDArray acc = null;
+        for (int l = 0; l < reluCount; l++) {
+            NDArray s = sums[l];
+            if (nPer == k) {
+                s = TensorInhibition.l2Normalize(s);
+            } else if (plMask != null) {
+                try (NDArray norm = TensorInhibition.l2Normalize(s)) {
+                    s = TensorInhibition.whereRows(plMask, norm, s);
+                }
+            }
+            NDArray up = upsample(u, s, h, w);
+            if (s != sums[l]) {
+                s.close();
+            }
+            if (acc == null) {
+                acc = up;
+            } else {
+                acc.addi(up);
+                up.close();
+            }
+        }
+        try (NDArray att = TensorInhibition.l2Normalize(acc)) {
+            acc.close();
+            return att.toFloatArray();
+        } finally {
+            if (plMask != null) {
+                plMask.close();
+            }
+        }
+    }
+
+    private static boolean[] toBool(float[] f) {
+        boolean[] b = new boolean[f.length];
+        for (int i = 0; i < f.length; i++) {
+            b[i] = f[i] != 0;
+        }
+        return b;
+    }
+
+    /** Nearest-neighbour resize of K x 1 x lh x lw to K x 1 x h x w, with {@link AttentionMaps#nearestSource}'s indices. */
+    static NDArray upsample(NDManager u, NDArray s, int h, int w) {
+        int lh = (int) s.getShape().get(2);
+        int lw = (int) s.getShape().get(3);
+        if (lh == h && lw == w) {
+            return s.duplicate();
+        }
+        if (h % lh == 0 && w % lw == 0) {
+            // An integer factor f maps output index y to floor(y / f): each value repeated f times.
+            try (NDArray rowsUp = s.repeat(2, h / lh)) {
+                return rowsUp.repeat(3, w / lw);
+            }
+        }
+        long[] ri = new long[h];
+        for (int y = 0; y < h; y++) {
+            ri[y] = AttentionMaps.nearestSource(y, lh, h);
+        }
+        long[] ci = new long[w];
+        for (int x = 0; x < w; x++) {
+            ci[x] = AttentionMaps.nearestSource(x, lw, w);
+        }
+        try (NDArray rIdx = u.create(ri);
+                NDArray cIdx = u.create(ci);
+                NDArray r = s.get(new NDIndex(":, :, {}", rIdx))) {
+            return r.get(new NDIndex(":, :, :, {}", cIdx));
+        }
+    }
+
+    private void emit(List<Row> rows, Gate[] gates, NDArray[] sums, float[] attention, float[] logitsAfter, int h, int w) {
+        int hw = h * w;
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            JobState s = row.state();
+            if (s.error != null) {
+                continue;
+            }
+            int rank = row.rank();
+            int classId = row.classId();
+            final int ri = i;
+            for (int l = 0; l < reluCount; l++) {
+                int lh = (int) shapes.get(l).get(1);
+                int lw = (int) shapes.get(l).get(2);
+                final int layer = l;
+                Gate g = gates[l];
+                if (s.job.wants(MapKind.GRADIENT_MAX_C, l)) {
+                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.GRADIENT_MAX_C, new FloatMap(lh, lw, g.m(ri))));
+                }
+                if (s.job.wants(MapKind.INHIBITION, l)) {
+                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.INHIBITION, new FloatMap(lh, lw, g.li(ri))));
+                }
+                if (s.job.wants(MapKind.SUPPRESSION_MASK, l)) {
+                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.SUPPRESSION_MASK, new FloatMap(lh, lw, g.gated(ri))));
+                }
+                if (s.job.wants(MapKind.RESPONSE_BEFORE, l)) {
+                    int lhw = lh * lw;
+                    float[] b = Arrays.copyOfRange(s.before[l], row.image() * lhw, (row.image() + 1) * lhw);
+                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.RESPONSE_BEFORE, new FloatMap(lh, lw, b)));
+                }
+            }
+            for (int l = 0; l < reluCount; l++) {
+                if (s.job.wants(MapKind.RESPONSE_AFTER, l)) {
+                    int lh = (int) shapes.get(l).get(1);
+                    int lw = (int) shapes.get(l).get(2);
+                    final int layer = l;
+                    float[] after = rowToHost(sums[l], ri);
+                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.RESPONSE_AFTER, new FloatMap(lh, lw, after)));
+                }
+            }
+            FloatMap att = new FloatMap(h, w, Arrays.copyOfRange(attention, i * hw, (i + 1) * hw));
+            float[] la = Arrays.copyOfRange(logitsAfter, i * numClasses, (i + 1) * numClasses);
+            ClassAttention ca = new ClassAttention(rank, classId, att, la);
+            s.classes.add(ca);
+            s.emit(() -> s.job.listener().onAttention(ca));
+        }
+    }
+}
