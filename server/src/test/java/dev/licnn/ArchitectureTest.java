@@ -36,6 +36,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.licnn.server..", "io.grpc..", "dev.licnn.proto..")
             .as("the dataset generator and the trainer import no server, gRPC or protocol classes");
 
+    static final ArchRule ENGINES = noClasses().that().resideInAnyPackage("dev.licnn.engine.baseline..",
+                    "dev.licnn.engine.explain..")
+            .should().dependOnClassesThat().resideInAPackage("dev.licnn.engine.licnn..")
+            .as("the baselines and the shared explaining types do not import LICNN");
+
     static final ArchRule WEB = noClasses().that().resideInAPackage("dev.licnn.server.web..")
             .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "dev.licnn.engine..", "dev.licnn.batch..",
                     "dev.licnn.proto..", "dev.licnn.server")
@@ -65,6 +70,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void baselines_importNoLicnn() {
+        ENGINES.check(MAIN);
+    }
+
+    @Test
     void webPort_knowsNoLicnnOrBatching() {
         WEB.check(MAIN);
     }
@@ -76,7 +86,8 @@ class ArchitectureTest {
                 IMAGE, dev.licnn.engine.image.ArchViolations.ImageUsesDjl.class,
                 BATCH, dev.licnn.batch.ArchViolations.BatchUsesEngine.class,
                 DATASET, dev.licnn.dataset.ArchViolations.DatasetUsesServer.class,
-                WEB, dev.licnn.server.web.ArchViolations.WebUsesBatch.class);
+                WEB, dev.licnn.server.web.ArchViolations.WebUsesBatch.class,
+                ENGINES, dev.licnn.engine.baseline.ArchViolations.BaselineUsesLicnn.class);
         breaking.forEach((rule, cls) -> {
             JavaClasses one = new ClassFileImporter().importClasses(cls);
             assertThrows(AssertionError.class, () -> rule.check(one), rule.getDescription() + " let "

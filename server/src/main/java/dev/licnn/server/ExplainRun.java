@@ -2,14 +2,14 @@ package dev.licnn.server;
 
 import dev.licnn.batch.Job;
 import dev.licnn.batch.WorkerPool;
-import dev.licnn.engine.licnn.ClassAttention;
-import dev.licnn.engine.licnn.ExplainListener;
-import dev.licnn.engine.licnn.ExplainResult;
-import dev.licnn.engine.licnn.FloatMap;
-import dev.licnn.engine.licnn.MapKind;
-import dev.licnn.engine.licnn.Prediction;
-import dev.licnn.engine.licnn.Ranking;
-import dev.licnn.engine.licnn.Targets;
+import dev.licnn.engine.explain.ClassAttention;
+import dev.licnn.engine.explain.MapListener;
+import dev.licnn.engine.explain.ExplainResult;
+import dev.licnn.engine.explain.FloatMap;
+import dev.licnn.engine.explain.MapKind;
+import dev.licnn.engine.explain.Prediction;
+import dev.licnn.engine.explain.Ranking;
+import dev.licnn.engine.explain.Targets;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.Accepted;
 import dev.licnn.proto.v1.AttentionMap;
@@ -208,7 +208,7 @@ final class ExplainRun {
     }
 
     /** Engine callbacks to events; runs on the worker thread and never blocks. */
-    private final class Listener implements ExplainListener {
+    private final class Listener implements MapListener {
         private final RequestParser.Parsed p;
         private final List<String> layerNames;
 

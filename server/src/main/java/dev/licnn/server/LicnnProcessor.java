@@ -1,5 +1,7 @@
 package dev.licnn.server;
 
+import dev.licnn.engine.explain.Outcome;
+
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.licnn.batch.BatchProcessor;
@@ -165,11 +167,11 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         }
     }
 
-    private static void complete(List<Job<Work, WorkResult>> batch, List<LicnnEngine.Outcome> out, WorkerContext ctx,
+    private static void complete(List<Job<Work, WorkResult>> batch, List<Outcome> out, WorkerContext ctx,
             long t0) {
         WorkResult.Timing timing = new WorkResult.Timing(System.nanoTime() - t0, ctx.name(), ctx.device());
         for (int i = 0; i < batch.size(); i++) {
-            LicnnEngine.Outcome o = out.get(i);
+            Outcome o = out.get(i);
             if (o.error() != null) {
                 batch.get(i).fail(o.error());
             } else {

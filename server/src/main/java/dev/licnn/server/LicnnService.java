@@ -4,7 +4,7 @@ import dev.licnn.engine.InvalidInputException;
 
 import dev.licnn.batch.Job;
 import dev.licnn.batch.WorkerPool;
-import dev.licnn.engine.licnn.Ranking;
+import dev.licnn.engine.explain.Ranking;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.Classification;
 import dev.licnn.proto.v1.ClassifyRequest;

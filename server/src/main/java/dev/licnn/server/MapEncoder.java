@@ -1,7 +1,7 @@
 package dev.licnn.server;
 
 import com.google.protobuf.ByteString;
-import dev.licnn.engine.licnn.FloatMap;
+import dev.licnn.engine.explain.FloatMap;
 import dev.licnn.proto.Float16;
 import dev.licnn.proto.v1.ImageSize;
 import dev.licnn.proto.v1.MapData;

@@ -2,8 +2,8 @@ package dev.licnn.server;
 
 import dev.licnn.engine.InvalidInputException;
 import dev.licnn.engine.licnn.LicnnOptions;
-import dev.licnn.engine.licnn.MapKind;
-import dev.licnn.engine.licnn.ScoreMode;
+import dev.licnn.engine.explain.MapKind;
+import dev.licnn.engine.explain.ScoreMode;
 import dev.licnn.proto.v1.ExplainMethod;
 import dev.licnn.proto.v1.ExplainRequest;
 

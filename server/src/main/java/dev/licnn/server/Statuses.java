@@ -4,7 +4,7 @@ import dev.licnn.batch.DeadlineExceededException;
 import dev.licnn.batch.PoolClosedException;
 import dev.licnn.batch.QueueFullException;
 import dev.licnn.engine.InvalidInputException;
-import dev.licnn.engine.licnn.UnknownClassException;
+import dev.licnn.engine.explain.UnknownClassException;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;

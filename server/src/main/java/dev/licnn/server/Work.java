@@ -2,10 +2,10 @@ package dev.licnn.server;
 
 import dev.licnn.engine.baseline.BaselineOptions;
 import dev.licnn.engine.baseline.Method;
-import dev.licnn.engine.licnn.ExplainListener;
+import dev.licnn.engine.explain.MapListener;
 import dev.licnn.engine.licnn.LicnnOptions;
-import dev.licnn.engine.licnn.MapKind;
-import dev.licnn.engine.licnn.Targets;
+import dev.licnn.engine.explain.MapKind;
+import dev.licnn.engine.explain.Targets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -42,7 +42,7 @@ public sealed interface Work permits Work.Classify, Work.Licnn, Work.Baseline {
      * @param layers feature-ReLU indices whose maps are streamed, or null for all
      */
     record Licnn(String model, Targets targets, LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers,
-            ExplainListener listener) implements Work {
+            MapListener listener) implements Work {
         public Licnn {
             Objects.requireNonNull(model);
             Objects.requireNonNull(targets);
@@ -59,7 +59,7 @@ public sealed interface Work permits Work.Classify, Work.Licnn, Work.Baseline {
     }
 
     /** A baseline attribution map of one image; the result is {@link WorkResult.Explained}. */
-    record Baseline(String model, Targets targets, Method method, BaselineOptions options, ExplainListener listener)
+    record Baseline(String model, Targets targets, Method method, BaselineOptions options, MapListener listener)
             implements Work {
         public Baseline {
             Objects.requireNonNull(model);

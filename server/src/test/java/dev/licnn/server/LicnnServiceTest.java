@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.licnn.engine.licnn.ExplainJob;
-import dev.licnn.engine.licnn.ExplainResult;
+import dev.licnn.engine.explain.ExplainResult;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.model.StateDict;
 import dev.licnn.engine.model.VggNetwork;

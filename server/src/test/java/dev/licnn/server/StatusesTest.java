@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.licnn.engine.InvalidInputException;
 import dev.licnn.engine.image.InvalidImageException;
-import dev.licnn.engine.licnn.UnknownClassException;
+import dev.licnn.engine.explain.UnknownClassException;
 import io.grpc.Status;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;

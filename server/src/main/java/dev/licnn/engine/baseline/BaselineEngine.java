@@ -1,13 +1,16 @@
 package dev.licnn.engine.baseline;
 
+import dev.licnn.engine.explain.Explainer;
+
+import dev.licnn.engine.explain.Outcome;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.licnn.engine.licnn.ExplainResult;
-import dev.licnn.engine.licnn.LicnnEngine;
-import dev.licnn.engine.licnn.ScoreMode;
+import dev.licnn.engine.explain.ExplainResult;
+import dev.licnn.engine.explain.ScoreMode;
 import dev.licnn.engine.model.VggNetwork;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,10 +21,10 @@ import java.util.concurrent.CancellationException;
 
 /**
  * Computes baseline attribution maps ({@link Method}) for several images at once, on the same
- * network and with the same listener protocol as {@link LicnnEngine}.
+ * network and with the same listener protocol as the LICNN engine ({@link Explainer}).
  *
  * <p>Every image first goes through one forward pass (its "clean row"); its logits give the
- * {@link dev.licnn.engine.licnn.Prediction} and the classes to explain (top-k of the logits, or the
+ * {@link dev.licnn.engine.explain.Prediction} and the classes to explain (top-k of the logits, or the
  * explicit classes). Plain gradient, gradient x input and Grad-CAM take their gradients from that
  * same pass. Integrated gradients and SmoothGrad then add one row per step or sample. Rows of all
  * jobs (methods mixed) run in passes of at most {@code maxRowsPerPass} images: one forward pass with
@@ -43,7 +46,7 @@ import java.util.concurrent.CancellationException;
  *         .setMethod(Method.SMOOTHGRAD).optTopK(3).build());
  * }</pre>
  */
-public final class BaselineEngine {
+public final class BaselineEngine implements Explainer<BaselineJob> {
 
     /** Default largest number of images in one forward/backward pass. */
     public static final int DEFAULT_MAX_ROWS_PER_PASS = 16;
@@ -80,7 +83,7 @@ public final class BaselineEngine {
 
     /** Explains one image; failures are thrown. */
     public ExplainResult explain(BaselineJob job) {
-        LicnnEngine.Outcome o = explainAll(List.of(job)).get(0);
+        Outcome o = explainAll(List.of(job)).get(0);
         if (o.error() != null) {
             if (o.error() instanceof RuntimeException) {
                 throw (RuntimeException) o.error();
@@ -96,14 +99,14 @@ public final class BaselineEngine {
      *
      * @return one outcome per job, in order
      */
-    public List<LicnnEngine.Outcome> explainAll(List<BaselineJob> jobs) {
-        LicnnEngine.Outcome[] out = new LicnnEngine.Outcome[jobs.size()];
+    public List<Outcome> explainAll(List<BaselineJob> jobs) {
+        Outcome[] out = new Outcome[jobs.size()];
         List<JobRun> valid = new ArrayList<>();
         for (int i = 0; i < jobs.size(); i++) {
             try {
                 valid.add(validate(i, jobs.get(i)));
             } catch (RuntimeException e) {
-                out[i] = LicnnEngine.Outcome.failed(e);
+                out[i] = Outcome.failed(e);
             }
         }
         while (!valid.isEmpty()) {
@@ -116,7 +119,7 @@ public final class BaselineEngine {
             }
             runGroup(group, h, w);
             for (JobRun s : group) {
-                out[s.index] = s.error != null ? LicnnEngine.Outcome.failed(s.error) : LicnnEngine.Outcome.ok(s.result());
+                out[s.index] = s.error != null ? Outcome.failed(s.error) : Outcome.ok(s.result());
             }
             valid = rest;
         }

@@ -1,7 +1,7 @@
 package dev.licnn.engine.baseline;
 
-import dev.licnn.engine.licnn.ExplainListener;
-import dev.licnn.engine.licnn.Targets;
+import dev.licnn.engine.explain.MapListener;
+import dev.licnn.engine.explain.Targets;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -23,7 +23,7 @@ public final class BaselineJob {
     private final Targets targets;
     private final Method method;
     private final BaselineOptions options;
-    private final ExplainListener listener;
+    private final MapListener listener;
     private final BooleanSupplier cancelled;
 
     private BaselineJob(Builder b) {
@@ -51,7 +51,7 @@ public final class BaselineJob {
         return options;
     }
 
-    public ExplainListener listener() {
+    public MapListener listener() {
         return listener;
     }
 
@@ -68,7 +68,7 @@ public final class BaselineJob {
         private int[] classIds;
         private Method method = Method.GRADIENT;
         private BaselineOptions options = BaselineOptions.defaults();
-        private ExplainListener listener = ExplainListener.NONE;
+        private MapListener listener = MapListener.NONE;
         private BooleanSupplier cancelled = () -> false;
 
         private Builder() {}
@@ -113,7 +113,7 @@ public final class BaselineJob {
             return this;
         }
 
-        public Builder optListener(ExplainListener l) {
+        public Builder optListener(MapListener l) {
             this.listener = l;
             return this;
         }

@@ -95,6 +95,6 @@ final class BaselineMaps {
 
     /** {@code v / ||v||_2} as floats; an all-zero (or non-finite norm) map is returned unscaled. */
     static float[] normalized(double[] v) {
-        return dev.licnn.engine.licnn.AttentionMaps.normalized(v);
+        return dev.licnn.engine.explain.FloatMap.l2Normalized(v);
     }
 }

@@ -2,7 +2,7 @@ package dev.licnn.engine.baseline;
 
 import dev.licnn.engine.InvalidInputException;
 
-import dev.licnn.engine.licnn.ScoreMode;
+import dev.licnn.engine.explain.ScoreMode;
 import java.util.Arrays;
 
 /**

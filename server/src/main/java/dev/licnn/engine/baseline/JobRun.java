@@ -1,10 +1,10 @@
 package dev.licnn.engine.baseline;
 
-import dev.licnn.engine.licnn.ClassAttention;
-import dev.licnn.engine.licnn.ExplainResult;
-import dev.licnn.engine.licnn.FloatMap;
-import dev.licnn.engine.licnn.Prediction;
-import dev.licnn.engine.licnn.Ranking;
+import dev.licnn.engine.explain.ClassAttention;
+import dev.licnn.engine.explain.ExplainResult;
+import dev.licnn.engine.explain.FloatMap;
+import dev.licnn.engine.explain.Prediction;
+import dev.licnn.engine.explain.Ranking;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,9 +1,9 @@
 package dev.licnn.engine.bench;
 
 import ai.djl.Device;
-import dev.licnn.engine.licnn.ClassAttention;
+import dev.licnn.engine.explain.ClassAttention;
 import dev.licnn.engine.licnn.ExplainJob;
-import dev.licnn.engine.licnn.ExplainResult;
+import dev.licnn.engine.explain.ExplainResult;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;

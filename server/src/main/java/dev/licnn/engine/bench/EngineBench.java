@@ -1,5 +1,7 @@
 package dev.licnn.engine.bench;
 
+import dev.licnn.engine.explain.Outcome;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -190,7 +192,7 @@ public final class EngineBench {
         for (float[] x : images) {
             jobs.add(ExplainJob.builder().setInput(x, 224, 224).optTopK(k).build());
         }
-        for (LicnnEngine.Outcome o : engine.explainAll(jobs)) {
+        for (Outcome o : engine.explainAll(jobs)) {
             if (o.error() != null) {
                 throw new IllegalStateException(o.error());
             }

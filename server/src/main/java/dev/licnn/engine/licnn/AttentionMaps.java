@@ -1,5 +1,7 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.FloatMap;
+
 /** Turns per-layer Sum-C maps into an attention map: nearest-neighbour upsampling, sum, L2 norm. */
 public final class AttentionMaps {
 
@@ -41,15 +43,6 @@ public final class AttentionMaps {
 
     /** {@code acc / ||acc||} as floats; an all-zero (or non-finite norm) map is returned unscaled. */
     public static float[] normalized(double[] acc) {
-        double s = 0;
-        for (double x : acc) {
-            s += x * x;
-        }
-        double n = Math.sqrt(s);
-        float[] out = new float[acc.length];
-        for (int i = 0; i < acc.length; i++) {
-            out[i] = n > 0 && Double.isFinite(n) ? (float) (acc[i] / n) : (float) acc[i];
-        }
-        return out;
+        return FloatMap.l2Normalized(acc);
     }
 }

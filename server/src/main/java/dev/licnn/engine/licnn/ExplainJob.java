@@ -1,5 +1,11 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.MapKind;
+
+import dev.licnn.engine.explain.MapListener;
+
+import dev.licnn.engine.explain.Targets;
+
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -25,7 +31,7 @@ public final class ExplainJob {
     private final LicnnOptions options;
     private final Set<MapKind> mapKinds;
     private final Set<Integer> layers;
-    private final ExplainListener listener;
+    private final MapListener listener;
     private final BooleanSupplier cancelled;
 
     private ExplainJob(Builder b) {
@@ -59,7 +65,7 @@ public final class ExplainJob {
         return mapKinds.contains(kind) && (layers == null || layers.contains(layer));
     }
 
-    public ExplainListener listener() {
+    public MapListener listener() {
         return listener;
     }
 
@@ -77,7 +83,7 @@ public final class ExplainJob {
         private LicnnOptions options = LicnnOptions.defaults();
         private Set<MapKind> mapKinds = EnumSet.noneOf(MapKind.class);
         private Set<Integer> layers;
-        private ExplainListener listener = ExplainListener.NONE;
+        private MapListener listener = MapListener.NONE;
         private BooleanSupplier cancelled = () -> false;
 
         private Builder() {}
@@ -127,7 +133,7 @@ public final class ExplainJob {
             return this;
         }
 
-        public Builder optListener(ExplainListener l) {
+        public Builder optListener(MapListener l) {
             this.listener = l;
             return this;
         }

@@ -1,5 +1,11 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.MapKind;
+
+import dev.licnn.engine.explain.FloatMap;
+
+import dev.licnn.engine.explain.ClassAttention;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;

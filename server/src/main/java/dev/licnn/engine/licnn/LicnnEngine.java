@@ -1,5 +1,21 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.Explainer;
+
+import dev.licnn.engine.explain.Outcome;
+
+import dev.licnn.engine.explain.ScoreMode;
+
+import dev.licnn.engine.explain.MapKind;
+
+import dev.licnn.engine.explain.Ranking;
+
+import dev.licnn.engine.explain.Prediction;
+
+import dev.licnn.engine.explain.ExplainResult;
+
+import dev.licnn.engine.explain.MapListener;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -22,7 +38,7 @@ import java.util.concurrent.CancellationException;
  * next rank) that yields the rank-r class's Max-C maps of every image on the device. The
  * lateral-inhibition gates, the inhibited forward pass and the attention maps follow
  * ({@link InhibitedPasses}), either rank by rank or, with {@link EngineConfig#batchClasses()}, once
- * for every class of every image. Results reach each job's {@link ExplainListener} class by class.
+ * for every class of every image. Results reach each job's {@link MapListener} class by class.
  *
  * <p>Not thread-safe: one engine per worker thread. Gradient mode is switched on the calling thread
  * only (libtorch's grad mode is thread-local), so no process-wide collector is involved.
@@ -32,7 +48,7 @@ import java.util.concurrent.CancellationException;
  * ExplainResult r = engine.explain(ExplainJob.builder().setInput(chw, 224, 224).build());
  * }</pre>
  */
-public final class LicnnEngine {
+public final class LicnnEngine implements Explainer<ExplainJob> {
 
     /** Receives the time of each stage of a call: forward, backward, inhibition, masked_forward, attention. */
     @FunctionalInterface
@@ -328,37 +344,6 @@ public final class LicnnEngine {
         }
         try (parts) {
             return NDArrays.concat(parts, 0);
-        }
-    }
-
-    /** The result of one job: a result or an error. */
-    public static final class Outcome {
-        private final ExplainResult result;
-        private final Throwable error;
-
-        private Outcome(ExplainResult result, Throwable error) {
-            this.result = result;
-            this.error = error;
-        }
-
-        /** A successful outcome. */
-        public static Outcome ok(ExplainResult r) {
-            return new Outcome(r, null);
-        }
-
-        /** A failed outcome. */
-        public static Outcome failed(Throwable t) {
-            return new Outcome(null, t);
-        }
-
-        /** The result, or null when the job failed. */
-        public ExplainResult result() {
-            return result;
-        }
-
-        /** Why the job failed, or null. */
-        public Throwable error() {
-            return error;
         }
     }
 }

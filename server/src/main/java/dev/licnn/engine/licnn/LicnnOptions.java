@@ -1,5 +1,7 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.ScoreMode;
+
 import dev.licnn.engine.InvalidInputException;
 
 /**

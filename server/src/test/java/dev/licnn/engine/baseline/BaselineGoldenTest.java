@@ -1,5 +1,7 @@
 package dev.licnn.engine.baseline;
 
+import dev.licnn.engine.explain.Outcome;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.pytorch.jni.JniUtils;
-import dev.licnn.engine.licnn.ClassAttention;
-import dev.licnn.engine.licnn.ExplainListener;
-import dev.licnn.engine.licnn.ExplainResult;
-import dev.licnn.engine.licnn.FloatMap;
+import dev.licnn.engine.explain.ClassAttention;
+import dev.licnn.engine.explain.MapListener;
+import dev.licnn.engine.explain.ExplainResult;
+import dev.licnn.engine.explain.FloatMap;
 import dev.licnn.engine.licnn.LicnnEngine;
-import dev.licnn.engine.licnn.Prediction;
-import dev.licnn.engine.licnn.ScoreMode;
+import dev.licnn.engine.explain.Prediction;
+import dev.licnn.engine.explain.ScoreMode;
 import dev.licnn.engine.GoldenTolerances;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -80,17 +82,17 @@ class BaselineGoldenTest {
         return m.name().toLowerCase(Locale.ROOT);
     }
 
-    private static BaselineJob job(int img, Method m, BaselineOptions opts, ExplainListener listener) {
+    private static BaselineJob job(int img, Method m, BaselineOptions opts, MapListener listener) {
         return job(fx, img, m, opts, listener);
     }
 
     private static BaselineJob job(BaselineFixtures fx, int img, Method m, BaselineOptions opts,
-            ExplainListener listener) {
+            MapListener listener) {
         return BaselineJob.builder().setInput(fx.input(img), 224, 224).setMethod(m).optTopK(3).optOptions(opts)
                 .optListener(listener).build();
     }
 
-    private static ExplainResult ok(LicnnEngine.Outcome o) {
+    private static ExplainResult ok(Outcome o) {
         assertNull(o.error(), () -> "job failed: " + o.error());
         return o.result();
     }
@@ -101,7 +103,7 @@ class BaselineGoldenTest {
     void everyMethod_img0_matchesReference(String set) {
         BaselineFixtures fx = fixtures(set);
         for (Method m : Method.values()) {
-            ExplainResult r = engine.explain(job(fx, 0, m, GOLDEN, ExplainListener.NONE));
+            ExplainResult r = engine.explain(job(fx, 0, m, GOLDEN, MapListener.NONE));
             assertArrayEquals(fx.ints("img0.topk"), r.prediction().targets(), m + " top-3");
             assertTrue(BaselineFixtures.relL2(r.prediction().logits(), fx.floats("img0.logits")) < 1e-5);
             float[][] expected = new float[3][];
@@ -123,12 +125,12 @@ class BaselineGoldenTest {
     void img1AndLogitScore_matchReference(String set) {
         BaselineFixtures fx = fixtures(set);
         BaselineOptions logit = BaselineOptions.builder().optScoreMode(ScoreMode.BEFORE_SOFTMAX).build();
-        List<BaselineJob> jobs = List.of(job(fx, 1, Method.INTEGRATED_GRADIENTS, GOLDEN, ExplainListener.NONE),
-                job(fx, 1, Method.SMOOTHGRAD, GOLDEN, ExplainListener.NONE),
-                job(fx, 1, Method.GRAD_CAM, GOLDEN, ExplainListener.NONE),
-                job(fx, 0, Method.GRADIENT, logit, ExplainListener.NONE));
+        List<BaselineJob> jobs = List.of(job(fx, 1, Method.INTEGRATED_GRADIENTS, GOLDEN, MapListener.NONE),
+                job(fx, 1, Method.SMOOTHGRAD, GOLDEN, MapListener.NONE),
+                job(fx, 1, Method.GRAD_CAM, GOLDEN, MapListener.NONE),
+                job(fx, 0, Method.GRADIENT, logit, MapListener.NONE));
         String[] names = {"img1.integrated_gradients", "img1.smoothgrad", "img1.grad_cam", "img0.gradient_logit"};
-        List<LicnnEngine.Outcome> out = engine.explainAll(jobs);
+        List<Outcome> out = engine.explainAll(jobs);
         for (int i = 0; i < names.length; i++) {
             ExplainResult r = ok(out.get(i));
             assertArrayEquals(fx.ints(names[i].substring(0, 4) + ".topk"), r.prediction().targets());
@@ -143,11 +145,11 @@ class BaselineGoldenTest {
         List<BaselineJob> jobs = new ArrayList<>();
         int img = 0;
         for (Method m : Method.values()) {
-            jobs.add(job(img, m, light, ExplainListener.NONE));
+            jobs.add(job(img, m, light, MapListener.NONE));
             img = 1 - img;
         }
         BaselineEngine small = new BaselineEngine(fx.network, 4);
-        List<LicnnEngine.Outcome> together = small.explainAll(jobs);
+        List<Outcome> together = small.explainAll(jobs);
         for (int i = 0; i < jobs.size(); i++) {
             ExplainResult alone = engine.explain(jobs.get(i));
             ExplainResult mixed = ok(together.get(i));
@@ -165,7 +167,7 @@ class BaselineGoldenTest {
     @Test
     void events_predictionThenClassesInRankOrderThenSaliency() {
         List<String> events = new ArrayList<>();
-        ExplainListener rec = new ExplainListener() {
+        MapListener rec = new MapListener() {
             @Override
             public void onPrediction(Prediction p) {
                 events.add("prediction");
@@ -192,7 +194,7 @@ class BaselineGoldenTest {
         BaselineJob cancelledJob = BaselineJob.builder().setInput(fx.input(0), 224, 224)
                 .setMethod(Method.INTEGRATED_GRADIENTS).optOptions(BaselineOptions.builder().optIgSteps(64).build())
                 .optCancelled(cancelled::get)
-                .optListener(new ExplainListener() {
+                .optListener(new MapListener() {
                     @Override
                     public void onPrediction(Prediction p) {
                         cancelled.set(true);
@@ -203,9 +205,9 @@ class BaselineGoldenTest {
                         seen.add(a);
                     }
                 }).build();
-        BaselineJob other = job(1, Method.GRADIENT, GOLDEN, ExplainListener.NONE);
+        BaselineJob other = job(1, Method.GRADIENT, GOLDEN, MapListener.NONE);
         BaselineEngine counting = new BaselineEngine(fx.network, 8);
-        List<LicnnEngine.Outcome> out = counting.explainAll(List.of(cancelledJob, other));
+        List<Outcome> out = counting.explainAll(List.of(cancelledJob, other));
         assertTrue(out.get(0).error() instanceof CancellationException, "got " + out.get(0).error());
         assertTrue(seen.isEmpty(), "no class maps after cancellation");
         assertEquals(3, ok(out.get(1)).classes().size());
@@ -222,7 +224,7 @@ class BaselineGoldenTest {
         BaselineJob badClass = BaselineJob.builder().setInput(fx.input(0), 224, 224).optClassIds(2, 10).build();
         BaselineJob good = BaselineJob.builder().setInput(fx.input(0), 224, 224).setMethod(Method.GRAD_CAM)
                 .optClassIds(4, 2).optOptions(BaselineOptions.builder().optGradCamLayer(9).build()).build();
-        List<LicnnEngine.Outcome> out = engine.explainAll(List.of(badLayer, badBaseline, badClass, good));
+        List<Outcome> out = engine.explainAll(List.of(badLayer, badBaseline, badClass, good));
         assertTrue(out.get(0).error().getMessage().contains("Grad-CAM layer 13"), out.get(0).error().getMessage());
         assertTrue(out.get(1).error().getMessage().contains("baseline"), out.get(1).error().getMessage());
         assertTrue(out.get(2).error().getMessage().contains("class 10"), out.get(2).error().getMessage());
@@ -276,15 +278,16 @@ class BaselineGoldenTest {
 
     @Test
     void nativeMemory_doesNotGrow_gradModeRestored() {
-        engine.explain(job(0, Method.GRAD_CAM, GOLDEN, ExplainListener.NONE)); // warm up lazy state
+        JniUtils.setGradMode(false); // per thread, and on by default where the engine was not loaded: start from off
+        engine.explain(job(0, Method.GRAD_CAM, GOLDEN, MapListener.NONE)); // warm up lazy state
         int before = fx.network.manager().getManagedArrays().size();
         BaselineOptions light = BaselineOptions.builder().optIgSteps(3).optSmoothGradSamples(2).build();
         for (int i = 0; i < 3; i++) {
             List<BaselineJob> jobs = new ArrayList<>();
             for (Method m : Method.values()) {
-                jobs.add(job(i % 2, m, light, ExplainListener.NONE));
+                jobs.add(job(i % 2, m, light, MapListener.NONE));
             }
-            for (LicnnEngine.Outcome o : new BaselineEngine(fx.network, 4).explainAll(jobs)) {
+            for (Outcome o : new BaselineEngine(fx.network, 4).explainAll(jobs)) {
                 ok(o);
             }
         }

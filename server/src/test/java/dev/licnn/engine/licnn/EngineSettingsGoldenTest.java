@@ -1,5 +1,19 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.Outcome;
+
+import dev.licnn.engine.explain.ScoreMode;
+
+import dev.licnn.engine.explain.MapKind;
+
+import dev.licnn.engine.explain.FloatMap;
+
+import dev.licnn.engine.explain.ClassAttention;
+
+import dev.licnn.engine.explain.ExplainResult;
+
+import dev.licnn.engine.explain.MapListener;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -41,7 +55,7 @@ class EngineSettingsGoldenTest {
     }
 
     /** Every layer map and attention map of a job, by "kind.rank.layer". */
-    static final class Maps implements ExplainListener {
+    static final class Maps implements MapListener {
         final Map<String, float[]> maps = new HashMap<>();
         final List<Integer> attentionRanks = new ArrayList<>();
 
@@ -56,7 +70,7 @@ class EngineSettingsGoldenTest {
         }
     }
 
-    private static List<LicnnEngine.Outcome> run(EngineConfig c, List<Maps> listeners, LicnnOptions opts, int images) {
+    private static List<Outcome> run(EngineConfig c, List<Maps> listeners, LicnnOptions opts, int images) {
         LicnnEngine engine = new LicnnEngine(fx.network, c);
         List<ExplainJob> jobs = new ArrayList<>();
         for (int i = 0; i < images; i++) {
@@ -75,11 +89,11 @@ class EngineSettingsGoldenTest {
                     : LicnnOptions.builder().optInhibitLastRelu(true).optPerLayerNormalization(true).build();
             List<Maps> refMaps = new ArrayList<>();
             int images = defaults ? 3 : 2;
-            List<LicnnEngine.Outcome> ref = run(SETTINGS.get(0), refMaps, opts, images);
+            List<Outcome> ref = run(SETTINGS.get(0), refMaps, opts, images);
             // java,batch (the CPU default) meets the fixtures in LicnnGoldenTest; here the tensor gates.
             for (EngineConfig c : defaults ? SETTINGS.subList(2, 4) : SETTINGS.subList(3, 4)) {
                 List<Maps> maps = new ArrayList<>();
-                List<LicnnEngine.Outcome> out = run(c, maps, opts, images);
+                List<Outcome> out = run(c, maps, opts, images);
                 for (int i = 0; i < images; i++) {
                     String where = c + " image " + i + (defaults ? " defaults" : " inhibit-last, per-layer");
                     assertNull(out.get(i).error(), where);
@@ -143,7 +157,7 @@ class EngineSettingsGoldenTest {
                 jobs.add(ExplainJob.builder().setInput(fx.floats("img" + i + ".input"), 224, 224).optTopK(2 + i)
                         .optOptions(opts[i]).build());
             }
-            List<LicnnEngine.Outcome> out = new LicnnEngine(fx.network, c).explainAll(jobs);
+            List<Outcome> out = new LicnnEngine(fx.network, c).explainAll(jobs);
             for (int i = 0; i < 3; i++) {
                 ExplainResult r = out.get(i).result();
                 ExplainResult r0 = alone.explain(jobs.get(i));

@@ -1,5 +1,17 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.Outcome;
+
+import dev.licnn.engine.explain.UnknownClassException;
+
+import dev.licnn.engine.explain.MapKind;
+
+import dev.licnn.engine.explain.Prediction;
+
+import dev.licnn.engine.explain.ClassAttention;
+
+import dev.licnn.engine.explain.MapListener;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -38,7 +50,7 @@ class LicnnEngineTest {
         AtomicBoolean cancelled = new AtomicBoolean();
         AtomicInteger attention = new AtomicInteger();
         ExplainJob job = ExplainJob.builder().setInput(img, 224, 224).optCancelled(cancelled::get)
-                .optListener(new ExplainListener() {
+                .optListener(new MapListener() {
                     @Override
                     public void onPrediction(Prediction p) {
                         cancelled.set(true);
@@ -49,21 +61,21 @@ class LicnnEngineTest {
                         attention.incrementAndGet();
                     }
                 }).build();
-        LicnnEngine.Outcome o = engine.explainAll(List.of(job)).get(0);
+        Outcome o = engine.explainAll(List.of(job)).get(0);
         assertTrue(o.error() instanceof CancellationException);
         assertEquals(0, attention.get());
     }
 
     @Test
     void throwingListener_failsOnlyItsJob() {
-        ExplainJob bad = ExplainJob.builder().setInput(img, 224, 224).optListener(new ExplainListener() {
+        ExplainJob bad = ExplainJob.builder().setInput(img, 224, 224).optListener(new MapListener() {
             @Override
             public void onAttention(ClassAttention a) {
                 throw new IllegalStateException("listener broke");
             }
         }).build();
         ExplainJob good = ExplainJob.builder().setInput(img, 224, 224).optTopK(2).build();
-        List<LicnnEngine.Outcome> out = engine.explainAll(List.of(bad, good));
+        List<Outcome> out = engine.explainAll(List.of(bad, good));
         assertEquals("listener broke", out.get(0).error().getMessage());
         assertNull(out.get(1).error());
         assertEquals(2, out.get(1).result().classes().size());
@@ -77,7 +89,7 @@ class LicnnEngineTest {
         System.arraycopy(img, 0, small, 0, small.length);
         ExplainJob other = ExplainJob.builder().setInput(small, 112, 112).optClassIds(4).build();
         ExplainJob ok = ExplainJob.builder().setInput(img, 224, 224).optClassIds(7, 1).build();
-        List<LicnnEngine.Outcome> out = engine.explainAll(List.of(unknown, tooMany, other, ok));
+        List<Outcome> out = engine.explainAll(List.of(unknown, tooMany, other, ok));
         assertTrue(out.get(0).error() instanceof UnknownClassException, String.valueOf(out.get(0).error()));
         assertTrue(out.get(0).error().getMessage().contains("class 10"));
         assertTrue(out.get(1).error() instanceof UnknownClassException);
@@ -104,6 +116,9 @@ class LicnnEngineTest {
 
     @Test
     void nativeMemory_doesNotGrowWithRequests() {
+        // libtorch's grad mode is per thread and on by default on a thread where the engine was not loaded
+        // (which depends on test order): start from off, and check the engine leaves it so.
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         int before = fx.network.manager().getManagedArrays().size();
         for (int i = 0; i < 5; i++) {
             engine.explainAll(List.of(ExplainJob.builder().setInput(img, 224, 224).optTopK(3)

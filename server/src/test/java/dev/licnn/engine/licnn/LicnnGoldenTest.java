@@ -1,5 +1,21 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.Outcome;
+
+import dev.licnn.engine.explain.ScoreMode;
+
+import dev.licnn.engine.explain.MapKind;
+
+import dev.licnn.engine.explain.FloatMap;
+
+import dev.licnn.engine.explain.Prediction;
+
+import dev.licnn.engine.explain.ClassAttention;
+
+import dev.licnn.engine.explain.ExplainResult;
+
+import dev.licnn.engine.explain.MapListener;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,7 +67,7 @@ class LicnnGoldenTest {
     }
 
     /** Records every map a job hands to its listener. */
-    static final class Recorder implements ExplainListener {
+    static final class Recorder implements MapListener {
         final Map<String, float[]> layerMaps = new HashMap<>();
         final List<String> order = new ArrayList<>();
 
@@ -83,7 +99,7 @@ class LicnnGoldenTest {
                 .optTopK(5)
                 .optOptions(opts)
                 .optMapKinds(rec == null ? EnumSet.noneOf(MapKind.class) : EnumSet.allOf(MapKind.class))
-                .optListener(rec == null ? ExplainListener.NONE : rec)
+                .optListener(rec == null ? MapListener.NONE : rec)
                 .build();
     }
 
@@ -127,7 +143,7 @@ class LicnnGoldenTest {
         Recorder rec = new Recorder();
         List<ExplainJob> jobs = List.of(job(fx, 0, LicnnOptions.defaults(), rec),
                 job(fx, 1, LicnnOptions.defaults(), null), job(fx, 2, LicnnOptions.defaults(), null));
-        List<LicnnEngine.Outcome> out = engine(set).explainAll(jobs);
+        List<Outcome> out = engine(set).explainAll(jobs);
         for (int i = 0; i < 3; i++) {
             assertNull(out.get(i).error(), "image " + i + " failed");
         }
@@ -218,7 +234,7 @@ class LicnnGoldenTest {
             jobs.add(job(fx, 0, variants.get(v), null));
         }
         // Mixed options in one batch: each job keeps its own.
-        List<LicnnEngine.Outcome> out = engine(set).explainAll(jobs);
+        List<Outcome> out = engine(set).explainAll(jobs);
         for (int i = 0; i < names.size(); i++) {
             assertNull(out.get(i).error());
             assertMatches(fx, "img0." + names.get(i), out.get(i).result(), UNKNOWN);

@@ -1,4 +1,4 @@
-package dev.licnn.engine.licnn;
+package dev.licnn.engine.explain;
 
 import java.util.Objects;
 
@@ -58,5 +58,19 @@ public final class FloatMap {
     @Override
     public String toString() {
         return "FloatMap[" + height + "x" + width + "]";
+    }
+
+    /** {@code v / ||v||_2} as floats (the norm in double precision); an all-zero or non-finite-norm map is returned unscaled. */
+    public static float[] l2Normalized(double[] acc) {
+        double s = 0;
+        for (double x : acc) {
+            s += x * x;
+        }
+        double n = Math.sqrt(s);
+        float[] out = new float[acc.length];
+        for (int i = 0; i < acc.length; i++) {
+            out[i] = n > 0 && Double.isFinite(n) ? (float) (acc[i] / n) : (float) acc[i];
+        }
+        return out;
     }
 }

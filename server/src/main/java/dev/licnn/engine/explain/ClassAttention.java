@@ -1,4 +1,4 @@
-package dev.licnn.engine.licnn;
+package dev.licnn.engine.explain;
 
 /**
  * The category-specific attention map of one class, with the logits of its inhibited pass (the

@@ -1,4 +1,4 @@
-package dev.licnn.engine.licnn;
+package dev.licnn.engine.explain;
 
 /**
  * The first forward pass of one image: logits, probabilities and the classes that will be explained

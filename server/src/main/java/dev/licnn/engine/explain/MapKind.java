@@ -1,4 +1,4 @@
-package dev.licnn.engine.licnn;
+package dev.licnn.engine.explain;
 
 /** The intermediate maps a caller may watch, per class and per feature ReLU. */
 public enum MapKind {

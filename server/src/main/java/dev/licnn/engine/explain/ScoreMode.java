@@ -1,4 +1,4 @@
-package dev.licnn.engine.licnn;
+package dev.licnn.engine.explain;
 
 /** Which score is back-propagated for a target class. */
 public enum ScoreMode {

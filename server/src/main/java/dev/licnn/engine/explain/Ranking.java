@@ -1,4 +1,4 @@
-package dev.licnn.engine.licnn;
+package dev.licnn.engine.explain;
 
 import java.util.Arrays;
 import java.util.Comparator;

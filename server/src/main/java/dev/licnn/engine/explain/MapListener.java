@@ -1,14 +1,14 @@
-package dev.licnn.engine.licnn;
+package dev.licnn.engine.explain;
 
 /**
  * Receives LICNN's results of one image as soon as each is computed, on the computing thread.
  * Implementations must be quick and must not block (hand the data to another thread or buffer it).
  * Maps handed over are owned by the listener from then on.
  */
-public interface ExplainListener {
+public interface MapListener {
 
     /** A listener that ignores everything. */
-    ExplainListener NONE = new ExplainListener() {};
+    MapListener NONE = new MapListener() {};
 
     /** The first forward pass and the classes that will be explained. */
     default void onPrediction(Prediction prediction) {}
