@@ -4,7 +4,7 @@ The same network (VggBlocks with the pooled classifier), initialisation (torchvi
 normal classifier), Adam with cosine decay, dropout, batch size and data as `licnn train`, so that
 many settings can be compared side by side on a GPU in minutes; the bundled weights themselves come
 from `licnn train` (DJL, CPU). Each setting also scores LICNN's pointing game (top-5 saliency, 15 px)
-with a batched version of server/src/test/python/licnn_reference.py.
+with a batched version of engine/src/test/python/licnn_reference.py.
 
   python3 recipe_sweep.py drive                 generate data (Java generator), decode, run settings in parallel
   python3 recipe_sweep.py work NAME JSON        one setting (started by drive)

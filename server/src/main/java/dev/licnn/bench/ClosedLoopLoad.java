@@ -1,5 +1,6 @@
 package dev.licnn.bench;
 
+import dev.licnn.engine.bench.Samples;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

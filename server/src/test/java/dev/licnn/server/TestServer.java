@@ -15,6 +15,12 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -57,12 +63,31 @@ final class TestServer implements AutoCloseable {
         return ModelCard.ofFile("narrow", SPEC, golden("weights.safetensors"), Labels.indexed(10));
     }
 
+    private static final Map<String, Path> GOLDEN = new ConcurrentHashMap<>();
+
+    /** A golden fixture of the engine's test jar, as a file (copied out of the jar once when it is packed). */
     static Path golden(String file) {
-        try {
-            return Paths.get(TestServer.class.getResource("/golden/" + file).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return GOLDEN.computeIfAbsent(file, f -> {
+            URL url = TestServer.class.getResource("/golden/" + f);
+            if (url == null) {
+                throw new IllegalStateException("golden/" + f + " is not on the test classpath (licnn-engine's test jar)");
+            }
+            try {
+                if (url.getProtocol().equals("file")) {
+                    return Paths.get(url.toURI());
+                }
+                Path tmp = Files.createTempFile("golden-", "-" + f);
+                tmp.toFile().deleteOnExit();
+                try (InputStream in = url.openStream()) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return tmp;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Fixture image {@code i} (0..2) as CHW floats. */

@@ -1,9 +1,9 @@
 """A tie-heavy golden case: an image of flat fills, as a drawing or a screenshot would be.
 
 Run from the repository root (after make_golden.py):
-    /usr/bin/python3 server/src/test/python/make_golden_flat.py [--trials 8]
+    /usr/bin/python3 engine/src/test/python/make_golden_flat.py [--trials 8]
 
-Writes server/src/test/resources/golden/flat.safetensors:
+Writes engine/src/test/resources/golden/flat.safetensors:
   flat.input  F32 [1,3,224,224]  (8-bit colours, ImageNet-normalised)
   flat.topk   I64 [5]
   flat.mask.r{r}.l{l}  F32 [H_l,W_l], r = 0..4, l = 0..12 (gated maps, as in cases.safetensors)

@@ -1,4 +1,4 @@
-package dev.licnn.bench;
+package dev.licnn.engine.bench;
 
 import java.util.Arrays;
 

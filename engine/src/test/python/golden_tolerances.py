@@ -1,9 +1,9 @@
 """Tolerances of the golden tests, derived from how far float rounding alone moves the fixtures.
 
 Run from the repository root (after make_golden.py and make_golden_baselines.py):
-    /usr/bin/python3 server/src/test/python/golden_tolerances.py [--trials 12]
+    /usr/bin/python3 engine/src/test/python/golden_tolerances.py [--trials 12]
 
-Writes server/src/test/resources/golden/tolerances.json, which LicnnGoldenTest and
+Writes engine/src/test/resources/golden/tolerances.json, which LicnnGoldenTest and
 BaselineGoldenTest read.
 
 Why: LICNN's gates (M > LI, ReLU, max-pool routing) turn a rounding difference at a tie or
@@ -212,7 +212,7 @@ def main():
     doc = {
         "how": "tolerance = max(floor, factor * spread); spread = largest rel L2 of a trial from the float32 "
                "reference, a trial perturbing every conv/linear output by r * eps, r in {-1,0,1}; "
-               "see server/src/test/python/golden_tolerances.py",
+               "see engine/src/test/python/golden_tolerances.py",
         "trials": trials, "eps": EPS, "factor": FACTOR, "floor": FLOOR, "torch": torch.__version__,
         "mask_locations": total, "max_mask_flips_in_a_trial": max_flips, "mask_flips_float64": f64_flips,
         "group_spread": {k: float(f"{v:.3e}") for k, v in sorted(group_spread.items())},

@@ -1,6 +1,6 @@
 """Print small, hand-checkable lateral inhibition results (k = 3, a = 0.1, b = 0.9).
 
-    /usr/bin/python3 server/src/test/python/lateral_inhibition_cases.py
+    /usr/bin/python3 engine/src/test/python/lateral_inhibition_cases.py
 
 For each case: the Max-C map M as given, M after L2 normalisation, the raw LI, LI after
 L2 normalisation and the gated mask (M where M > LI, else 0). LI uses the plain float64

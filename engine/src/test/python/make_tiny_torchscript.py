@@ -5,7 +5,7 @@ Writes, next to the Java test resources:
   tiny/tiny_vgg.pt           TorchScript module traced from a torchvision-style VGG layout
   tiny/tiny_vgg.safetensors  its state_dict, written without the safetensors package
 
-Run from the repository root:  /usr/bin/python3 server/src/test/python/make_tiny_torchscript.py
+Run from the repository root:  /usr/bin/python3 engine/src/test/python/make_tiny_torchscript.py
 Only PyTorch is needed (tested with 1.13). The outputs are committed because CI has no PyTorch.
 """
 import json

@@ -1,7 +1,7 @@
-"""Generate the golden LICNN fixtures under server/src/test/resources/golden/.
+"""Generate the golden LICNN fixtures under engine/src/test/resources/golden/.
 
 Run from the repository root:
-    /usr/bin/python3 server/src/test/python/make_golden.py
+    /usr/bin/python3 engine/src/test/python/make_golden.py
 
 Writes weights.safetensors, weights-timm.safetensors, vgg-narrow.pt and
 cases.safetensors (see golden/README.md for the tensor names).

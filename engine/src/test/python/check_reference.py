@@ -1,6 +1,6 @@
 """Consistency checks of licnn_reference.py and of the written golden files.
 
-    /usr/bin/python3 server/src/test/python/check_reference.py
+    /usr/bin/python3 engine/src/test/python/check_reference.py
 
 1. one-class-at-a-time vs batched computation;
 2. lateral inhibition with unfold vs plain float64 loops, on real Max-C maps;

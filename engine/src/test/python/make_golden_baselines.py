@@ -2,7 +2,7 @@
 gradients, SmoothGrad, Grad-CAM) on the narrow VGG-16 of the LICNN fixtures.
 
 Run from the repository root, after make_golden.py:
-    /usr/bin/python3 server/src/test/python/make_golden_baselines.py
+    /usr/bin/python3 engine/src/test/python/make_golden_baselines.py
 
 Reads weights.safetensors and the img0/img1 inputs of cases.safetensors; writes
 baselines.safetensors (see golden/README.md). Written independently of the Java engine, with
