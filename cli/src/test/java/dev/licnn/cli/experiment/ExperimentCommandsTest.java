@@ -155,14 +155,16 @@ class ExperimentCommandsTest {
         float[] map = new float[64 * 64];
         map[32 * 64 + 32] = 1f;
         Npy.write(maps.resolve(BlurMontage.mapName("natural/1/img1.png")), map, 64, 64);
-        BlurRecord rec = new BlurRecord("natural", "natural/1/img1.png", 1, 1.0 / 4096, List.of(2, 1, 0, 3),
-                Map.of("blurred_background@5", List.of(1, 2, 0, 3), "blurred_object@5", List.of(2, 1, 0, 3)));
+        BlurRecord rec = new BlurRecord("natural", "natural/1/img1.png", 1, List.of(2, 1, 0, 3), Map.of("licnn_top1", 1.0 / 4096),
+                Map.of("licnn_top1/blurred_background@5", List.of(1, 2, 0, 3), "licnn_top1/blurred_object@5", List.of(2, 1, 0, 3),
+                        "whole_image@5", List.of(2, 1, 0, 3)), Map.of());
         Path png = tmp.resolve("flips.png");
-        assertTrue(BlurMontage.write(png, List.of(new BlurReport.Flip(rec, 5f, true)), 10, data, maps, new ModelInput(d), d));
+        assertTrue(BlurMontage.write(png, List.of(new BlurReport.Flip(rec, BlurRegion.LICNN_TOP1, 5f, true)), 10, data, maps, new ModelInput(d), d));
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img);
         assertTrue(img.getWidth() >= 3 * 160 && img.getHeight() >= 160);
-        assertEquals(1, BlurReport.flips(List.of(rec), List.of(5f)).size());
+        assertEquals(1, new BlurReport(List.of(rec), List.of("natural"), List.of(5f), List.of(BlurRegion.LICNN_TOP1))
+                .flips(BlurRegion.LICNN_TOP1).size());
     }
 
     private static ClassLabel label(int i) {
