@@ -172,42 +172,53 @@ class ExperimentCommandsTest {
     }
 
     @Test
-    void sanity_measuresEveryStep_andDrawsChartsAndMontage() throws Exception {
+    void sanity_measuresEveryStepUnderEverySeed_andDrawsChartsAndMontage() throws Exception {
         Path out = tmp.resolve("sanity");
         Run r = run("experiment", "sanity", "--images", data.resolve("natural/2/img2.png").toString(), "--methods", "licnn,gradient",
-                "--out", out.toString(), "--model-dir", model.toString(), "--montage", "1");
+                "--seeds", "1,2", "--out", out.toString(), "--model-dir", model.toString(), "--montage", "1");
         assertEquals(0, r.code(), r.err() + r.out());
         List<String> csv = Files.readAllLines(out.resolve("sanity.csv"));
-        assertEquals("image,file,class_id,method,mode,step,layer,module,spearman,spearman_abs,hog_pearson,ssim", csv.get(0));
-        assertEquals(1 + 2 * 2 * 16, csv.size(), "2 methods x 2 modes x 16 layers");
-        assertTrue(csv.stream().anyMatch(l -> l.contains(",cascading,15,conv1_1,features.0,")), String.join("\n", csv));
-        assertTrue(csv.stream().anyMatch(l -> l.contains(",independent,0,fc8,classifier.6,")));
+        assertEquals(SanityStats.HEADER, csv.get(0));
+        assertEquals(1 + 2 * 2 * 16 * 2, csv.size(), "2 methods x 2 modes x 16 layers x 2 seeds");
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",cascading,2,15,conv1_1,features.0,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",independent,1,0,fc8,classifier.6,")));
         for (String l : csv.subList(1, csv.size())) {
             String[] f = l.split(",");
-            for (int k = 8; k < 12; k++) {
+            for (int k = 9; k < 13; k++) {
                 double v = Double.parseDouble(f[k]);
                 assertTrue(Double.isNaN(v) || (v >= -1.0001 && v <= 1.0001), l);
             }
         }
+        List<SanityStats.Summary> summary = SanityStats.summarise(SanityStats.read(out.resolve("sanity.csv")));
+        assertEquals(2 * 2 * 16, summary.size());
+        summary.forEach(s -> assertEquals(2, s.maps(), "one image under two seeds"));
+        summary.forEach(s -> s.metrics().forEach(m -> assertTrue(Double.isFinite(m.mean()), s.toString())));
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("sanity.json"))).getAsJsonObject();
-        assertEquals(64, json.getAsJsonArray("means").size());
+        assertEquals(64, json.getAsJsonArray("summary").size());
         for (String mode : new String[] {"cascading", "independent"}) {
-            for (String metric : SanityReport.METRICS) {
+            for (String metric : SanityStats.METRICS) {
                 assertNotNull(ImageIO.read(out.resolve("sanity-" + mode + "-" + metric + ".png").toFile()));
             }
         }
         assertNotNull(ImageIO.read(out.resolve("sanity-montage-0.png").toFile()));
+        assertTrue(Files.readString(out.resolve("command.txt")).startsWith("./licnn experiment sanity --images "));
     }
 
     @Test
-    void softmax_writesSideBySideMapsAndSimilarities() throws Exception {
+    void softmax_measuresEveryRank_andWritesSideBySideMaps() throws Exception {
         Path out = tmp.resolve("softmax");
-        Run r = run("experiment", "softmax", "--data", data.toString(), "--count", "3", "--out", out.toString(), "--model-dir",
-                model.toString());
+        Run r = run("experiment", "softmax", "--data", data.toString(), "--count", "2", "--top-k", "2", "--out", out.toString(),
+                "--model-dir", model.toString());
         assertEquals(0, r.code(), r.err() + r.out());
-        List<String> csv = Files.readAllLines(out.resolve("softmax.csv"));
-        assertEquals("file,class_id,label,probability,spearman,spearman_abs,ssim", csv.get(0));
-        assertEquals(4, csv.size());
+        List<SoftmaxStats.Row> rows = SoftmaxStats.read(out.resolve("softmax.csv"));
+        JsonObject sample = JsonParser.parseString(Files.readString(out.resolve("sample.json"))).getAsJsonObject();
+        int images = sample.getAsJsonArray("files").size();
+        assertEquals(2 * images, rows.size(), "ranks 1 and 2 of every image");
+        assertEquals(images, rows.stream().filter(x -> x.rank() == 2).count());
+        rows.forEach(x -> assertTrue(x.coverageAfter() >= 0 && x.coverageAfter() <= 1, x.toString()));
+        List<SoftmaxStats.Summary> summary = SoftmaxStats.summarise(rows);
+        assertEquals(2, summary.size());
+        assertEquals(3, summary.get(0).focus().size());
         assertNotNull(ImageIO.read(out.resolve("softmax.png").toFile()));
         Run bad = run("experiment", "softmax", "--model-dir", model.toString());
         assertEquals(2, bad.code(), "--data or --images is required");
