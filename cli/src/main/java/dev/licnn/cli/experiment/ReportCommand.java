@@ -105,17 +105,21 @@ public final class ReportCommand implements Callable<Integer> {
      * run named (a run stopped early reports the images it finished).
      */
     static BlurReport blurReport(Path blurDir) throws IOException {
-        JsonObject settings = JsonParser.parseString(Files.readString(blurDir.resolve("accuracy.json"), StandardCharsets.UTF_8))
-                .getAsJsonObject();
-        List<Float> radii = new ArrayList<>();
-        settings.getAsJsonArray("radii").forEach(e -> radii.add(e.getAsFloat()));
-        List<BlurRegion> regions = new ArrayList<>();
-        settings.getAsJsonArray("regions").forEach(e -> regions.add(BlurRegion.of(e.getAsString())));
+        Map<String, BlurRecord> all = BlurRecord.load(blurDir.resolve("results.jsonl"));
+        // the radii and regions the records were made with, read off their keys (a run still going has no summary yet)
+        java.util.TreeSet<Float> radiusSet = new java.util.TreeSet<>();
+        java.util.EnumSet<BlurRegion> regionSet = java.util.EnumSet.noneOf(BlurRegion.class);
+        for (BlurRecord rec : all.values()) {
+            rec.variants().keySet().stream().filter(k -> k.startsWith(BlurRecord.WHOLE + "@"))
+                    .forEach(k -> radiusSet.add(Float.parseFloat(k.substring(k.indexOf('@') + 1))));
+            rec.coverage().keySet().forEach(k -> regionSet.add(BlurRegion.of(k)));
+        }
+        List<Float> radii = new ArrayList<>(radiusSet);
+        List<BlurRegion> regions = new ArrayList<>(regionSet);
         JsonObject sample = JsonParser.parseString(Files.readString(blurDir.resolve("sample.json"), StandardCharsets.UTF_8))
                 .getAsJsonObject();
         List<String> files = new ArrayList<>();
         sample.getAsJsonArray("files").forEach(e -> files.add(e.getAsString()));
-        Map<String, BlurRecord> all = BlurRecord.load(blurDir.resolve("results.jsonl"));
         List<BlurRecord> records = new ArrayList<>();
         List<String> splits = new ArrayList<>();
         for (String f : files) {

@@ -100,24 +100,38 @@ class ExperimentCommandsTest {
         assertEquals(8, lines.size());
         JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
         assertEquals(4, first.getAsJsonArray("original").size(), "top-5 of a 4-class model lists all 4");
-        assertEquals(6, first.getAsJsonObject("variants").size(), "2 variants x 3 radii");
+        assertEquals(3 * 11, first.getAsJsonObject("variants").size(),
+                "3 radii x (whole image + 5 regions x 2 directions; no masks here, so no ground-truth region)");
+        assertTrue(r.out().contains("not every image has a mask"), r.out());
+        assertEquals(5, first.getAsJsonObject("coverage").size());
+        assertTrue(Files.readString(out.resolve("sample.json")).contains("\"class_counts\""));
         List<String> csv = Files.readAllLines(out.resolve("accuracy.csv"));
-        assertEquals("split,variant,radius,images,top1,top5", csv.get(0));
-        assertEquals(1 + 2 * 7, csv.size());
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("natural,original,0,4,")), String.join("\n", csv));
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("adversarial,blurred_object,10,4,")), String.join("\n", csv));
+        assertTrue(csv.get(0).startsWith("split,region,variant,radius,images,top1,top1_low,top1_high,top2,"), csv.get(0));
+        assertEquals(1 + 2 * (1 + 3 * 11), csv.size());
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("natural,original,-,0,4,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("adversarial,licnn_top5,blurred_object,10,4,")), String.join("\n", csv));
         for (String l : csv.subList(1, csv.size())) {
-            assertEquals("1.0", l.split(",")[5], "top-5 of 4 classes always holds the true one: " + l);
+            String[] f = l.split(",");
+            assertEquals("1.0", f[11], "top-5 of 4 classes always holds the true one: " + l);
+            double p = Double.parseDouble(f[5]);
+            assertTrue(Double.parseDouble(f[6]) <= p && p <= Double.parseDouble(f[7]), "the interval holds the estimate: " + l);
         }
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("accuracy.json"))).getAsJsonObject();
-        assertEquals(14, json.getAsJsonArray("accuracy").size());
+        assertEquals(2 * (1 + 3 * 11), json.getAsJsonArray("accuracy").size());
         assertEquals(8, json.get("images").getAsInt());
         for (String split : new String[] {"natural", "adversarial"}) {
-            BufferedImage chart = ImageIO.read(out.resolve("accuracy-" + split + ".png").toFile());
+            BufferedImage chart = ImageIO.read(out.resolve("accuracy-" + split + "-blurred_background.png").toFile());
             assertNotNull(chart);
             assertEquals(800, chart.getWidth());
         }
-        assertTrue(Files.readAllLines(out.resolve("flips.csv")).get(0).startsWith("split,file,class_id,radius,direction"));
+        assertTrue(Files.readAllLines(out.resolve("flips.csv")).get(0).startsWith("split,file,class_id,region,radius,direction"));
+        assertTrue(Files.readAllLines(out.resolve("comparisons.csv")).size() > 1);
+        Path results = Files.createDirectories(tmp.resolve("results"));
+        copy(out, results.resolve("blur"));
+        String report = ReportCommand.render(results);
+        assertTrue(report.contains("## Blur") && report.contains("| whole image | all | 100% |"), report);
+        assertTrue(report.contains("./licnn experiment blur --data "), "the exact command is quoted");
+        assertTrue(report.contains("Natural images: blurring the background"), report);
 
         // Resume: forget three images and tear the last line; the rerun does just those.
         Files.writeString(jsonl, String.join("\n", lines.subList(0, 5)) + "\n" + lines.get(5).substring(0, 20),
@@ -130,6 +144,19 @@ class ExperimentCommandsTest {
                 "--splits", "natural");
         assertEquals(0, done.code(), done.err() + done.out());
         assertTrue(done.out().contains("4 image(s) in natural, 4 already done"), done.out());
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(f, t);
+                }
+            }
+        }
     }
 
     @Test
