@@ -98,6 +98,10 @@ public final class BlurCommand implements Callable<Integer> {
     @Option(names = "--montage", defaultValue = "12", description = "Flipped images shown in flips.png (default ${DEFAULT-VALUE}).")
     int montage;
 
+    @Option(names = "--report-only", description = "Compute nothing: remake the tables, charts and flips from the images "
+            + "already in OUT/results.jsonl (a stopped run's finished part); command.txt and sample.json are left as they are.")
+    boolean reportOnly;
+
     @Mixin
     Connection connection;
 
@@ -136,11 +140,13 @@ public final class BlurCommand implements Callable<Integer> {
             }
             List<String> usedSplits = items.stream().map(ImageFolder.Item::split).distinct().toList();
             Files.createDirectories(out.resolve("maps"));
-            RunInfo.write(out, spec);
-            Sample.save(out, items, sample, sampleSeed);
+            if (!reportOnly) {
+                RunInfo.write(out, spec);
+                Sample.save(out, items, sample, sampleSeed);
+            }
             Path jsonl = out.resolve("results.jsonl");
             Map<String, BlurRecord> done = BlurRecord.load(jsonl);
-            List<ImageFolder.Item> todo = Sample.interleave(items.stream()
+            List<ImageFolder.Item> todo = reportOnly ? List.of() : Sample.interleave(items.stream()
                     .filter(i -> !done.containsKey(i.key()) || !done.get(i.key()).covers(radii, regions)).toList());
             System.out.printf("model %s: %d image(s) in %s, %d already done in %s%n", d.getName(), items.size(),
                     String.join(", ", usedSplits), items.size() - todo.size(), jsonl);
