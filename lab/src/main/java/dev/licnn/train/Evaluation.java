@@ -109,8 +109,13 @@ public record Evaluation(int images, int correct, int ownImages, int ownCorrect,
 
     @Override
     public String toString() {
-        return String.format("top-1 %.2f%% (%d/%d); own background %.2f%% (%d), other background %.2f%% (%d)",
-                100 * accuracy(), correct, images, 100 * ownBackgroundAccuracy(), ownImages,
-                100 * otherBackgroundAccuracy(), images - ownImages);
+        return String.format("top-1 %.2f%% (%d/%d); own background %s (%d), other background %s (%d)",
+                100 * accuracy(), correct, images, percent(ownBackgroundAccuracy()), ownImages,
+                percent(otherBackgroundAccuracy()), images - ownImages);
+    }
+
+    /** A share as a percentage, or "-" when there were no images to take it over. */
+    static String percent(double share) {
+        return Double.isNaN(share) ? "-" : String.format("%.2f%%", 100 * share);
     }
 }

@@ -4,6 +4,7 @@ import dev.licnn.cli.CliException;
 import dev.licnn.cli.Connection;
 import dev.licnn.cli.Npy;
 import dev.licnn.cli.Progress;
+import dev.licnn.client.ExplainOutcome;
 import dev.licnn.client.LicnnClient;
 import dev.licnn.client.PipelinedRunner;
 import dev.licnn.client.RequestResult;
@@ -15,6 +16,7 @@ import dev.licnn.proto.v1.ClassifyResponse;
 import dev.licnn.proto.v1.ClassifyResult;
 import dev.licnn.proto.v1.ExplainRequest;
 import dev.licnn.proto.v1.ImageInput;
+import dev.licnn.proto.v1.LicnnOptions;
 import dev.licnn.proto.v1.ModelDescription;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,21 +34,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code experiment blur --data DIR}: the paper's background-blur experiment. Each image's LICNN
- * saliency map (top-k classes, the true class never given) splits the model's input crop into
- * object ({@code map > (max - min) / 5}) and background; the crop blurred with Pillow's Gaussian
- * blur at each radius gives a blurred-background and a blurred-object variant, which are
- * classified as tensors of the input size (no second resize). Results go to
- * {@code OUT/results.jsonl} one image at a time, so a rerun with the same {@code --out} skips the
- * images already done; the tables, charts, flip list and montage are made from all of them.
+ * {@code experiment blur --data DIR}: the paper's background-blur experiment, with controls. For
+ * each image of a class-stratified seeded sample (or every image), LICNN's maps (the top-1 class's
+ * attention map, the top-k saliency map, and the top-1 map with lateral inhibition switched off,
+ * the true class never given) and the controls (the object mask, random regions of the same area)
+ * each split the model's input crop into a region and the rest; the crop blurred with Pillow's
+ * Gaussian blur at each radius gives a blurred-background and a blurred-object variant of every
+ * region, plus the whole image blurred. Every variant is classified as a tensor of the input size
+ * (no second resize). Results go to {@code OUT/results.jsonl} one image at a time, so a rerun with
+ * the same {@code --out} skips the images already done; tables with Wilson intervals, McNemar
+ * tests, charts, the flip list and montage are made from all of them ({@link BlurReport}).
  */
 @Command(name = "blur", mixinStandardHelpOptions = true,
-        description = "Classify images with the background (or the object) found by LICNN blurred; accuracy per radius.")
+        description = "Classify images with a region (LICNN's, the true mask's, a random one) or the rest blurred; "
+                + "accuracy per radius with intervals and paired tests.")
 public final class BlurCommand implements Callable<Integer> {
 
     @Option(names = "--data", required = true, description = "ImageFolder dataset: DIR/<split>/<class>/*.png (or a manifest.csv).")
@@ -61,8 +70,18 @@ public final class BlurCommand implements Callable<Integer> {
     @Option(names = "--top-k", defaultValue = "5", description = "Classes summed into the saliency map (default ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--limit", defaultValue = "0", description = "At most this many images per split (0 = all).")
-    int limit;
+    @Option(names = {"--sample", "--limit"}, defaultValue = "0",
+            description = "A class-stratified random sample of this many images per split (0 = all; default ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Option(names = "--sample-seed", defaultValue = "1",
+            description = "Seed of the sample and of the random regions (default ${DEFAULT-VALUE}).")
+    long sampleSeed;
+
+    @Option(names = "--regions", split = ",",
+            defaultValue = "licnn_top1,licnn_top5,no_inhibition_top1,ground_truth,random_top1,random_top5",
+            description = "Regions to blur around and inside (default ${DEFAULT-VALUE}); the whole image is always blurred too.")
+    List<String> regionNames;
 
     @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
     String model;
@@ -79,8 +98,17 @@ public final class BlurCommand implements Callable<Integer> {
     @Option(names = "--montage", defaultValue = "12", description = "Flipped images shown in flips.png (default ${DEFAULT-VALUE}).")
     int montage;
 
+    @Option(names = "--report-only", description = "Compute nothing: remake the tables, charts and flips from the images "
+            + "already in OUT/results.jsonl (a stopped run's finished part); command.txt and sample.json are left as they are.")
+    boolean reportOnly;
+
     @Mixin
     Connection connection;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private List<BlurRegion> regions;
 
     @Override
     public Integer call() throws Exception {
@@ -89,18 +117,37 @@ public final class BlurCommand implements Callable<Integer> {
                 throw new CliException("--radii must be in (0, 100], got " + r);
             }
         }
-        if (topK < 1 || inFlight < 1 || classifyThreads < 1) {
-            throw new CliException("--top-k, --in-flight and --classify-threads must be at least 1");
+        if (topK < 1 || inFlight < 1 || classifyThreads < 1 || sample < 0) {
+            throw new CliException("--top-k, --in-flight and --classify-threads must be at least 1, --sample at least 0");
+        }
+        regions = new ArrayList<>();
+        for (String n : regionNames) {
+            try {
+                BlurRegion g = BlurRegion.of(n);
+                if (!regions.contains(g)) {
+                    regions.add(g);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--regions: " + e.getMessage());
+            }
         }
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel(model);
-            List<ImageFolder.Item> items = limit(ImageFolder.scan(data, splits, d));
+            List<ImageFolder.Item> items = Sample.stratified(ImageFolder.scan(data, splits, d), sample, sampleSeed);
+            if (regions.contains(BlurRegion.GROUND_TRUTH) && !items.stream().allMatch(ImageFolder.Item::hasMask)) {
+                System.out.println("not every image has a mask in " + data + ": the ground-truth region is left out");
+                regions.remove(BlurRegion.GROUND_TRUTH);
+            }
             List<String> usedSplits = items.stream().map(ImageFolder.Item::split).distinct().toList();
             Files.createDirectories(out.resolve("maps"));
+            if (!reportOnly) {
+                RunInfo.write(out, spec);
+                Sample.save(out, items, sample, sampleSeed);
+            }
             Path jsonl = out.resolve("results.jsonl");
             Map<String, BlurRecord> done = BlurRecord.load(jsonl);
-            List<ImageFolder.Item> todo = items.stream().filter(i -> !done.containsKey(i.key()) || !done.get(i.key()).covers(radii))
-                    .toList();
+            List<ImageFolder.Item> todo = reportOnly ? List.of() : Sample.interleave(items.stream()
+                    .filter(i -> !done.containsKey(i.key()) || !done.get(i.key()).covers(radii, regions)).toList());
             System.out.printf("model %s: %d image(s) in %s, %d already done in %s%n", d.getName(), items.size(),
                     String.join(", ", usedSplits), items.size() - todo.size(), jsonl);
             List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -111,7 +158,7 @@ public final class BlurCommand implements Callable<Integer> {
             List<BlurRecord> records = new ArrayList<>();
             for (ImageFolder.Item i : items) {
                 BlurRecord r = done.get(i.key());
-                if (r != null && r.covers(radii)) {
+                if (r != null && r.covers(radii, regions)) {
                     records.add(r);
                 }
             }
@@ -120,15 +167,8 @@ public final class BlurCommand implements Callable<Integer> {
         }
     }
 
-    private List<ImageFolder.Item> limit(List<ImageFolder.Item> items) {
-        if (limit <= 0) {
-            return items;
-        }
-        Map<String, List<ImageFolder.Item>> by = new LinkedHashMap<>();
-        items.forEach(i -> by.computeIfAbsent(i.split(), k -> new ArrayList<>()).add(i));
-        List<ImageFolder.Item> out = new ArrayList<>();
-        by.values().forEach(l -> out.addAll(l.subList(0, Math.min(limit, l.size()))));
-        return out;
+    private boolean ablation() {
+        return regions.contains(BlurRegion.NO_INHIBITION_TOP1);
     }
 
     /** Explains the images (pipelined), blurs and classifies their variants on worker threads, appends the records. */
@@ -136,41 +176,63 @@ public final class BlurCommand implements Callable<Integer> {
             List<String> failures) throws Exception {
         ModelInput input = new ModelInput(d);
         int k = Math.min(5, d.getNumClasses());
+        int perImage = ablation() ? 2 : 1;
         ExecutorService workers = Executors.newFixedThreadPool(classifyThreads);
         Semaphore backlog = new Semaphore(inFlight + 2 * classifyThreads);
+        AtomicReferenceArray<ExplainOutcome> outcomes = new AtomicReferenceArray<>(todo.size() * perImage);
         try (BufferedWriter w = BlurRecord.appender(jsonl); Progress progress = new Progress("blur", todo.size())) {
             Iterator<ExplainRequest> requests = new Iterator<>() {
                 private int next;
 
                 @Override
                 public boolean hasNext() {
-                    return next < todo.size();
+                    return next < todo.size() * perImage;
                 }
 
                 @Override
                 public ExplainRequest next() {
-                    backlog.acquireUninterruptibly();
-                    ImageFolder.Item item = todo.get(next++);
+                    int i = next++;
+                    if (i % perImage == 0) {
+                        backlog.acquireUninterruptibly();
+                    }
+                    ImageFolder.Item item = todo.get(i / perImage);
                     try {
-                        return Requests.explain(Requests.image(data.resolve(item.file()))).setModel(model)
-                                .setTopK(Math.min(topK, d.getNumClasses())).setRankingSize(k).setOmitAttentionMaps(true).build();
+                        ExplainRequest.Builder b = Requests.explain(Requests.image(data.resolve(item.file()))).setModel(model);
+                        if (i % perImage == 0) {
+                            return b.setTopK(Math.min(topK, d.getNumClasses())).setRankingSize(k).build();
+                        }
+                        return b.setTopK(1).setRankingSize(1).setOmitAttentionMaps(true)
+                                .setLicnnOptions(LicnnOptions.newBuilder().setA(0).setB(0)).build();
                     } catch (IOException e) {
                         throw new CliException("cannot read " + item.file() + ": " + e.getMessage());
                     }
                 }
             };
+            java.util.concurrent.atomic.AtomicIntegerArray arrived = new java.util.concurrent.atomic.AtomicIntegerArray(todo.size());
+            java.util.concurrent.atomic.AtomicIntegerArray failed = new java.util.concurrent.atomic.AtomicIntegerArray(todo.size());
             new PipelinedRunner(client, inFlight).run(requests, (RequestResult r) -> {
-                ImageFolder.Item item = todo.get((int) r.index());
-                if (!r.isOk()) {
+                int idx = (int) r.index();
+                int image = idx / perImage;
+                ImageFolder.Item item = todo.get(image);
+                if (r.isOk()) {
+                    outcomes.set(idx, r.outcome());
+                } else {
                     failures.add(item.file() + ": explain " + r.status().getCode() + ": " + r.status().getDescription());
+                    failed.set(image, 1);
+                }
+                if (arrived.incrementAndGet(image) < perImage) {
+                    return;
+                }
+                if (failed.get(image) != 0) {
                     progress.step();
                     backlog.release();
                     return;
                 }
+                ExplainOutcome main = outcomes.getAndSet(image * perImage, null);
+                ExplainOutcome plain = perImage > 1 ? outcomes.getAndSet(image * perImage + 1, null) : null;
                 workers.execute(() -> {
                     try {
-                        BlurRecord rec = process(client, input, d, item, r.outcome().saliency().values(),
-                                r.outcome().prediction().getTopClassesList(), k);
+                        BlurRecord rec = process(client, input, d, item, main, plain, k);
                         synchronized (w) {
                             rec.append(w);
                             done.put(rec.file(), rec);
@@ -192,24 +254,45 @@ public final class BlurCommand implements Callable<Integer> {
         }
     }
 
-    /** Blurs and classifies one image's variants; keeps its map when its top-1 flips. */
-    private BlurRecord process(LicnnClient client, ModelInput input, ModelDescription d, ImageFolder.Item item, float[] map,
-            List<ClassScore> predicted, int k) throws IOException {
+    /** Blurs and classifies one image's variants; scores its maps against the mask; keeps its map when its top-1 flips. */
+    private BlurRecord process(LicnnClient client, ModelInput input, ModelDescription d, ImageFolder.Item item, ExplainOutcome main,
+            ExplainOutcome plain, int k) throws IOException {
         PreparedImage img = input.prepare(data.resolve(item.file()));
         int h = img.height();
         int w = img.width();
-        if (map.length != h * w) {
-            throw new IllegalStateException("saliency map has " + map.length + " values, the input crop " + h + "x" + w);
+        float[] saliency = main.saliency().values();
+        float[] top1 = main.attentionMap(0).values();
+        if (saliency.length != h * w || top1.length != h * w) {
+            throw new IllegalStateException("maps have " + saliency.length + " values, the input crop " + h + "x" + w);
+        }
+        boolean[] mask = item.hasMask() ? Masks.read(data.resolve(item.mask()), d.getPreprocessing().getResizeShorterEdge(), h, w)
+                : null;
+        Map<BlurRegion, boolean[]> pixels = new EnumMap<>(BlurRegion.class);
+        boolean[] licnn1 = Localisation.objectPixels(top1);
+        boolean[] licnn5 = Localisation.objectPixels(saliency);
+        long seed = sampleSeed * 1_000_003L + item.file().hashCode();
+        for (BlurRegion g : regions) {
+            pixels.put(g, switch (g) {
+                case LICNN_TOP1 -> licnn1;
+                case LICNN_TOP5 -> licnn5;
+                case NO_INHIBITION_TOP1 -> Localisation.objectPixels(plain.saliency().values());
+                case GROUND_TRUTH -> mask;
+                case RANDOM_TOP1 -> BlurRegion.randomRegion(BlurRegion.area(licnn1), h, w, seed);
+                case RANDOM_TOP5 -> BlurRegion.randomRegion(BlurRegion.area(licnn5), h, w, seed + 1);
+            });
         }
         int[] rgb = img.rgb();
-        boolean[] object = Localisation.objectPixels(map);
         List<ImageInput> variants = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (float r : radii) {
             int[] blurred = PillowBlur.blur(rgb, w, h, r);
-            for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
-                variants.add(input.tensor(BlurVariants.compose(rgb, blurred, object, v), h, w));
-                keys.add(BlurRecord.variantKey(v, r));
+            variants.add(input.tensor(blurred, h, w));
+            keys.add(BlurRecord.wholeKey(r));
+            for (BlurRegion g : regions) {
+                for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
+                    variants.add(input.tensor(BlurVariants.compose(rgb, blurred, pixels.get(g), v), h, w));
+                    keys.add(BlurRecord.variantKey(g, v, r));
+                }
             }
         }
         int perCall = Math.max(1, Math.min(16, (3 << 20) / (12 * h * w)));
@@ -226,43 +309,58 @@ public final class BlurCommand implements Callable<Integer> {
                 results.put(keys.get(j), res.getClassification().getTopClassesList().stream().map(ClassScore::getClassId).toList());
             }
         }
-        List<Integer> original = predicted.stream().map(ClassScore::getClassId).toList();
-        BlurRecord rec = new BlurRecord(item.split(), item.file(), item.classId(), BlurVariants.objectFraction(object), original,
-                results);
-        boolean flips = false;
-        for (float r : radii) {
-            boolean before = original.get(0) == item.classId();
-            boolean after = rec.predicted(BlurVariants.Variant.BLURRED_BACKGROUND, r).get(0) == item.classId();
-            flips |= before != after;
+        Map<String, Double> coverage = new LinkedHashMap<>();
+        pixels.forEach((g, p) -> coverage.put(g.key(), BlurVariants.objectFraction(p)));
+        Map<String, Localisation.Scores> scores = new LinkedHashMap<>();
+        if (mask != null) {
+            scores.put("licnn_top1", Localisation.score(top1, mask, h, w));
+            scores.put("licnn_top5", Localisation.score(saliency, mask, h, w));
+            if (plain != null) {
+                scores.put("no_inhibition_top1", Localisation.score(plain.saliency().values(), mask, h, w));
+            }
+            scores.put("centre", Localisation.score(LocalisationCommand.centreGaussian(h, w), mask, h, w));
         }
-        if (flips) {
-            Npy.write(out.resolve("maps").resolve(BlurMontage.mapName(item.file())), map, h, w);
+        List<Integer> original = main.prediction().getTopClassesList().stream().map(ClassScore::getClassId).toList();
+        BlurRecord rec = new BlurRecord(item.split(), item.file(), item.classId(), original, coverage, results, scores);
+        if (regions.contains(BlurReport.HEADLINE)) {
+            boolean flips = false;
+            for (float r : radii) {
+                flips |= rec.correct(original, 1) != rec.correct(rec.predicted(BlurReport.HEADLINE,
+                        BlurVariants.Variant.BLURRED_BACKGROUND, r), 1);
+            }
+            if (flips) {
+                Npy.write(out.resolve("maps").resolve(BlurMontage.mapName(item.file())), top1, h, w);
+            }
         }
         return rec;
     }
 
     private void report(ModelDescription d, List<BlurRecord> records, List<String> usedSplits) throws IOException {
-        List<BlurReport.Row> rows = BlurReport.accuracy(records, usedSplits, radii);
-        List<BlurReport.Flip> flips = BlurReport.flips(records, radii);
-        System.out.print(BlurReport.table(rows));
+        BlurReport rep = new BlurReport(records, usedSplits, radii, regions);
+        System.out.print(rep.table());
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("model", d.getName());
         settings.put("dataset", data.toString());
         settings.put("images", records.size());
+        settings.put("sample_per_split", sample <= 0 ? "all" : Integer.toString(sample));
+        settings.put("sample_seed", sampleSeed);
         settings.put("radii", radii);
+        settings.put("regions", regions.stream().map(BlurRegion::key).toList());
         settings.put("saliency_top_k", topK);
-        settings.put("object_rule", "saliency > (max - min) / 5");
+        settings.put("object_rule", "map > (max - min) / 5");
+        settings.put("no_inhibition", "LICNN with a = b = 0: top-down gradient gating only");
+        settings.put("random_region", "axis-aligned rectangle, aspect 1:2..2:1, exactly the area of the LICNN region, "
+                + "seeded by --sample-seed and the file");
         settings.put("blur", "Pillow ImageFilter.GaussianBlur(radius): 3 extended box-blur passes per axis, radius = sigma");
         settings.put("geometry", d.getPreprocessing().getResizeShorterEdge() + " shorter edge, centre crop "
                 + d.getInputSize().getHeight() + "x" + d.getInputSize().getWidth() + ", variants classified as tensors");
-        BlurReport.write(out, rows, flips, settings);
-        List<Path> charts = BlurReport.charts(out, rows, usedSplits, radii);
+        rep.write(out, settings);
+        List<Path> charts = rep.charts(out);
+        List<BlurReport.Flip> flips = rep.flips(BlurReport.HEADLINE);
         Path montageFile = out.resolve("flips.png");
         boolean drawn = BlurMontage.write(montageFile, flips, montage, data, out.resolve("maps"), new ModelInput(d), d);
-        long up = flips.stream().filter(BlurReport.Flip::wrongToRight).count();
-        System.out.printf("flips (image x radius): %d wrong->right, %d right->wrong when the background is blurred%n", up,
-                flips.size() - up);
-        System.out.println("tables: " + out.resolve("accuracy.csv") + ", " + out.resolve("accuracy.json") + "; flips: "
-                + out.resolve("flips.csv") + (drawn ? ", " + montageFile : "") + "; charts: " + charts);
+        System.out.println("tables: " + out.resolve("accuracy.csv") + ", " + out.resolve("comparisons.csv") + ", "
+                + out.resolve("accuracy.json") + "; flips: " + out.resolve("flips.csv") + (drawn ? ", " + montageFile : "")
+                + "; charts: " + charts);
     }
 }

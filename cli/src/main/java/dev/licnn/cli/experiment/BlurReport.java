@@ -8,70 +8,302 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Accuracy tables, flip lists and charts of the blur experiment, from its per-image records.
+ * Accuracy tables with Wilson intervals and McNemar tests, paired comparisons between regions,
+ * localisation of the maps, flip lists and charts of the blur experiment, all from its per-image
+ * records. Top-1 is the headline; top-2 and top-5 are reported beside it (top-5 of 10 classes
+ * saturates: chance is 50%).
  */
 public final class BlurReport {
 
-    /** Accuracy of one variant at one radius on one split ({@code original} has radius 0). */
-    public record Row(String split, String variant, String radius, int images, double top1, double top5) {}
+    /** The region of the headline numbers: LICNN's top-1 map. */
+    public static final BlurRegion HEADLINE = BlurRegion.LICNN_TOP1;
+
+    /** The seed of every bootstrap interval in the reports. */
+    public static final long BOOTSTRAP_SEED = 1;
 
     /**
-     * An image whose top-1 correctness changes when the background is blurred.
+     * Accuracy of one variant at one radius on one split: {@code original} (radius 0),
+     * {@code whole_image}, or a region with a direction.
+     *
+     * @param coverage mean share of the image in the region (NaN for the original and the whole image)
+     * @param vsOriginal top-1 McNemar test of the original against this variant (b: right only originally)
+     */
+    public record Row(String split, String region, String variant, String radius, int images, int top1, int top2, int top5,
+            double coverage, Stats.McNemar vsOriginal) {
+
+        public Stats.Interval top1Interval() {
+            return Stats.wilson(top1, images);
+        }
+
+        public Stats.Interval top2Interval() {
+            return Stats.wilson(top2, images);
+        }
+
+        public Stats.Interval top5Interval() {
+            return Stats.wilson(top5, images);
+        }
+    }
+
+    /**
+     * Two regions compared on the same images (top-1, same direction and radius).
+     *
+     * @param test b: right with {@code first} only; c: right with {@code second} only
+     */
+    public record Comparison(String split, String first, String second, String variant, String radius, Stats.McNemar test) {}
+
+    /**
+     * An image whose top-1 correctness changes when the background around a region is blurred.
      *
      * @param wrongToRight true when the original was wrong and the blurred-background variant right
      */
-    public record Flip(BlurRecord record, float radius, boolean wrongToRight) {}
+    public record Flip(BlurRecord record, BlurRegion region, float radius, boolean wrongToRight) {}
 
-    private BlurReport() {}
+    /**
+     * A localisation measure of one map on one split: the estimate with its 95% interval (Wilson for
+     * the pointing game, bootstrap for the means), and the paired difference from the centre floor.
+     */
+    public record LocalisationRow(String split, String map, String measure, int images, Stats.Interval value,
+            Stats.Interval minusCentre) {}
 
-    /** Top-1 and top-5 accuracy per split, variant and radius, splits in the order given. */
-    public static List<Row> accuracy(List<BlurRecord> records, List<String> splits, List<Float> radii) {
+    private final List<BlurRecord> records;
+    private final List<String> splits;
+    private final List<Float> radii;
+    private final List<BlurRegion> regions;
+
+    public BlurReport(List<BlurRecord> records, List<String> splits, List<Float> radii, List<BlurRegion> regions) {
+        this.records = List.copyOf(records);
+        this.splits = List.copyOf(splits);
+        this.radii = List.copyOf(radii);
+        this.regions = List.copyOf(regions);
+    }
+
+    /** The records of one split. */
+    public List<BlurRecord> of(String split) {
+        return records.stream().filter(r -> r.split().equals(split)).toList();
+    }
+
+    public List<String> splits() {
+        return splits;
+    }
+
+    public List<Float> radii() {
+        return radii;
+    }
+
+    public List<BlurRegion> regions() {
+        return regions;
+    }
+
+    /** Every accuracy row: per split the original, then per radius the whole image and each region's two variants. */
+    public List<Row> accuracy() {
         List<Row> rows = new ArrayList<>();
         for (String s : splits) {
-            List<BlurRecord> rs = records.stream().filter(r -> r.split().equals(s)).toList();
-            rows.add(row(s, "original", 0f, rs, null));
+            List<BlurRecord> rs = of(s);
+            rows.add(row(s, "original", "-", 0f, rs, BlurRecord::original, null));
             for (float r : radii) {
-                for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
-                    rows.add(row(s, v.key(), r, rs, v));
+                rows.add(row(s, BlurRecord.WHOLE, "-", r, rs, rec -> rec.variants().get(BlurRecord.wholeKey(r)), null));
+                for (BlurRegion g : regions) {
+                    for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
+                        rows.add(row(s, g.key(), v.key(), r, rs, rec -> rec.predicted(g, v, r), g));
+                    }
                 }
             }
         }
         return rows;
     }
 
-    private static Row row(String split, String variant, float radius, List<BlurRecord> rs, BlurVariants.Variant v) {
-        int top1 = 0;
-        int top5 = 0;
-        for (BlurRecord r : rs) {
-            List<Integer> p = v == null ? r.original() : r.predicted(v, radius);
-            if (!p.isEmpty() && p.get(0) == r.classId()) {
-                top1++;
-            }
-            if (p.subList(0, Math.min(5, p.size())).contains(r.classId())) {
-                top5++;
+    private static Row row(String split, String region, String variant, float radius, List<BlurRecord> rs,
+            Function<BlurRecord, List<Integer>> predicted, BlurRegion g) {
+        int[] k = new int[3];
+        boolean[] before = new boolean[rs.size()];
+        boolean[] after = new boolean[rs.size()];
+        double cov = 0;
+        for (int i = 0; i < rs.size(); i++) {
+            BlurRecord r = rs.get(i);
+            List<Integer> p = predicted.apply(r);
+            k[0] += r.correct(p, 1) ? 1 : 0;
+            k[1] += r.correct(p, 2) ? 1 : 0;
+            k[2] += r.correct(p, 5) ? 1 : 0;
+            before[i] = r.correct(r.original(), 1);
+            after[i] = r.correct(p, 1);
+            if (g != null) {
+                cov += r.coverage().getOrDefault(g.key(), Double.NaN);
             }
         }
-        int n = rs.size();
-        return new Row(split, variant, BlurRecord.radiusText(radius), n, n == 0 ? Double.NaN : (double) top1 / n,
-                n == 0 ? Double.NaN : (double) top5 / n);
+        return new Row(split, region, variant, BlurRecord.radiusText(radius), rs.size(), k[0], k[1], k[2],
+                g == null || rs.isEmpty() ? Double.NaN : cov / rs.size(), Stats.mcnemar(before, after));
     }
 
-    /** Images whose top-1 turns right (then those that turn wrong) when the background is blurred, per radius. */
-    public static List<Flip> flips(List<BlurRecord> records, List<Float> radii) {
+    /**
+     * Paired top-1 comparisons at every radius and direction: LICNN's top-1 region against the
+     * ablation, the true mask and the random region of its area; the top-5 region against the
+     * random region of its area.
+     */
+    public List<Comparison> comparisons() {
+        List<BlurRegion[]> pairs = new ArrayList<>();
+        for (BlurRegion[] p : new BlurRegion[][] {{BlurRegion.LICNN_TOP1, BlurRegion.NO_INHIBITION_TOP1},
+            {BlurRegion.LICNN_TOP1, BlurRegion.GROUND_TRUTH}, {BlurRegion.LICNN_TOP1, BlurRegion.RANDOM_TOP1},
+            {BlurRegion.LICNN_TOP5, BlurRegion.RANDOM_TOP5}, {BlurRegion.LICNN_TOP1, BlurRegion.LICNN_TOP5}}) {
+            if (regions.contains(p[0]) && regions.contains(p[1])) {
+                pairs.add(p);
+            }
+        }
+        List<Comparison> out = new ArrayList<>();
+        for (String s : splits) {
+            List<BlurRecord> rs = of(s);
+            for (BlurRegion[] p : pairs) {
+                for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
+                    for (float r : radii) {
+                        boolean[] a = new boolean[rs.size()];
+                        boolean[] b = new boolean[rs.size()];
+                        for (int i = 0; i < rs.size(); i++) {
+                            a[i] = rs.get(i).correct(rs.get(i).predicted(p[0], v, r), 1);
+                            b[i] = rs.get(i).correct(rs.get(i).predicted(p[1], v, r), 1);
+                        }
+                        out.add(new Comparison(s, p[0].key(), p[1].key(), v.key(), BlurRecord.radiusText(r), Stats.mcnemar(a, b)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Localisation of each map the records were scored for, per split and measure. */
+    public List<LocalisationRow> localisation() {
+        List<LocalisationRow> out = new ArrayList<>();
+        for (String s : splits) {
+            List<BlurRecord> rs = of(s).stream().filter(r -> r.localisation() != null && r.localisation().containsKey("centre"))
+                    .toList();
+            if (rs.isEmpty()) {
+                continue;
+            }
+            List<String> maps = new ArrayList<>(rs.get(0).localisation().keySet());
+            for (String m : maps) {
+                List<BlurRecord> have = rs.stream().filter(r -> r.localisation().containsKey(m)).toList();
+                int n = have.size();
+                boolean[] hit = new boolean[n];
+                boolean[] centreHit = new boolean[n];
+                int hits = 0;
+                for (int i = 0; i < n; i++) {
+                    hit[i] = have.get(i).localisation().get(m).pointingHit();
+                    centreHit[i] = have.get(i).localisation().get("centre").pointingHit();
+                    hits += hit[i] ? 1 : 0;
+                }
+                double[] hd = new double[n];
+                double[] cd = new double[n];
+                for (int i = 0; i < n; i++) {
+                    hd[i] = hit[i] ? 1 : 0;
+                    cd[i] = centreHit[i] ? 1 : 0;
+                }
+                out.add(new LocalisationRow(s, m, "pointing", n, Stats.wilson(hits, n),
+                        Stats.bootstrapPairedDifference(hd, cd, Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)));
+                for (String measure : List.of("energy", "iou", "auc")) {
+                    double[] v = new double[n];
+                    double[] c = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        v[i] = measure(have.get(i).localisation().get(m), measure);
+                        c[i] = measure(have.get(i).localisation().get("centre"), measure);
+                    }
+                    out.add(new LocalisationRow(s, m, measure, n,
+                            Stats.bootstrapMean(finite(v), Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
+                            pairedFinite(v, c)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Paired differences of a localisation measure between two maps on one split: {@code first - second},
+     * with a bootstrap interval (the pointing game: McNemar as well, in {@code test}).
+     */
+    public record MapComparison(String split, String first, String second, String measure, int images, Stats.Interval difference,
+            Stats.McNemar test) {}
+
+    /** LICNN's top-1 map against the ablation (and the top-5 map), per split and measure. */
+    public List<MapComparison> mapComparisons() {
+        List<MapComparison> out = new ArrayList<>();
+        for (String s : splits) {
+            for (String[] p : new String[][] {{"licnn_top1", "no_inhibition_top1"}, {"licnn_top1", "licnn_top5"}}) {
+                List<BlurRecord> rs = of(s).stream().filter(r -> r.localisation() != null
+                        && r.localisation().containsKey(p[0]) && r.localisation().containsKey(p[1])).toList();
+                if (rs.isEmpty()) {
+                    continue;
+                }
+                int n = rs.size();
+                boolean[] a = new boolean[n];
+                boolean[] b = new boolean[n];
+                double[] ad = new double[n];
+                double[] bd = new double[n];
+                for (int i = 0; i < n; i++) {
+                    a[i] = rs.get(i).localisation().get(p[0]).pointingHit();
+                    b[i] = rs.get(i).localisation().get(p[1]).pointingHit();
+                    ad[i] = a[i] ? 1 : 0;
+                    bd[i] = b[i] ? 1 : 0;
+                }
+                out.add(new MapComparison(s, p[0], p[1], "pointing", n,
+                        Stats.bootstrapPairedDifference(ad, bd, Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED), Stats.mcnemar(a, b)));
+                for (String measure : List.of("energy", "iou", "auc")) {
+                    double[] x = new double[n];
+                    double[] y = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        x[i] = measure(rs.get(i).localisation().get(p[0]), measure);
+                        y[i] = measure(rs.get(i).localisation().get(p[1]), measure);
+                    }
+                    double[] sign = Stats.signTest(x, y);
+                    out.add(new MapComparison(s, p[0], p[1], measure, n, pairedFinite(x, y),
+                            new Stats.McNemar(n, (int) sign[0], (int) sign[1], sign[2], Double.NaN, Double.NaN)));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static double measure(Localisation.Scores s, String m) {
+        return switch (m) {
+            case "energy" -> s.energy();
+            case "iou" -> s.iou();
+            case "auc" -> s.auc();
+            default -> throw new IllegalArgumentException(m);
+        };
+    }
+
+    private static double[] finite(double[] v) {
+        return java.util.Arrays.stream(v).filter(Double::isFinite).toArray();
+    }
+
+    private static Stats.Interval pairedFinite(double[] a, double[] b) {
+        List<double[]> keep = new ArrayList<>();
+        for (int i = 0; i < a.length; i++) {
+            if (Double.isFinite(a[i]) && Double.isFinite(b[i])) {
+                keep.add(new double[] {a[i], b[i]});
+            }
+        }
+        double[] x = keep.stream().mapToDouble(p -> p[0]).toArray();
+        double[] y = keep.stream().mapToDouble(p -> p[1]).toArray();
+        return Stats.bootstrapPairedDifference(x, y, Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
+    }
+
+    /** Images whose top-1 turns right (then those that turn wrong) when the background around {@code region} is blurred. */
+    public List<Flip> flips(BlurRegion region) {
         List<Flip> up = new ArrayList<>();
         List<Flip> down = new ArrayList<>();
+        if (!regions.contains(region)) {
+            return up;
+        }
         for (float r : radii) {
             for (BlurRecord rec : records) {
-                boolean before = !rec.original().isEmpty() && rec.original().get(0) == rec.classId();
-                List<Integer> p = rec.predicted(BlurVariants.Variant.BLURRED_BACKGROUND, r);
-                boolean after = p != null && !p.isEmpty() && p.get(0) == rec.classId();
+                boolean before = rec.correct(rec.original(), 1);
+                boolean after = rec.correct(rec.predicted(region, BlurVariants.Variant.BLURRED_BACKGROUND, r), 1);
                 if (!before && after) {
-                    up.add(new Flip(rec, r, true));
+                    up.add(new Flip(rec, region, r, true));
                 } else if (before && !after) {
-                    down.add(new Flip(rec, r, false));
+                    down.add(new Flip(rec, region, r, false));
                 }
             }
         }
@@ -79,73 +311,138 @@ public final class BlurReport {
         return up;
     }
 
-    /** Prints the accuracy table. */
-    public static String table(List<Row> rows) {
-        StringBuilder b = new StringBuilder(String.format("%-14s %-20s %6s %7s %7s %7s%n", "split", "variant", "radius", "images",
-                "top-1", "top-5"));
-        for (Row r : rows) {
-            b.append(String.format("%-14s %-20s %6s %7d %6.1f%% %6.1f%%%n", r.split(), r.variant(), r.radius(), r.images(),
-                    100 * r.top1(), 100 * r.top5()));
+    /** A share with its interval, in percent: {@code 95.0% [92.7, 96.6]}. */
+    static String percent(Stats.Interval i) {
+        return Double.isNaN(i.estimate()) ? "-"
+                : String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * i.estimate(), 100 * i.low(), 100 * i.high());
+    }
+
+    /** A value with its interval: {@code 0.153 [0.148, 0.158]}. */
+    static String value(Stats.Interval i) {
+        return Double.isNaN(i.estimate()) ? "-"
+                : String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", i.estimate(), i.low(), i.high());
+    }
+
+    /** A p-value, at least three significant places: {@code 0.25}, {@code 3.1e-05}. */
+    static String p(double p) {
+        return Double.isNaN(p) ? "-" : p >= 0.001 ? String.format(Locale.ROOT, "%.3g", p) : String.format(Locale.ROOT, "%.1e", p);
+    }
+
+    /** The accuracy table as printed. */
+    public String table() {
+        StringBuilder b = new StringBuilder(String.format("%-12s %-19s %-18s %6s %6s %-24s %-24s %-24s %6s %9s %9s%n", "split",
+                "region", "variant", "radius", "images", "top-1 [95% CI]", "top-2", "top-5", "cover", "b / c", "McNemar p"));
+        for (Row r : accuracy()) {
+            b.append(String.format("%-12s %-19s %-18s %6s %6d %-24s %-24s %-24s %6s %9s %9s%n", r.split(), r.region(), r.variant(),
+                    r.radius(), r.images(), percent(r.top1Interval()), percent(r.top2Interval()), percent(r.top5Interval()),
+                    Double.isNaN(r.coverage()) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * r.coverage()),
+                    r.vsOriginal().onlyFirst() + " / " + r.vsOriginal().onlySecond(), p(r.vsOriginal().exactP())));
         }
         return b.toString();
     }
 
-    /** Writes {@code accuracy.csv}, {@code accuracy.json} and {@code flips.csv}. */
-    public static void write(Path out, List<Row> rows, List<Flip> flips, Map<String, Object> settings) throws IOException {
-        StringBuilder csv = new StringBuilder("split,variant,radius,images,top1,top5\n");
+    /**
+     * Writes {@code accuracy.csv}, {@code comparisons.csv}, {@code localisation.csv},
+     * {@code map-comparisons.csv}, {@code accuracy.json} and {@code flips.csv}.
+     */
+    public void write(Path out, Map<String, Object> settings) throws IOException {
+        List<Row> rows = accuracy();
+        StringBuilder csv = new StringBuilder("split,region,variant,radius,images,top1,top1_low,top1_high,top2,top2_low,top2_high,"
+                + "top5,top5_low,top5_high,coverage,right_original_only,right_variant_only,mcnemar_exact_p,mcnemar_chi2_cc,"
+                + "mcnemar_chi2_p\n");
         for (Row r : rows) {
-            csv.append(String.join(",", r.split(), r.variant(), r.radius(), Integer.toString(r.images()),
-                    Double.toString(r.top1()), Double.toString(r.top5()))).append('\n');
+            csv.append(String.join(",", r.split(), r.region(), r.variant(), r.radius(), Integer.toString(r.images()),
+                    interval(r.top1Interval()), interval(r.top2Interval()), interval(r.top5Interval()), Double.toString(r.coverage()),
+                    Integer.toString(r.vsOriginal().onlyFirst()), Integer.toString(r.vsOriginal().onlySecond()),
+                    Double.toString(r.vsOriginal().exactP()), Double.toString(r.vsOriginal().chiSquare()),
+                    Double.toString(r.vsOriginal().chiSquareP()))).append('\n');
         }
         Files.writeString(out.resolve("accuracy.csv"), csv, StandardCharsets.UTF_8);
+        StringBuilder cmp = new StringBuilder("split,first,second,variant,radius,images,right_first_only,right_second_only,"
+                + "mcnemar_exact_p,mcnemar_chi2_cc,mcnemar_chi2_p\n");
+        for (Comparison c : comparisons()) {
+            cmp.append(String.join(",", c.split(), c.first(), c.second(), c.variant(), c.radius(), Integer.toString(c.test().n()),
+                    Integer.toString(c.test().onlyFirst()), Integer.toString(c.test().onlySecond()), Double.toString(c.test().exactP()),
+                    Double.toString(c.test().chiSquare()), Double.toString(c.test().chiSquareP()))).append('\n');
+        }
+        Files.writeString(out.resolve("comparisons.csv"), cmp, StandardCharsets.UTF_8);
+        StringBuilder loc = new StringBuilder("split,map,measure,images,value,low,high,minus_centre,minus_centre_low,minus_centre_high\n");
+        for (LocalisationRow l : localisation()) {
+            loc.append(String.join(",", l.split(), l.map(), l.measure(), Integer.toString(l.images()), interval(l.value()),
+                    interval(l.minusCentre()))).append('\n');
+        }
+        Files.writeString(out.resolve("localisation.csv"), loc, StandardCharsets.UTF_8);
+        StringBuilder mc = new StringBuilder("split,first,second,measure,images,difference,low,high,first_better,second_better,p\n");
+        for (MapComparison m : mapComparisons()) {
+            mc.append(String.join(",", m.split(), m.first(), m.second(), m.measure(), Integer.toString(m.images()),
+                    interval(m.difference()), Integer.toString(m.test().onlyFirst()), Integer.toString(m.test().onlySecond()),
+                    Double.toString(m.test().exactP()))).append('\n');
+        }
+        Files.writeString(out.resolve("map-comparisons.csv"), mc, StandardCharsets.UTF_8);
         Map<String, Object> json = new LinkedHashMap<>(settings);
         json.put("accuracy", rows);
-        json.put("flips_wrong_to_right", flips.stream().filter(Flip::wrongToRight).count());
-        json.put("flips_right_to_wrong", flips.stream().filter(f -> !f.wrongToRight()).count());
+        json.put("comparisons", comparisons());
         Files.writeString(out.resolve("accuracy.json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
                 .create().toJson(json), StandardCharsets.UTF_8);
-        StringBuilder f = new StringBuilder("split,file,class_id,radius,direction,top1_original,top1_blurred_background\n");
-        for (Flip fl : flips) {
+        StringBuilder f = new StringBuilder("split,file,class_id,region,radius,direction,top1_original,top1_blurred_background\n");
+        for (Flip fl : flips(HEADLINE)) {
             BlurRecord r = fl.record();
-            f.append(String.join(",", r.split(), r.file(), Integer.toString(r.classId()), BlurRecord.radiusText(fl.radius()),
-                    fl.wrongToRight() ? "wrong_to_right" : "right_to_wrong", Integer.toString(r.original().get(0)),
-                    Integer.toString(r.predicted(BlurVariants.Variant.BLURRED_BACKGROUND, fl.radius()).get(0)))).append('\n');
+            f.append(String.join(",", r.split(), r.file(), Integer.toString(r.classId()), fl.region().key(),
+                    BlurRecord.radiusText(fl.radius()), fl.wrongToRight() ? "wrong_to_right" : "right_to_wrong",
+                    Integer.toString(r.original().get(0)),
+                    Integer.toString(r.predicted(fl.region(), BlurVariants.Variant.BLURRED_BACKGROUND, fl.radius()).get(0))))
+                    .append('\n');
         }
         Files.writeString(out.resolve("flips.csv"), f, StandardCharsets.UTF_8);
     }
 
-    /** One chart per split like the paper's figures 15 and 16: accuracy against radius, one line per variant. */
-    public static List<Path> charts(Path out, List<Row> rows, List<String> splits, List<Float> radii) throws IOException {
+    private static String interval(Stats.Interval i) {
+        return i.estimate() + "," + i.low() + "," + i.high();
+    }
+
+    /**
+     * Per split and direction, top-1 accuracy against radius with Wilson 95% error bars: one line
+     * per region and one for the whole image blurred (radius 0 = the original).
+     */
+    public List<Path> charts(Path out) throws IOException {
         double[] x = new double[radii.size() + 1];
         for (int i = 0; i < radii.size(); i++) {
             x[i + 1] = radii.get(i);
         }
+        List<Row> rows = accuracy();
         List<Path> files = new ArrayList<>();
         for (String s : splits) {
-            LineChart c = new LineChart("Blur experiment: " + s + " (radius 0 = original)", "Gaussian blur radius (sigma, px)",
-                    "accuracy").numericX(x).yRange(0, 1);
-            Row orig = rows.stream().filter(r -> r.split().equals(s) && r.variant().equals("original")).findFirst().orElseThrow();
-            int colour = 0;
+            Row orig = find(rows, s, "original", "-", "0");
             for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
-                double[] t1 = new double[x.length];
-                double[] t5 = new double[x.length];
-                t1[0] = orig.top1();
-                t5[0] = orig.top5();
-                for (int i = 0; i < radii.size(); i++) {
-                    String rt = BlurRecord.radiusText(radii.get(i));
-                    Row r = rows.stream().filter(q -> q.split().equals(s) && q.variant().equals(v.key()) && q.radius().equals(rt))
-                            .findFirst().orElseThrow();
-                    t1[i + 1] = r.top1();
-                    t5[i + 1] = r.top5();
+                LineChart c = new LineChart("Blur, " + s + ": " + v.key().replace('_', ' ') + " (top-1, 95% Wilson)",
+                        "Gaussian blur radius (sigma, px; 0 = original)", "top-1 accuracy").numericX(x).yRange(0, 1);
+                int colour = 0;
+                List<String> lines = new ArrayList<>(regions.stream().map(BlurRegion::key).toList());
+                lines.add(BlurRecord.WHOLE);
+                for (String line : lines) {
+                    double[] y = new double[x.length];
+                    double[] lo = new double[x.length];
+                    double[] hi = new double[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        Row r = i == 0 ? orig : line.equals(BlurRecord.WHOLE) ? find(rows, s, line, "-", BlurRecord.radiusText(radii.get(i - 1)))
+                                : find(rows, s, line, v.key(), BlurRecord.radiusText(radii.get(i - 1)));
+                        Stats.Interval ci = r.top1Interval();
+                        y[i] = ci.estimate();
+                        lo[i] = ci.low();
+                        hi[i] = ci.high();
+                    }
+                    c.series(line.replace('_', ' '), y, lo, hi, line.equals(BlurRecord.WHOLE), colour++);
                 }
-                c.series(v.key().replace('_', ' ') + " top-1", t1, false, colour);
-                c.series(v.key().replace('_', ' ') + " top-5", t5, true, colour);
-                colour++;
+                Path p = out.resolve("accuracy-" + s.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + v.key() + ".png");
+                c.write(p);
+                files.add(p);
             }
-            Path p = out.resolve("accuracy-" + s.replaceAll("[^A-Za-z0-9._-]", "_") + ".png");
-            c.write(p);
-            files.add(p);
         }
         return files;
+    }
+
+    static Row find(List<Row> rows, String split, String region, String variant, String radius) {
+        return rows.stream().filter(r -> r.split().equals(split) && r.region().equals(region) && r.variant().equals(variant)
+                && r.radius().equals(radius)).findFirst().orElseThrow();
     }
 }

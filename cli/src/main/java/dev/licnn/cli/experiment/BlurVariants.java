@@ -1,16 +1,16 @@
 package dev.licnn.cli.experiment;
 
 /**
- * The images of the blur experiment: object pixels (the saliency map above the paper's threshold,
- * see {@link Localisation#objectPixels}) kept sharp with the background blurred, or the opposite.
+ * The images of the blur experiment: a region's pixels (see {@link BlurRegion}) kept sharp with
+ * the rest blurred, or the opposite.
  */
 public final class BlurVariants {
 
-    /** The two edited variants. */
+    /** The two edited variants of a region. */
     public enum Variant {
-        /** Object pixels from the original, background from the blurred image. */
+        /** Region pixels from the original, the rest from the blurred image. */
         BLURRED_BACKGROUND("blurred_background"),
-        /** Background pixels from the original, object from the blurred image. */
+        /** The rest from the original, region pixels from the blurred image. */
         BLURRED_OBJECT("blurred_object");
 
         private final String key;
@@ -42,12 +42,6 @@ public final class BlurVariants {
 
     /** The share of object pixels. */
     public static double objectFraction(boolean[] object) {
-        int n = 0;
-        for (boolean b : object) {
-            if (b) {
-                n++;
-            }
-        }
-        return object.length == 0 ? 0 : (double) n / object.length;
+        return object.length == 0 ? 0 : (double) BlurRegion.area(object) / object.length;
     }
 }

@@ -36,8 +36,22 @@ public final class ImageFolder {
     /** The manifest's file name. */
     public static final String MANIFEST = "manifest.csv";
 
-    /** One image: its split, its path relative to the dataset root, its class name and model class. */
-    public record Item(String split, String file, String className, int classId) {
+    /**
+     * One image: its split, its path relative to the dataset root, its class name and model class,
+     * and its object mask relative to the root (a manifest's {@code mask} column; empty if none).
+     */
+    public record Item(String split, String file, String className, int classId, String mask) {
+
+        /** An image without a mask. */
+        public Item(String split, String file, String className, int classId) {
+            this(split, file, className, classId, "");
+        }
+
+        /** Whether the image has an object mask. */
+        public boolean hasMask() {
+            return mask != null && !mask.isEmpty();
+        }
+
         /** A key that names the image uniquely within the dataset. */
         public String key() {
             return file;
@@ -83,7 +97,7 @@ public final class ImageFolder {
         List<Item> out = new ArrayList<>();
         for (String s : chosen) {
             raw.stream().filter(r -> r[0].equals(s)).sorted((a, b) -> a[1].compareTo(b[1]))
-                    .forEach(r -> out.add(new Item(r[0], r[1], r[2], classes.get(r[2]))));
+                    .forEach(r -> out.add(new Item(r[0], r[1], r[2], classes.get(r[2]), r.length > 3 ? r[3] : "")));
         }
         return out;
     }
@@ -137,6 +151,7 @@ public final class ImageFolder {
         int file = header.indexOf("file");
         int cls = header.contains("class") ? header.indexOf("class") : header.indexOf("class_id");
         int split = header.indexOf("split");
+        int mask = header.indexOf("mask");
         if (file < 0 || cls < 0) {
             throw new CliException(root.resolve(MANIFEST) + ": the header needs the columns file and class (or class_id)");
         }
@@ -154,7 +169,7 @@ public final class ImageFolder {
             if (!Files.isRegularFile(root.resolve(path))) {
                 throw new CliException(root.resolve(MANIFEST) + ":" + (i + 1) + ": no such image " + path);
             }
-            rows.add(new String[] {sp, path, f[cls]});
+            rows.add(new String[] {sp, path, f[cls], mask >= 0 ? f[mask] : ""});
         }
         return rows;
     }

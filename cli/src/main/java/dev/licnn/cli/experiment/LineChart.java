@@ -31,7 +31,7 @@ public final class LineChart {
         new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
         new Color(127, 127, 127)};
 
-    private record Series(String name, double[] y, boolean dashed, Color color) {}
+    private record Series(String name, double[] y, boolean dashed, Color color, double[] low, double[] high) {}
 
     private final String title;
     private final String xLabel;
@@ -77,7 +77,21 @@ public final class LineChart {
         if (y.length != xTicks.length) {
             throw new IllegalArgumentException("series '" + name + "' has " + y.length + " values for " + xTicks.length + " x positions");
         }
-        series.add(new Series(name, y.clone(), dashed, null));
+        series.add(new Series(name, y.clone(), dashed, null, null, null));
+        return this;
+    }
+
+    /**
+     * Adds a series with an interval at every point (drawn as an error bar), coloured by a palette
+     * index.
+     */
+    public LineChart series(String name, double[] y, double[] low, double[] high, boolean dashed, int colour) {
+        if (low.length != y.length || high.length != y.length) {
+            throw new IllegalArgumentException("series '" + name + "': interval ends differ in length from the values");
+        }
+        series(name, y, dashed);
+        series.remove(series.size() - 1);
+        series.add(new Series(name, y.clone(), dashed, PALETTE[Math.floorMod(colour, PALETTE.length)], low.clone(), high.clone()));
         return this;
     }
 
@@ -85,7 +99,7 @@ public final class LineChart {
     public LineChart series(String name, double[] y, boolean dashed, int colour) {
         series(name, y, dashed);
         Series s = series.remove(series.size() - 1);
-        series.add(new Series(s.name(), s.y(), dashed, PALETTE[Math.floorMod(colour, PALETTE.length)]));
+        series.add(new Series(s.name(), s.y(), dashed, PALETTE[Math.floorMod(colour, PALETTE.length)], null, null));
         return this;
     }
 
@@ -178,6 +192,17 @@ public final class LineChart {
                     g.drawLine(px, py, x, y);
                 }
                 g.fillOval(x - 3, y - 3, 7, 7);
+                if (s.low() != null && Double.isFinite(s.low()[i]) && Double.isFinite(s.high()[i])) {
+                    java.awt.Stroke line = g.getStroke();
+                    g.setStroke(new BasicStroke(1f));
+                    int x0 = x + (k % 5 - 2) * 2;
+                    int y0 = yPix(s.low()[i], lo, hi, top, bottom);
+                    int y1 = yPix(s.high()[i], lo, hi, top, bottom);
+                    g.drawLine(x0, y0, x0, y1);
+                    g.drawLine(x0 - 3, y0, x0 + 3, y0);
+                    g.drawLine(x0 - 3, y1, x0 + 3, y1);
+                    g.setStroke(line);
+                }
                 px = x;
                 py = y;
             }

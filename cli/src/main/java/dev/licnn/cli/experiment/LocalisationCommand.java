@@ -39,8 +39,12 @@ public final class LocalisationCommand implements Callable<Integer> {
     @Option(names = "--splits", split = ",", defaultValue = "natural,adversarial", description = "Splits to measure (default ${DEFAULT-VALUE}).")
     List<String> splits;
 
-    @Option(names = "--limit", defaultValue = "0", description = "At most this many images per split (0 = all).")
-    int limit;
+    @Option(names = {"--sample", "--limit"}, defaultValue = "0",
+            description = "A class-stratified random sample of this many images per split (0 = all; default ${DEFAULT-VALUE}).")
+    int sample;
+
+    @Option(names = "--sample-seed", defaultValue = "1", description = "Seed of the sample (default ${DEFAULT-VALUE}).")
+    long sampleSeed;
 
     @Option(names = "--top-k", defaultValue = "5", description = "Classes summed into the saliency map (default ${DEFAULT-VALUE}).")
     int topK;
@@ -52,12 +56,19 @@ public final class LocalisationCommand implements Callable<Integer> {
     int inFlight;
 
     @Option(names = "--methods", split = ",", defaultValue = "licnn",
-            description = "Methods: licnn, gradient, gradient_x_input, integrated_gradients, smoothgrad, grad_cam, or all "
-                    + "(default ${DEFAULT-VALUE}). The centred Gaussian is always scored as the floor.")
+            description = "Methods: licnn, licnn_no_inhibition (a = b = 0: gradient gating only), gradient, gradient_x_input, "
+                    + "integrated_gradients, smoothgrad, grad_cam, or all (default ${DEFAULT-VALUE}). The centred Gaussian is "
+                    + "always scored as the floor.")
     List<String> methods;
 
     @Mixin
     Connection connection;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** The pseudo-method: LICNN with the lateral inhibition switched off. */
+    static final String NO_INHIBITION = "licnn_no_inhibition";
 
     /** Per-image scores of one method. */
     record Row(String split, String method, String file, int classId, Localisation.Scores scores) {}
@@ -74,9 +85,18 @@ public final class LocalisationCommand implements Callable<Integer> {
             if (es.isEmpty()) {
                 throw new dev.licnn.cli.CliException("split '" + sp + "' has no images in " + data);
             }
-            chosen.addAll(limit > 0 ? es.subList(0, Math.min(limit, es.size())) : es);
+            chosen.addAll(es);
         }
+        Map<String, ManifestEntry> byFile = new LinkedHashMap<>();
+        chosen.forEach(e -> byFile.put(e.file(), e));
+        List<ImageFolder.Item> items = chosen.stream().map(e -> new ImageFolder.Item(e.split().dirName(), e.file(), e.shapeClass().key(),
+                e.shapeClass().id(), e.mask())).toList();
+        List<ImageFolder.Item> drawn = Sample.stratified(items, sample, sampleSeed);
+        chosen.clear();
+        drawn.forEach(i -> chosen.add(byFile.get(i.file())));
         Files.createDirectories(out);
+        RunInfo.write(out, spec);
+        Sample.save(out, drawn, sample, sampleSeed);
         List<Row> rows = new ArrayList<>();
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel("");
@@ -84,11 +104,20 @@ public final class LocalisationCommand implements Callable<Integer> {
             int w = d.getInputSize().getWidth();
             int resize = d.getPreprocessing().getResizeShorterEdge();
             float[] centre = centreGaussian(h, w);
-            List<dev.licnn.proto.v1.ExplainMethod> ms = methods(methods);
+            boolean ablation = methods.stream().anyMatch(m -> m.equalsIgnoreCase(NO_INHIBITION) || m.equalsIgnoreCase("all"));
+            List<dev.licnn.proto.v1.ExplainMethod> ms = methods(methods.stream().filter(m -> !m.equalsIgnoreCase(NO_INHIBITION)).toList());
+            List<String> names = new ArrayList<>(ms.stream().map(m -> m.name().replace("EXPLAIN_METHOD_", "").toLowerCase()).toList());
             List<ExplainRequest> reqs = new ArrayList<>();
             for (dev.licnn.proto.v1.ExplainMethod m : ms) {
                 for (ManifestEntry e : chosen) {
                     reqs.add(Requests.explain(Requests.image(data.resolve(e.file()))).setTopK(topK).setMethod(m).build());
+                }
+            }
+            if (ablation) {
+                names.add(NO_INHIBITION);
+                for (ManifestEntry e : chosen) {
+                    reqs.add(Requests.explain(Requests.image(data.resolve(e.file()))).setTopK(topK)
+                            .setLicnnOptions(dev.licnn.proto.v1.LicnnOptions.newBuilder().setA(0).setB(0)).build());
                 }
             }
             List<String> failures = new ArrayList<>();
@@ -97,7 +126,7 @@ public final class LocalisationCommand implements Callable<Integer> {
                 new PipelinedRunner(s.client, inFlight).run(reqs, (RequestResult r) -> {
                     int i = (int) r.index();
                     ManifestEntry e = chosen.get(i % chosen.size());
-                    String method = ms.get(i / chosen.size()).name().replace("EXPLAIN_METHOD_", "").toLowerCase();
+                    String method = names.get(i / chosen.size());
                     boolean[] mask = masks.computeIfAbsent(e.mask(), m -> {
                         try {
                             return Masks.read(data.resolve(m), resize, h, w);
@@ -123,10 +152,12 @@ public final class LocalisationCommand implements Callable<Integer> {
             failures.forEach(f -> System.err.println("failed: " + f));
         }
         List<Map<String, Object>> summary = summarise(rows);
-        System.out.println("split        method                images  pointing  energy    IoU     AUC");
+        System.out.println("split        method                images  pointing [95% CI]        energy [95% CI]         IoU [95% CI]"
+                + "            AUC [95% CI]");
         for (Map<String, Object> m : summary) {
-            System.out.printf("%-12s %-20s %7d  %7.1f%%  %6.3f  %6.3f  %6.3f%n", m.get("split"), m.get("method"), m.get("images"),
-                    100 * (double) m.get("pointing_game"), m.get("energy"), m.get("iou"), m.get("auc"));
+            System.out.printf("%-12s %-20s %7d  %-24s %-23s %-23s %-23s%n", m.get("split"), m.get("method"), m.get("images"),
+                    BlurReport.percent((Stats.Interval) m.get("pointing_game")), BlurReport.value((Stats.Interval) m.get("energy")),
+                    BlurReport.value((Stats.Interval) m.get("iou")), BlurReport.value((Stats.Interval) m.get("auc")));
         }
         StringBuilder csv = new StringBuilder("split,method,file,class_id,pointing_hit,energy,iou,auc\n");
         for (Row r : rows) {
@@ -193,10 +224,13 @@ public final class LocalisationCommand implements Callable<Integer> {
             m.put("split", g.get(0).split());
             m.put("method", g.get(0).method());
             m.put("images", g.size());
-            m.put("pointing_game", g.stream().filter(r -> r.scores().pointingHit()).count() / (double) g.size());
-            m.put("energy", g.stream().mapToDouble(r -> r.scores().energy()).average().orElse(0));
-            m.put("iou", g.stream().mapToDouble(r -> r.scores().iou()).average().orElse(0));
-            m.put("auc", g.stream().mapToDouble(r -> r.scores().auc()).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN));
+            m.put("pointing_game", Stats.wilson((int) g.stream().filter(r -> r.scores().pointingHit()).count(), g.size()));
+            m.put("energy", Stats.bootstrapMean(g.stream().mapToDouble(r -> r.scores().energy()).toArray(), Stats.BOOTSTRAP_RESAMPLES,
+                    BlurReport.BOOTSTRAP_SEED));
+            m.put("iou", Stats.bootstrapMean(g.stream().mapToDouble(r -> r.scores().iou()).toArray(), Stats.BOOTSTRAP_RESAMPLES,
+                    BlurReport.BOOTSTRAP_SEED));
+            m.put("auc", Stats.bootstrapMean(g.stream().mapToDouble(r -> r.scores().auc()).filter(Double::isFinite).toArray(),
+                    Stats.BOOTSTRAP_RESAMPLES, BlurReport.BOOTSTRAP_SEED));
             out.add(m);
         }
         return out;

@@ -55,8 +55,16 @@ public final class SanityCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "0", description = "Only the first N layers from the top (0 = all, down to the first conv).")
     int maxSteps;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the re-initialisation and of SmoothGrad's noise (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--layers", split = ",", description = "Only these steps (layer names such as fc8,fc6,conv5_1,conv1_1; "
+            + "cascading still re-initialises every layer above). Default: every layer.")
+    List<String> layerNames = new ArrayList<>();
+
+    @Option(names = {"--seeds", "--seed"}, split = ",", defaultValue = "1,2,3",
+            description = "Re-initialisation seeds; every map is compared under each (default ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    /** SmoothGrad's noise seed, the same for the original and every variant, so that only the weights differ. */
+    static final long NOISE_SEED = 1;
 
     @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
     String model;
@@ -73,8 +81,11 @@ public final class SanityCommand implements Callable<Integer> {
     @Mixin
     Connection connection;
 
-    /** One map to compute: which image, method and variant. */
-    record Job(int image, ExplainMethod method, Randomisation.Mode mode, int step) {}
+    /** One map to compute: which image, method and variant (an original has no mode, step -1 and seed 0). */
+    record Job(int image, ExplainMethod method, Randomisation.Mode mode, int step, long seed) {}
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -92,7 +103,21 @@ public final class SanityCommand implements Callable<Integer> {
             if (maxSteps > 0) {
                 layers = layers.subList(0, Math.min(maxSteps, layers.size()));
             }
+            List<Integer> steps = new ArrayList<>();
+            for (int st = 0; st < layers.size(); st++) {
+                if (layerNames.isEmpty() || layerNames.contains(layers.get(st).name())) {
+                    steps.add(st);
+                }
+            }
+            if (steps.isEmpty() || (!layerNames.isEmpty() && steps.size() != layerNames.size())) {
+                throw new CliException("--layers: names must be among " + layers.stream().map(Randomisation.Layer::name).toList());
+            }
+            if (seeds.isEmpty()) {
+                throw new CliException("--seeds: at least one seed");
+            }
             java.nio.file.Files.createDirectories(out);
+            RunInfo.write(out, spec);
+            selection.save(out);
             List<ImageInput> inputs = new ArrayList<>();
             for (ImageSelection.Image im : images) {
                 inputs.add(Requests.image(im.path()));
@@ -102,18 +127,25 @@ public final class SanityCommand implements Callable<Integer> {
             List<Job> variants = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
                 for (ExplainMethod m : ms) {
-                    originals.add(new Job(i, m, null, -1));
-                    for (Randomisation.Mode md : modes) {
-                        for (int st = 0; st < layers.size(); st++) {
-                            variants.add(new Job(i, m, md, st));
+                    originals.add(new Job(i, m, null, -1, 0));
+                }
+            }
+            // variant by variant, so that each re-initialised model is built once and serves every image
+            for (long sd : seeds) {
+                for (Randomisation.Mode md : modes) {
+                    for (int st : steps) {
+                        for (int i = 0; i < images.size(); i++) {
+                            for (ExplainMethod m : ms) {
+                                variants.add(new Job(i, m, md, st, sd));
+                            }
                         }
                     }
                 }
             }
-            System.out.printf("model %s: %d image(s) x %d method(s), %d layer(s) from %s to %s, %s; %d maps%n", d.getName(),
-                    images.size(), ms.size(), layers.size(), layers.get(0).module(), layers.get(layers.size() - 1).module(),
-                    mode, originals.size() + variants.size());
-            SanityReport report = new SanityReport(d, images, targets, ms, modes, layers, montage);
+            System.out.printf("model %s: %d image(s) x %d method(s) x %d seed(s), %d step(s) from %s to %s, %s; %d maps%n", d.getName(),
+                    images.size(), ms.size(), seeds.size(), steps.size(), layers.get(steps.get(0)).name(),
+                    layers.get(steps.get(steps.size() - 1)).name(), mode, originals.size() + variants.size());
+            SanityReport report = new SanityReport(d, images, targets, ms, modes, layers, steps, seeds.get(0), montage);
             List<String> failures = Collections.synchronizedList(new ArrayList<>());
             Map<Job, float[]> originalMaps = new ConcurrentHashMap<>();
             try (Progress progress = new Progress("sanity", originals.size() + variants.size())) {
@@ -124,7 +156,7 @@ public final class SanityCommand implements Callable<Integer> {
                 ExecutorService metrics = Executors.newFixedThreadPool(2);
                 try {
                     explain(s.client, d, inputs, targets, variants, layers, failures, progress, (job, map) -> {
-                        float[] orig = originalMaps.get(new Job(job.image(), job.method(), null, -1));
+                        float[] orig = originalMaps.get(new Job(job.image(), job.method(), null, -1, 0));
                         if (orig != null) {
                             metrics.execute(() -> report.add(job, orig, map));
                         }
@@ -136,7 +168,7 @@ public final class SanityCommand implements Callable<Integer> {
                 }
             }
             failures.stream().sorted().forEach(f -> System.err.println("failed: " + f));
-            report.write(out, seed);
+            report.write(out, seeds);
             return failures.isEmpty() ? 0 : 1;
         }
     }
@@ -151,11 +183,11 @@ public final class SanityCommand implements Callable<Integer> {
         List<ExplainRequest> reqs = new ArrayList<>();
         for (Job j : jobs) {
             String name = j.mode() == null ? d.getName()
-                    : Randomisation.variantName(d.getName(), Randomisation.modules(layers, j.mode(), j.step()), seed);
+                    : Randomisation.variantName(d.getName(), Randomisation.modules(layers, j.mode(), j.step()), j.seed());
             reqs.add(ExplainRequest.newBuilder().setModel(name).setImage(inputs.get(j.image()))
                     .setClassIds(ClassList.newBuilder().addClassIds(targets[j.image()])).setMethod(j.method())
                     .setLicnnOptions(LicnnOptions.newBuilder().setScore(ScoreMode.SCORE_MODE_AFTER_SOFTMAX))
-                    .setBaselineOptions(BaselineOptions.newBuilder().setSeed(seed)).setRankingSize(1).setOmitAttentionMaps(true)
+                    .setBaselineOptions(BaselineOptions.newBuilder().setSeed(NOISE_SEED)).setRankingSize(1).setOmitAttentionMaps(true)
                     .build());
         }
         new PipelinedRunner(client, inFlight).run(reqs, (RequestResult r) -> {

@@ -3,7 +3,7 @@ package dev.licnn.cli.experiment;
 import dev.licnn.cli.Connection;
 import dev.licnn.cli.Pictures;
 import dev.licnn.cli.Progress;
-import dev.licnn.client.DecodedMap;
+import dev.licnn.client.ExplainOutcome;
 import dev.licnn.client.PipelinedRunner;
 import dev.licnn.client.RequestResult;
 import dev.licnn.client.Requests;
@@ -20,21 +20,27 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code experiment softmax}: LICNN attention maps of each image's top-1 class with the score
- * back-propagated after softmax (the reference code) and before it (the raw logit), side by side,
- * with their Spearman rank correlation and SSIM.
+ * {@code experiment softmax}: LICNN attention maps of each image's top-k classes (ranks 1 to k)
+ * with the score back-propagated after softmax (the reference code) and before it (the raw
+ * logit). Per image and rank: their Spearman rank correlation and SSIM, and with a mask how
+ * focused each is on the object (energy inside the mask, IoU of the thresholded map, and the
+ * share of the image the thresholded map covers); {@link SoftmaxStats} pairs them per rank.
  */
 @Command(name = "softmax", mixinStandardHelpOptions = true,
-        description = "LICNN maps with back-propagation after vs before softmax, side by side.")
+        description = "LICNN maps with back-propagation after vs before softmax: similarity and focus per rank, paired tests.")
 public final class SoftmaxCommand implements Callable<Integer> {
 
     @Mixin
     ImageSelection selection;
+
+    @Option(names = "--top-k", defaultValue = "5", description = "Ranks compared (default ${DEFAULT-VALUE}).")
+    int topK;
 
     @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
     String model;
@@ -45,69 +51,109 @@ public final class SoftmaxCommand implements Callable<Integer> {
     @Option(names = "--in-flight", defaultValue = "4", description = "Explain requests in flight (default ${DEFAULT-VALUE}).")
     int inFlight;
 
+    @Option(names = "--montage", defaultValue = "8", description = "Images drawn side by side in softmax.png (default ${DEFAULT-VALUE}).")
+    int montage;
+
     @Mixin
     Connection connection;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (topK < 1) {
+            throw new dev.licnn.cli.CliException("--top-k must be at least 1");
+        }
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel(model);
+            int k = Math.min(topK, d.getNumClasses());
             List<ImageSelection.Image> images = selection.choose(d);
             Files.createDirectories(out);
+            RunInfo.write(out, spec);
+            selection.save(out);
             ModelInput input = new ModelInput(d);
+            int h = d.getInputSize().getHeight();
+            int w = d.getInputSize().getWidth();
             List<ExplainRequest> reqs = new ArrayList<>();
             for (ImageSelection.Image im : images) {
                 ImageInput img = Requests.image(im.path());
                 for (ScoreMode sm : new ScoreMode[] {ScoreMode.SCORE_MODE_AFTER_SOFTMAX, ScoreMode.SCORE_MODE_BEFORE_SOFTMAX}) {
-                    reqs.add(Requests.explain(img).setModel(model).setTopK(1).setRankingSize(1).setOmitAttentionMaps(true)
+                    reqs.add(Requests.explain(img).setModel(model).setTopK(k).setRankingSize(k)
                             .setLicnnOptions(LicnnOptions.newBuilder().setScore(sm)).build());
                 }
             }
-            DecodedMap[] maps = new DecodedMap[reqs.size()];
-            ClassScore[] top = new ClassScore[images.size()];
+            List<SoftmaxStats.Row> rows = Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicReferenceArray<ExplainOutcome> outcomes =
+                    new java.util.concurrent.atomic.AtomicReferenceArray<>(reqs.size());
+            java.util.concurrent.atomic.AtomicIntegerArray arrived = new java.util.concurrent.atomic.AtomicIntegerArray(images.size());
             List<String> failures = Collections.synchronizedList(new ArrayList<>());
+            Montage m = new Montage(160, List.of("image", "top-1 after softmax", "top-1 before softmax"));
             try (Progress progress = new Progress("softmax", reqs.size())) {
                 new PipelinedRunner(s.client, inFlight).run(reqs, (RequestResult r) -> {
                     int i = (int) r.index();
+                    int image = i / 2;
                     if (r.isOk()) {
-                        maps[i] = r.outcome().saliency();
-                        top[i / 2] = r.outcome().prediction().getTargets(0);
+                        outcomes.set(i, r.outcome());
                     } else {
-                        failures.add(images.get(i / 2).name() + ": " + r.status().getCode() + ": " + r.status().getDescription());
+                        failures.add(images.get(image).name() + ": " + r.status().getCode() + ": " + r.status().getDescription());
                     }
                     progress.step();
+                    if (arrived.incrementAndGet(image) < 2) {
+                        return;
+                    }
+                    try {
+                        measure(images.get(image), d, input, outcomes.getAndSet(2 * image, null),
+                                outcomes.getAndSet(2 * image + 1, null), k, h, w, rows, image < montage ? m : null);
+                    } catch (Exception e) {
+                        failures.add(images.get(image).name() + ": " + e);
+                    }
                 });
             }
             failures.stream().sorted().forEach(f -> System.err.println("failed: " + f));
-            StringBuilder csv = new StringBuilder("file,class_id,label,probability,spearman,spearman_abs,ssim\n");
-            Montage m = new Montage(160, List.of("image", "after softmax", "before softmax"));
-            System.out.printf("%-40s %-24s %9s %9s %7s%n", "image", "top-1 class", "spearman", "|spear.|", "ssim");
-            for (int i = 0; i < images.size(); i++) {
-                DecodedMap after = maps[2 * i];
-                DecodedMap before = maps[2 * i + 1];
-                if (after == null || before == null) {
-                    continue;
-                }
-                double sp = Correlation.spearman(after.values(), before.values());
-                double spa = Correlation.spearmanAbs(after.values(), before.values());
-                double ss = Ssim.ssim(after.values(), before.values(), after.height(), after.width(), Ssim.range(after.values()));
-                String name = images.get(i).name();
-                csv.append(String.join(",", name, Integer.toString(top[i].getClassId()), '"' + top[i].getLabel().replace("\"", "'") + '"',
-                        Float.toString(top[i].getProbability()), Double.toString(sp), Double.toString(spa), Double.toString(ss))).append('\n');
-                System.out.printf("%-40s %-24s %9.3f %9.3f %7.3f%n", name, top[i].getLabel(), sp, spa, ss);
-                m.row(name, List.of(
-                        new Montage.Cell(input.prepare(images.get(i).path()).toBufferedImage(),
-                                List.of(top[i].getLabel(), String.format("p = %.3f", top[i].getProbability()))),
-                        new Montage.Cell(Pictures.heatmap(after.values(), after.height(), after.width()), List.of()),
-                        new Montage.Cell(Pictures.heatmap(before.values(), before.height(), before.width()),
-                                List.of(String.format("spearman %.3f", sp), String.format("ssim %.3f", ss)))));
-            }
-            Files.writeString(out.resolve("softmax.csv"), csv, StandardCharsets.UTF_8);
+            List<SoftmaxStats.Row> sorted = new ArrayList<>(rows);
+            sorted.sort((a, b) -> a.file().equals(b.file()) ? a.rank() - b.rank() : a.file().compareTo(b.file()));
+            Files.writeString(out.resolve("softmax.csv"), SoftmaxStats.csv(sorted), StandardCharsets.UTF_8);
+            List<SoftmaxStats.Summary> summary = SoftmaxStats.summarise(sorted);
+            Files.writeString(out.resolve("summary.csv"), SoftmaxStats.summaryCsv(summary), StandardCharsets.UTF_8);
+            System.out.print(SoftmaxStats.table(summary));
             if (!m.isEmpty()) {
                 m.write(out.resolve("softmax.png"));
             }
-            System.out.println("similarities: " + out.resolve("softmax.csv") + "; maps side by side: " + out.resolve("softmax.png"));
+            System.out.println("per map: " + out.resolve("softmax.csv") + "; per rank: " + out.resolve("summary.csv")
+                    + "; maps side by side: " + out.resolve("softmax.png"));
             return failures.isEmpty() ? 0 : 1;
+        }
+    }
+
+    private static void measure(ImageSelection.Image im, ModelDescription d, ModelInput input, ExplainOutcome after,
+            ExplainOutcome before, int k, int h, int w, List<SoftmaxStats.Row> rows, Montage m) throws java.io.IOException {
+        if (after == null || before == null) {
+            return;
+        }
+        boolean[] mask = im.mask() != null ? Masks.read(im.mask(), d.getPreprocessing().getResizeShorterEdge(), h, w) : null;
+        for (int r = 0; r < k; r++) {
+            float[] a = after.attentionMap(r).values();
+            float[] b = before.attentionMap(r).values();
+            ClassScore c = after.prediction().getTargets(r);
+            double sp = Correlation.spearman(a, b);
+            double spa = Correlation.spearmanAbs(a, b);
+            double ss = Ssim.ssim(a, b, h, w, Ssim.range(a));
+            double nan = Double.NaN;
+            rows.add(new SoftmaxStats.Row(im.name(), im.classId(), r + 1, c.getClassId(), c.getProbability(), sp, spa, ss,
+                    mask == null ? nan : Localisation.energyInside(a, mask), mask == null ? nan : Localisation.energyInside(b, mask),
+                    mask == null ? nan : Localisation.iou(a, mask), mask == null ? nan : Localisation.iou(b, mask),
+                    BlurVariants.objectFraction(Localisation.objectPixels(a)), BlurVariants.objectFraction(Localisation.objectPixels(b))));
+            if (r == 0 && m != null) {
+                synchronized (m) {
+                    m.row(im.name(), List.of(
+                            new Montage.Cell(input.prepare(im.path()).toBufferedImage(),
+                                    List.of(c.getLabel(), String.format("p = %.3f", c.getProbability()))),
+                            new Montage.Cell(Pictures.heatmap(a, h, w), List.of()),
+                            new Montage.Cell(Pictures.heatmap(b, h, w),
+                                    List.of(String.format("spearman %.3f", sp), String.format("ssim %.3f", ss)))));
+                }
+            }
         }
     }
 }

@@ -100,24 +100,38 @@ class ExperimentCommandsTest {
         assertEquals(8, lines.size());
         JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
         assertEquals(4, first.getAsJsonArray("original").size(), "top-5 of a 4-class model lists all 4");
-        assertEquals(6, first.getAsJsonObject("variants").size(), "2 variants x 3 radii");
+        assertEquals(3 * 11, first.getAsJsonObject("variants").size(),
+                "3 radii x (whole image + 5 regions x 2 directions; no masks here, so no ground-truth region)");
+        assertTrue(r.out().contains("not every image has a mask"), r.out());
+        assertEquals(5, first.getAsJsonObject("coverage").size());
+        assertTrue(Files.readString(out.resolve("sample.json")).contains("\"class_counts\""));
         List<String> csv = Files.readAllLines(out.resolve("accuracy.csv"));
-        assertEquals("split,variant,radius,images,top1,top5", csv.get(0));
-        assertEquals(1 + 2 * 7, csv.size());
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("natural,original,0,4,")), String.join("\n", csv));
-        assertTrue(csv.stream().anyMatch(l -> l.startsWith("adversarial,blurred_object,10,4,")), String.join("\n", csv));
+        assertTrue(csv.get(0).startsWith("split,region,variant,radius,images,top1,top1_low,top1_high,top2,"), csv.get(0));
+        assertEquals(1 + 2 * (1 + 3 * 11), csv.size());
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("natural,original,-,0,4,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.startsWith("adversarial,licnn_top5,blurred_object,10,4,")), String.join("\n", csv));
         for (String l : csv.subList(1, csv.size())) {
-            assertEquals("1.0", l.split(",")[5], "top-5 of 4 classes always holds the true one: " + l);
+            String[] f = l.split(",");
+            assertEquals("1.0", f[11], "top-5 of 4 classes always holds the true one: " + l);
+            double p = Double.parseDouble(f[5]);
+            assertTrue(Double.parseDouble(f[6]) <= p && p <= Double.parseDouble(f[7]), "the interval holds the estimate: " + l);
         }
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("accuracy.json"))).getAsJsonObject();
-        assertEquals(14, json.getAsJsonArray("accuracy").size());
+        assertEquals(2 * (1 + 3 * 11), json.getAsJsonArray("accuracy").size());
         assertEquals(8, json.get("images").getAsInt());
         for (String split : new String[] {"natural", "adversarial"}) {
-            BufferedImage chart = ImageIO.read(out.resolve("accuracy-" + split + ".png").toFile());
+            BufferedImage chart = ImageIO.read(out.resolve("accuracy-" + split + "-blurred_background.png").toFile());
             assertNotNull(chart);
             assertEquals(800, chart.getWidth());
         }
-        assertTrue(Files.readAllLines(out.resolve("flips.csv")).get(0).startsWith("split,file,class_id,radius,direction"));
+        assertTrue(Files.readAllLines(out.resolve("flips.csv")).get(0).startsWith("split,file,class_id,region,radius,direction"));
+        assertTrue(Files.readAllLines(out.resolve("comparisons.csv")).size() > 1);
+        Path results = Files.createDirectories(tmp.resolve("results"));
+        copy(out, results.resolve("blur"));
+        String report = ReportCommand.render(results);
+        assertTrue(report.contains("## Blur") && report.contains("| whole image | all | 100% |"), report);
+        assertTrue(report.contains("./licnn experiment blur --data "), "the exact command is quoted");
+        assertTrue(report.contains("Natural images: blurring the background"), report);
 
         // Resume: forget three images and tear the last line; the rerun does just those.
         Files.writeString(jsonl, String.join("\n", lines.subList(0, 5)) + "\n" + lines.get(5).substring(0, 20),
@@ -130,6 +144,19 @@ class ExperimentCommandsTest {
                 "--splits", "natural");
         assertEquals(0, done.code(), done.err() + done.out());
         assertTrue(done.out().contains("4 image(s) in natural, 4 already done"), done.out());
+    }
+
+    private static void copy(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(t);
+                } else {
+                    Files.copy(f, t);
+                }
+            }
+        }
     }
 
     @Test
@@ -155,14 +182,16 @@ class ExperimentCommandsTest {
         float[] map = new float[64 * 64];
         map[32 * 64 + 32] = 1f;
         Npy.write(maps.resolve(BlurMontage.mapName("natural/1/img1.png")), map, 64, 64);
-        BlurRecord rec = new BlurRecord("natural", "natural/1/img1.png", 1, 1.0 / 4096, List.of(2, 1, 0, 3),
-                Map.of("blurred_background@5", List.of(1, 2, 0, 3), "blurred_object@5", List.of(2, 1, 0, 3)));
+        BlurRecord rec = new BlurRecord("natural", "natural/1/img1.png", 1, List.of(2, 1, 0, 3), Map.of("licnn_top1", 1.0 / 4096),
+                Map.of("licnn_top1/blurred_background@5", List.of(1, 2, 0, 3), "licnn_top1/blurred_object@5", List.of(2, 1, 0, 3),
+                        "whole_image@5", List.of(2, 1, 0, 3)), Map.of());
         Path png = tmp.resolve("flips.png");
-        assertTrue(BlurMontage.write(png, List.of(new BlurReport.Flip(rec, 5f, true)), 10, data, maps, new ModelInput(d), d));
+        assertTrue(BlurMontage.write(png, List.of(new BlurReport.Flip(rec, BlurRegion.LICNN_TOP1, 5f, true)), 10, data, maps, new ModelInput(d), d));
         BufferedImage img = ImageIO.read(png.toFile());
         assertNotNull(img);
         assertTrue(img.getWidth() >= 3 * 160 && img.getHeight() >= 160);
-        assertEquals(1, BlurReport.flips(List.of(rec), List.of(5f)).size());
+        assertEquals(1, new BlurReport(List.of(rec), List.of("natural"), List.of(5f), List.of(BlurRegion.LICNN_TOP1))
+                .flips(BlurRegion.LICNN_TOP1).size());
     }
 
     private static ClassLabel label(int i) {
@@ -170,42 +199,53 @@ class ExperimentCommandsTest {
     }
 
     @Test
-    void sanity_measuresEveryStep_andDrawsChartsAndMontage() throws Exception {
+    void sanity_measuresEveryStepUnderEverySeed_andDrawsChartsAndMontage() throws Exception {
         Path out = tmp.resolve("sanity");
         Run r = run("experiment", "sanity", "--images", data.resolve("natural/2/img2.png").toString(), "--methods", "licnn,gradient",
-                "--out", out.toString(), "--model-dir", model.toString(), "--montage", "1");
+                "--seeds", "1,2", "--out", out.toString(), "--model-dir", model.toString(), "--montage", "1");
         assertEquals(0, r.code(), r.err() + r.out());
         List<String> csv = Files.readAllLines(out.resolve("sanity.csv"));
-        assertEquals("image,file,class_id,method,mode,step,layer,module,spearman,spearman_abs,hog_pearson,ssim", csv.get(0));
-        assertEquals(1 + 2 * 2 * 16, csv.size(), "2 methods x 2 modes x 16 layers");
-        assertTrue(csv.stream().anyMatch(l -> l.contains(",cascading,15,conv1_1,features.0,")), String.join("\n", csv));
-        assertTrue(csv.stream().anyMatch(l -> l.contains(",independent,0,fc8,classifier.6,")));
+        assertEquals(SanityStats.HEADER, csv.get(0));
+        assertEquals(1 + 2 * 2 * 16 * 2, csv.size(), "2 methods x 2 modes x 16 layers x 2 seeds");
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",cascading,2,15,conv1_1,features.0,")), String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.contains(",independent,1,0,fc8,classifier.6,")));
         for (String l : csv.subList(1, csv.size())) {
             String[] f = l.split(",");
-            for (int k = 8; k < 12; k++) {
+            for (int k = 9; k < 13; k++) {
                 double v = Double.parseDouble(f[k]);
                 assertTrue(Double.isNaN(v) || (v >= -1.0001 && v <= 1.0001), l);
             }
         }
+        List<SanityStats.Summary> summary = SanityStats.summarise(SanityStats.read(out.resolve("sanity.csv")));
+        assertEquals(2 * 2 * 16, summary.size());
+        summary.forEach(s -> assertEquals(2, s.maps(), "one image under two seeds"));
+        summary.forEach(s -> s.metrics().forEach(m -> assertTrue(Double.isFinite(m.mean()), s.toString())));
         JsonObject json = JsonParser.parseString(Files.readString(out.resolve("sanity.json"))).getAsJsonObject();
-        assertEquals(64, json.getAsJsonArray("means").size());
+        assertEquals(64, json.getAsJsonArray("summary").size());
         for (String mode : new String[] {"cascading", "independent"}) {
-            for (String metric : SanityReport.METRICS) {
+            for (String metric : SanityStats.METRICS) {
                 assertNotNull(ImageIO.read(out.resolve("sanity-" + mode + "-" + metric + ".png").toFile()));
             }
         }
         assertNotNull(ImageIO.read(out.resolve("sanity-montage-0.png").toFile()));
+        assertTrue(Files.readString(out.resolve("command.txt")).startsWith("./licnn experiment sanity --images "));
     }
 
     @Test
-    void softmax_writesSideBySideMapsAndSimilarities() throws Exception {
+    void softmax_measuresEveryRank_andWritesSideBySideMaps() throws Exception {
         Path out = tmp.resolve("softmax");
-        Run r = run("experiment", "softmax", "--data", data.toString(), "--count", "3", "--out", out.toString(), "--model-dir",
-                model.toString());
+        Run r = run("experiment", "softmax", "--data", data.toString(), "--count", "2", "--top-k", "2", "--out", out.toString(),
+                "--model-dir", model.toString());
         assertEquals(0, r.code(), r.err() + r.out());
-        List<String> csv = Files.readAllLines(out.resolve("softmax.csv"));
-        assertEquals("file,class_id,label,probability,spearman,spearman_abs,ssim", csv.get(0));
-        assertEquals(4, csv.size());
+        List<SoftmaxStats.Row> rows = SoftmaxStats.read(out.resolve("softmax.csv"));
+        JsonObject sample = JsonParser.parseString(Files.readString(out.resolve("sample.json"))).getAsJsonObject();
+        int images = sample.getAsJsonArray("files").size();
+        assertEquals(2 * images, rows.size(), "ranks 1 and 2 of every image");
+        assertEquals(images, rows.stream().filter(x -> x.rank() == 2).count());
+        rows.forEach(x -> assertTrue(x.coverageAfter() >= 0 && x.coverageAfter() <= 1, x.toString()));
+        List<SoftmaxStats.Summary> summary = SoftmaxStats.summarise(rows);
+        assertEquals(2, summary.size());
+        assertEquals(3, summary.get(0).focus().size());
         assertNotNull(ImageIO.read(out.resolve("softmax.png").toFile()));
         Run bad = run("experiment", "softmax", "--model-dir", model.toString());
         assertEquals(2, bad.code(), "--data or --images is required");

@@ -106,6 +106,7 @@ class ImageFolderTest {
         assertArrayEquals(new int[] {10, 2, 30, 4}, BlurVariants.compose(orig, blur, obj, BlurVariants.Variant.BLURRED_OBJECT));
         assertEquals(0.5, BlurVariants.objectFraction(obj), 0);
         assertFalse(BlurRecord.radiusText(2.5f).equals(BlurRecord.radiusText(2f)));
-        assertEquals("blurred_background@5", BlurRecord.variantKey(BlurVariants.Variant.BLURRED_BACKGROUND, 5f));
+        assertEquals("licnn_top1/blurred_background@5",
+                BlurRecord.variantKey(BlurRegion.LICNN_TOP1, BlurVariants.Variant.BLURRED_BACKGROUND, 5f));
     }
 }
