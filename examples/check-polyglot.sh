@@ -91,7 +91,7 @@ start_server "$TPORT" "$WORK/server-tls.log" --tls-cert "$PKI/server.pem" --tls-
 TPID="$STARTED_PID"
 TLS_ARGS=(--ca "$PKI/ca.pem" --cert "$PKI/client.pem" --key "$PKI/client.key")
 start=$SECONDS
-until "$ROOT/licnn" health --target "127.0.0.1:$TPORT" "${TLS_ARGS[@]}" --timeout-seconds 2 -q >/dev/null 2>&1; do
+until "$ROOT/licnn" health --target "127.0.0.1:$TPORT" "${TLS_ARGS[@]}" --timeout-seconds 10 -q >/dev/null 2>&1; do
   kill -0 "$TPID" 2>/dev/null || die "TLS server exited: $(tail -n 3 "$WORK/server-tls.log")"
   (( SECONDS - start < 180 )) || die "TLS server not serving after 180 s"
   sleep 1

@@ -53,7 +53,7 @@ wait_serving() {
   local port="$1" pid="$2" limit="${3:-120}" start=$SECONDS
   while (( SECONDS - start < limit )); do
     kill -0 "$pid" 2>/dev/null || die "server on port $port exited before serving"
-    if "$ROOT/licnn" health --target "127.0.0.1:$port" --timeout-seconds 2 -q >/dev/null 2>&1; then
+    if "$ROOT/licnn" health --target "127.0.0.1:$port" --timeout-seconds 10 -q >/dev/null 2>&1; then
       return 0
     fi
     sleep 1

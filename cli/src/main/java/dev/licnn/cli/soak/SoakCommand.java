@@ -277,7 +277,7 @@ public final class SoakCommand implements Callable<Integer> {
         }
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             for (String line : r.body().split("\n")) {
                 if (line.startsWith("licnn_process_resident_memory_bytes ")) {
                     out[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()) / (1 << 20);

@@ -241,7 +241,8 @@ public final class SafeTensorsFile implements AutoCloseable {
      * memory-mapped file straight to native memory; no heap copy is made.
      *
      * <p>F16 and BF16 tensors are converted to F32 on load (the model runs in F32, and DJL's
-     * PyTorch engine cannot hold BF16 arrays, so BF16 is widened in Java); all other types keep
+     * PyTorch engine cannot hold BF16 arrays, so BF16 is widened in Java); I16 tensors are widened
+     * to I32 in Java (the engine aborts the process on an INT16 array); all other types keep
      * their stored type.
      *
      * @param name tensor name
@@ -255,7 +256,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         DataType stored = info.dataType();
         boolean toFloat = stored == DataType.FLOAT16 || stored == DataType.BFLOAT16;
         if (info.shape().size() == 0) {
-            return manager.create(info.shape(), toFloat ? DataType.FLOAT32 : stored);
+            return manager.create(info.shape(), toFloat ? DataType.FLOAT32
+                    : stored == DataType.INT16 ? DataType.INT32 : stored);
         }
         if (info.byteSize() > Integer.MAX_VALUE) {
             throw new IOException(path + ": tensor '" + name + "' is " + info.byteSize()
@@ -267,6 +269,15 @@ public final class SafeTensorsFile implements AutoCloseable {
         MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY,
                 dataStart + info.begin(), info.byteSize());
         mapped.order(ByteOrder.LITTLE_ENDIAN);
+        if (stored == DataType.INT16) {
+            // Never hand INT16 to the engine: libtorch terminates the JVM on such an array.
+            ShortBuffer src = mapped.asShortBuffer();
+            int[] widened = new int[src.remaining()];
+            for (int i = 0; i < widened.length; i++) {
+                widened[i] = src.get(i);
+            }
+            return manager.create(widened, info.shape());
+        }
         if (stored == DataType.BFLOAT16) {
             // The PyTorch engine of DJL cannot hold BF16 arrays; widen in Java (bits << 16).
             ShortBuffer src = mapped.asShortBuffer();
