@@ -17,11 +17,20 @@ import java.util.List;
 public interface Explainer<J> {
 
     /**
-     * Explains one job.
+     * Explains one job; its failure is thrown.
      *
      * @throws IllegalArgumentException (an {@code InvalidInputException} for bad input) if the job cannot run
      */
-    ExplainResult explain(J job);
+    default ExplainResult explain(J job) {
+        Outcome o = explainAll(List.of(job)).get(0);
+        if (o.error() != null) {
+            if (o.error() instanceof RuntimeException) {
+                throw (RuntimeException) o.error();
+            }
+            throw new IllegalStateException(o.error());
+        }
+        return o.result();
+    }
 
     /** Explains jobs together where they can share passes; a failing job fails alone. */
     List<Outcome> explainAll(List<J> jobs);

@@ -93,24 +93,13 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
         return now;
     }
 
-    /** Explains one image; failures are thrown. */
-    public ExplainResult explain(ExplainJob job) {
-        Outcome o = explainAll(List.of(job)).get(0);
-        if (o.error() != null) {
-            if (o.error() instanceof RuntimeException) {
-                throw (RuntimeException) o.error();
-            }
-            throw new IllegalStateException(o.error());
-        }
-        return o.result();
-    }
-
     /**
      * Explains several images in shared passes. A job that is invalid, cancelled or whose listener
      * throws fails alone; the others go on. Jobs of different input sizes run in separate groups.
      *
      * @return one outcome per job, in order
      */
+    @Override
     public List<Outcome> explainAll(List<ExplainJob> jobs) {
         Outcome[] out = new Outcome[jobs.size()];
         List<JobState> valid = new ArrayList<>();
