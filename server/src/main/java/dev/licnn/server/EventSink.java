@@ -36,7 +36,7 @@ final class EventSink<T extends MessageLite> {
     /** A cancellation this close to the deadline (or after it) is the deadline's doing. */
     static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** How long before the call's deadline the stream ends itself: at most this, ... */
-    private static final long MAX_DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** ... and at most this fraction of the time the call had. */
     private static final int DEADLINE_MARGIN_DIVISOR = 4;
 
@@ -68,9 +68,10 @@ final class EventSink<T extends MessageLite> {
     }
 
     /**
-     * Ends the stream with DEADLINE_EXCEEDED shortly before {@code deadline} (by at most 50 ms, and
-     * at most a quarter of the time left), unless it has ended by then. The margin is the time the
-     * status needs to follow the response data already handed to the transport onto the wire.
+     * Ends the stream with DEADLINE_EXCEEDED shortly before {@code deadline} (by at most 100 ms,
+     * and at most a quarter of the time left), unless it has ended by then. The margin is the time
+     * the status needs to follow the response data already handed to the transport onto the wire,
+     * and to get there before the transport's own deadline timer, on a loaded machine.
      */
     void expireAt(@Nullable Deadline deadline, ScheduledExecutorService timer) {
         if (deadline == null) {

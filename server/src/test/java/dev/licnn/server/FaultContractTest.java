@@ -8,7 +8,6 @@ import com.google.protobuf.ByteString;
 import dev.licnn.proto.v1.ExplainEvent;
 import dev.licnn.proto.v1.ExplainRequest;
 import dev.licnn.proto.v1.ImageInput;
-import dev.licnn.proto.v1.ImageSize;
 import dev.licnn.proto.v1.LicnnServiceGrpc;
 import dev.licnn.proto.v1.MapKind;
 import io.grpc.CallOptions;
@@ -340,9 +339,9 @@ class FaultContractTest {
 
     @Test
     void deadline_reachesTheClientAsDeadlineExceeded_evenWhenItsTimerRunsLate() throws Exception {
-        LicnnServer server = serve();
+        LicnnServer server = serve("--max-batch-size", "1");
         // A client whose own deadline timer never fires before the server's (a loaded machine, a
-        // late timer): it sends a 200 ms deadline on the wire and sets none locally.
+        // late timer): it sends a 400 ms deadline on the wire and sets none locally.
         Metadata.Key<String> timeout = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
         ClientInterceptor lateTimer = new ClientInterceptor() {
             @Override
@@ -350,25 +349,36 @@ class FaultContractTest {
                 return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(m, o)) {
                     @Override
                     public void start(Listener<R> listener, Metadata headers) {
-                        headers.put(timeout, "200m");
+                        headers.put(timeout, "400m");
                         super.start(listener, headers);
                     }
                 };
             }
         };
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+        ManagedChannel plain = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        ManagedChannel late = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
                 .intercept(lateTimer).disableRetry().build();
+        List<Thread> busy = new ArrayList<>();
         try {
-            LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
-            // Much to compute, little to send (8 x 8 maps): no response data queues in front of the status.
-            ExplainRequest slow = heavy().toBuilder().setOutputSize(ImageSize.newBuilder().setHeight(8).setWidth(8)).build();
+            // Keep the worker busy, so that the request is accepted (headers and a message sent)
+            // and then waits in the queue past its deadline, whatever the CPU's speed.
             for (int i = 0; i < 3; i++) {
-                StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                        () -> drain(stub.explain(slow)));
-                assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getStatus().toString());
+                Thread t = new Thread(() -> drain(LicnnServiceGrpc.newBlockingStub(plain).explain(heavy())));
+                t.start();
+                busy.add(t);
             }
+            await("a busy worker and two queued requests", Duration.ofSeconds(60),
+                    () -> server.pool().inFlight() == 1 && server.pool().queueDepth() == 2);
+            ExplainRequest small = light();
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> drain(LicnnServiceGrpc.newBlockingStub(late).explain(small)));
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getStatus().toString());
         } finally {
-            ch.shutdownNow();
+            for (Thread t : busy) {
+                t.join(120_000);
+            }
+            late.shutdownNow();
+            plain.shutdownNow();
             server.close();
         }
     }
