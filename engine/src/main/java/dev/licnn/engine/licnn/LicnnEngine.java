@@ -38,7 +38,8 @@ import java.util.concurrent.CancellationException;
  * next rank) that yields the rank-r class's Max-C maps of every image on the device. The
  * lateral-inhibition gates, the inhibited forward pass and the attention maps follow
  * ({@link InhibitedPasses}), either rank by rank or, with {@link EngineConfig#batchClasses()}, once
- * for every class of every image. Results reach each job's {@link MapListener} class by class.
+ * for every class of every image (not when a job of the group streams layer maps: those arrive as they
+ * are computed). Results reach each job's {@link MapListener} class by class.
  *
  * <p>Not thread-safe: one engine per worker thread. Gradient mode is switched on the calling thread
  * only (libtorch's grad mode is thread-local), so no process-wide collector is involved.
@@ -213,6 +214,10 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
             }
             int maxK = group.stream().mapToInt(s -> s.job.targets().count()).max().orElse(0);
             InhibitedPasses passes = new InhibitedPasses(net, config, shapes, this::stage);
+            // Batching the inhibited passes holds every class's maps back until the last class is done; a
+            // group in which a client watches layer maps stream runs rank by rank, so they arrive as computed.
+            boolean batchClasses = config.batchClasses()
+                    && group.stream().allMatch(s -> s.job.mapKinds().isEmpty());
             List<InhibitedPasses.Row> pendingRows = new ArrayList<>();
             List<NDArray[]> pendingMaps = new ArrayList<>();
             for (int r = 0; r < maxK; r++) {
@@ -235,7 +240,7 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
                 for (int i : active) {
                     rows.add(new InhibitedPasses.Row(group.get(i), i, r));
                 }
-                if (config.batchClasses()) {
+                if (batchClasses) {
                     pendingRows.addAll(rows);
                     pendingMaps.add(maxC);
                 } else {
