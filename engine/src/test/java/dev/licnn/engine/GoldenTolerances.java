@@ -32,6 +32,12 @@ public final class GoldenTolerances {
     /** Relative L2 allowed where no gate differs: float32 rounding (LICNN maps against float64: below 5e-7). */
     public static final double EXACT = 1e-4;
 
+    /**
+     * The fixture sets (folders of the test resources), made by the same scripts on a CPU with AVX-512
+     * ({@code golden}) and on one with AVX2 only ({@code golden/avx2}).
+     */
+    public static final String[] FIXTURE_SETS = {"golden", "golden/avx2"};
+
     /** Share of suppression-mask locations that must agree with the fixture. */
     public static final double MASK_AGREEMENT = 0.999;
 

@@ -27,7 +27,8 @@ public final class BaselineJob {
     private final BooleanSupplier cancelled;
 
     private BaselineJob(Builder b) {
-        this.targets = Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
+        // Targets checked once where they were made (setTargets); otherwise here.
+        this.targets = b.targets != null ? b.targets : Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
         this.method = b.method;
         this.options = b.options;
         this.listener = b.listener;
@@ -61,6 +62,7 @@ public final class BaselineJob {
 
     /** Builder; {@link #build()} validates. */
     public static final class Builder {
+        private Targets targets;
         private float[] input;
         private int height;
         private int width;
@@ -75,6 +77,7 @@ public final class BaselineJob {
 
         /** The normalised image, 3 x h x w channel-major (not copied). */
         public Builder setInput(float[] chw, int h, int w) {
+            this.targets = null;
             this.input = chw;
             this.height = h;
             this.width = w;
@@ -89,6 +92,7 @@ public final class BaselineJob {
 
         /** Input and classes at once (the input is not copied). */
         public Builder setTargets(Targets t) {
+            this.targets = t;
             this.input = t.input();
             this.height = t.height();
             this.width = t.width();
@@ -98,12 +102,14 @@ public final class BaselineJob {
         }
 
         public Builder optTopK(int k) {
+            this.targets = null;
             this.topK = k;
             this.classIds = null;
             return this;
         }
 
         public Builder optClassIds(int... ids) {
+            this.targets = null;
             this.classIds = ids.clone();
             return this;
         }

@@ -35,7 +35,8 @@ public final class ExplainJob {
     private final BooleanSupplier cancelled;
 
     private ExplainJob(Builder b) {
-        this.targets = Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
+        // Targets checked once where they were made (setTargets); otherwise here.
+        this.targets = b.targets != null ? b.targets : Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
         this.options = b.options;
         this.mapKinds = Collections.unmodifiableSet(EnumSet.copyOf(b.mapKinds));
         this.layers = b.layers == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.layers));
@@ -75,6 +76,7 @@ public final class ExplainJob {
 
     /** Builder; {@link #build()} validates. */
     public static final class Builder {
+        private Targets targets;
         private float[] input;
         private int height;
         private int width;
@@ -90,6 +92,7 @@ public final class ExplainJob {
 
         /** The normalised image, 3 x h x w channel-major (not copied). */
         public Builder setInput(float[] chw, int h, int w) {
+            this.targets = null;
             this.input = chw;
             this.height = h;
             this.width = w;
@@ -98,6 +101,7 @@ public final class ExplainJob {
 
         /** Input and classes at once (the input is not copied). */
         public Builder setTargets(Targets t) {
+            this.targets = t;
             this.input = t.input();
             this.height = t.height();
             this.width = t.width();
@@ -107,12 +111,14 @@ public final class ExplainJob {
         }
 
         public Builder optTopK(int k) {
+            this.targets = null;
             this.topK = k;
             this.classIds = null;
             return this;
         }
 
         public Builder optClassIds(int... ids) {
+            this.targets = null;
             this.classIds = ids.clone();
             return this;
         }

@@ -34,8 +34,7 @@ final class BaselineFixtures implements AutoCloseable {
     private final SafeTensorsFile cases;
     private final SafeTensorsFile baselines;
 
-    /** The fixture sets: made on a CPU with AVX-512 ({@code golden}) and on one with AVX2 only. */
-    static final String[] SETS = {"golden", "golden/avx2"};
+    static final String[] SETS = GoldenTolerances.FIXTURE_SETS;
 
     BaselineFixtures() {
         this("golden");

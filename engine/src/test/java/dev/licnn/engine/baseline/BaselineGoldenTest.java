@@ -13,7 +13,6 @@ import dev.licnn.engine.explain.ClassAttention;
 import dev.licnn.engine.explain.MapListener;
 import dev.licnn.engine.explain.ExplainResult;
 import dev.licnn.engine.explain.FloatMap;
-import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.explain.Prediction;
 import dev.licnn.engine.explain.ScoreMode;
 import dev.licnn.engine.GoldenTolerances;

@@ -21,8 +21,7 @@ import java.nio.file.Paths;
  */
 final class GoldenFixtures implements AutoCloseable {
 
-    /** The fixture sets: made on a CPU with AVX-512 ({@code golden}) and on one with AVX2 only. */
-    static final String[] SETS = {"golden", "golden/avx2"};
+    static final String[] SETS = GoldenTolerances.FIXTURE_SETS;
 
     static final int[] NARROW_LAYERS = {8, 8, VggSpec.POOL, 16, 16, VggSpec.POOL, 32, 32, 32, VggSpec.POOL,
         32, 32, 32, VggSpec.POOL, 32, 32, 32, VggSpec.POOL};

@@ -1,6 +1,5 @@
 package dev.licnn.server.bench;
 
-import ai.djl.Device;
 import dev.licnn.bench.ClosedLoopLoad;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
