@@ -97,6 +97,13 @@ public final class ReportCommand implements Callable<Integer> {
             r.softmaxDir = softmaxDir;
             r.softmax = SoftmaxStats.summarise(SoftmaxStats.read(softmaxDir.resolve("softmax.csv")));
         }
+        Path locDir = dir.resolve("localisation");
+        if (Files.isRegularFile(locDir.resolve("localisation.csv"))) {
+            List<LocalisationStats.Row> rows = LocalisationStats.read(locDir.resolve("localisation.csv"));
+            r.localisationDir = locDir;
+            r.localisation = LocalisationStats.summarise(rows);
+            r.localisationDifferences = LocalisationStats.against(rows, "licnn");
+        }
         return r;
     }
 
@@ -145,6 +152,9 @@ public final class ReportCommand implements Callable<Integer> {
         List<SanityStats.Summary> sanity;
         Path softmaxDir;
         List<SoftmaxStats.Summary> softmax;
+        Path localisationDir;
+        List<LocalisationStats.Summary> localisation;
+        List<LocalisationStats.Difference> localisationDifferences;
 
         String full() throws IOException {
             StringBuilder b = new StringBuilder("# Experiments: results with intervals and tests\n\n");
@@ -164,6 +174,9 @@ public final class ReportCommand implements Callable<Integer> {
             if (softmax != null) {
                 b.append(softmaxSection());
             }
+            if (localisation != null) {
+                b.append(localisationSection(true));
+            }
             return b.toString();
         }
 
@@ -179,6 +192,9 @@ public final class ReportCommand implements Callable<Integer> {
             if (blur != null) {
                 b.append(blurSection(false).replace("## ", "### "));
             }
+            if (localisation != null) {
+                b.append(localisationSection(false).replace("## ", "### "));
+            }
             return b.toString();
         }
 
@@ -186,7 +202,7 @@ public final class ReportCommand implements Callable<Integer> {
             StringBuilder b = new StringBuilder("## Data, model, commands and seeds\n\n");
             b.append("- Evaluation data: `").append(datasetCommand).append("`. ").append(seedsNote).append('\n');
             b.append("- Model: the bundled `models/shapes-vgg16`.\n");
-            for (Path d : new Path[] {blurDir, sanityDir, softmaxDir}) {
+            for (Path d : new Path[] {blurDir, sanityDir, softmaxDir, localisationDir}) {
                 if (d == null) {
                     continue;
                 }
@@ -358,6 +374,25 @@ public final class ReportCommand implements Callable<Integer> {
             b.append("\nCharts: [Spearman](").append(link.apply(sanityDir.resolve("sanity-cascading-spearman.png"))).append("), [SSIM](")
                     .append(link.apply(sanityDir.resolve("sanity-cascading-ssim.png"))).append("); per map: [sanity.csv](")
                     .append(link.apply(sanityDir.resolve("sanity.csv"))).append(").\n\n");
+            return b.toString();
+        }
+
+        /** Every method's localisation, and each method minus LICNN paired on the same images (all of it, or pointing and energy only). */
+        private String localisationSection(boolean everything) {
+            StringBuilder b = new StringBuilder("## Localisation: LICNN against the baselines\n\n");
+            b.append("Each method's saliency map as the service returns it (the maps of the model's top-k classes summed, k as in "
+                    + "the command; the true class is never given; `licnn_no_inhibition` is LICNN with a = b = 0) scored against the "
+                    + "true object mask: pointing game (maximum within 15 px of the mask; Wilson interval), share of positive map "
+                    + "mass inside the mask (energy), IoU of the thresholded map (map > (max - min)/5), pixel AUC-ROC (bootstrap "
+                    + "intervals). `centre` is a centred Gaussian that ignores the image: the floor.\n\n");
+            b.append(LocalisationStats.table(localisation));
+            List<LocalisationStats.Difference> ds = everything ? localisationDifferences : localisationDifferences.stream()
+                    .filter(d -> d.measure().equals("pointing") || d.measure().equals("energy")).toList();
+            b.append("\nEach method minus LICNN on the same images (pointing: McNemar's exact test on the images only one of the two "
+                    + "hits; others: exact sign test; interval: paired bootstrap)").append(everything ? "" : ", pointing and energy; IoU and "
+                    + "AUC in the full report").append(":\n\n");
+            b.append(LocalisationStats.differenceTable(ds));
+            b.append("\nPer image: [localisation.csv](").append(link.apply(localisationDir.resolve("localisation.csv"))).append(").\n\n");
             return b.toString();
         }
 

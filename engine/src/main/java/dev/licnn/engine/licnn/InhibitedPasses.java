@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.licnn.engine.model.VggNetwork;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -72,8 +73,12 @@ final class InhibitedPasses {
             }
             long t = System.nanoTime();
             Gate[] gates = new Gate[reluCount];
-            for (int l = 0; l < reluCount; l++) {
-                gates[l] = config.inhibition() == EngineConfig.Inhibition.TENSOR ? tensorGate(rows, maxC[l]) : javaGate(u, rows, maxC[l], l);
+            if (config.inhibition() == EngineConfig.Inhibition.TENSOR) {
+                for (int l = 0; l < reluCount; l++) {
+                    gates[l] = tensorGate(rows, maxC[l]);
+                }
+            } else {
+                javaGates(u, rows, maxC, gates);
             }
             t = stages.stage("inhibition", t);
 
@@ -157,48 +162,70 @@ final class InhibitedPasses {
         }
     }
 
-    private Gate javaGate(NDManager u, List<Row> rows, NDArray maxC, int layer) {
+    /**
+     * The Java gates of every layer: the Max-C maps come to the host (one copy per layer), the
+     * (layer, row) maps are gated in parallel on as many threads as this thread's intra-op setting
+     * ({@link GateThreads}), and the keep masks go back to the device (one copy per layer).
+     */
+    private void javaGates(NDManager u, List<Row> rows, NDArray[] maxC, Gate[] gates) {
         int k = rows.size();
-        int lh = (int) shapes.get(layer).get(1);
-        int lw = (int) shapes.get(layer).get(2);
-        int hw = lh * lw;
-        float[] all = maxC.toFloatArray();
-        float[][] ms = new float[k][];
-        float[][] lis = new float[k][];
-        float[][] gatedMaps = new float[k][];
-        float[] keep = new float[k * hw];
-        for (int i = 0; i < k; i++) {
-            LicnnOptions o = rows.get(i).options();
-            float[] m = Arrays.copyOfRange(all, i * hw, (i + 1) * hw);
-            LateralInhibition.l2NormalizeInPlace(m);
-            float[] li = new float[hw];
-            LateralInhibition.inhibition(m, lh, lw, o.lizSize(), o.a(), o.b(), li);
-            float[] gated = new float[hw];
-            float[] kp = new float[hw];
-            LateralInhibition.gate(m, li, gated, kp);
-            System.arraycopy(kp, 0, keep, i * hw, hw);
-            ms[i] = m;
-            lis[i] = li;
-            gatedMaps[i] = gated;
+        float[][] all = new float[reluCount][];
+        float[][][] ms = new float[reluCount][k][];
+        float[][][] lis = new float[reluCount][k][];
+        float[][] keeps = new float[reluCount][];
+        List<GateThreads.Task> tasks = new ArrayList<>(reluCount * k);
+        for (int l = 0; l < reluCount; l++) {
+            int lh = (int) shapes.get(l).get(1);
+            int lw = (int) shapes.get(l).get(2);
+            int hw = lh * lw;
+            all[l] = maxC[l].toFloatArray();
+            keeps[l] = new float[k * hw];
+            for (int i = 0; i < k; i++) {
+                final int layer = l;
+                final int row = i;
+                LicnnOptions o = rows.get(i).options();
+                long cost = (long) hw * o.lizSize() * o.lizSize();
+                tasks.add(new GateThreads.Task(cost, () -> {
+                    float[] m = Arrays.copyOfRange(all[layer], row * hw, (row + 1) * hw);
+                    LateralInhibition.l2NormalizeInPlace(m);
+                    float[] li = new float[hw];
+                    LateralInhibition.inhibition(m, lh, lw, o.lizSize(), o.a(), o.b(), li);
+                    LateralInhibition.keep(m, li, keeps[layer], row * hw);
+                    ms[layer][row] = m;
+                    lis[layer][row] = li;
+                }));
+            }
         }
-        Gate gate = new Gate() {
-            @Override
-            float[] m(int row) {
-                return ms[row];
-            }
+        GateThreads.run(tasks, GateThreads.threadsOfThisThread());
+        for (int l = 0; l < reluCount; l++) {
+            int lh = (int) shapes.get(l).get(1);
+            int lw = (int) shapes.get(l).get(2);
+            int hw = lh * lw;
+            final int layer = l;
+            Gate gate = new Gate() {
+                @Override
+                float[] m(int row) {
+                    return ms[layer][row];
+                }
 
-            @Override
-            float[] li(int row) {
-                return lis[row];
-            }
+                @Override
+                float[] li(int row) {
+                    return lis[layer][row];
+                }
 
-            @Override
-            float[] gated(int row) {
-                return gatedMaps[row];
-            }
-        };
-        gate.keep = u.create(keep, new Shape(k, 1, lh, lw));
-        return gate;
+                @Override
+                float[] gated(int row) {
+                    float[] m = ms[layer][row];
+                    float[] g = new float[hw];
+                    for (int j = 0; j < hw; j++) {
+                        g[j] = keeps[layer][row * hw + j] != 0f ? m[j] : 0f;
+                    }
+                    return g;
+                }
+            };
+            gate.keep = u.create(keeps[l], new Shape(k, 1, lh, lw));
+            gates[l] = gate;
+        }
     }
 
     /** The keep mask applied after the last feature ReLU, or null when no row inhibits it. */

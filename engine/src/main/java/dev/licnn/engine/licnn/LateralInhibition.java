@@ -1,5 +1,7 @@
 package dev.licnn.engine.licnn;
 
+import java.util.Arrays;
+
 /**
  * The lateral-inhibition model of {@code docs/LICNN.md} on one Max-C map, in plain Java.
  *
@@ -14,16 +16,37 @@ public final class LateralInhibition {
 
     private LateralInhibition() {}
 
-    /** Divides {@code v} by its L2 norm in place; an all-zero (or non-finite-norm) map is left as it is. */
+    /**
+     * Divides {@code v} by its L2 norm in place; an all-zero (or non-finite-norm) map is left as it
+     * is. The squares are summed in double (four running sums, so the loop is not one long chain of
+     * dependent additions); the norm is rounded to float and each value divided by it in float, as
+     * the float32 reference computes {@code x / x.norm()}.
+     */
     public static void l2NormalizeInPlace(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < v.length; i += 4) {
+            s0 += (double) v[i] * v[i];
+            s1 += (double) v[i + 1] * v[i + 1];
+            s2 += (double) v[i + 2] * v[i + 2];
+            s3 += (double) v[i + 3] * v[i + 3];
         }
-        double n = Math.sqrt(s);
-        if (n > 0 && Double.isFinite(n)) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (v[i] / n);
+        for (; i < v.length; i++) {
+            s0 += (double) v[i] * v[i];
+        }
+        double norm = Math.sqrt((s0 + s1) + (s2 + s3));
+        float n = (float) norm;
+        if (n > 0 && Float.isFinite(n)) {
+            for (int j = 0; j < v.length; j++) {
+                v[j] = v[j] / n;
+            }
+        } else if (norm > 0 && Double.isFinite(norm)) {
+            // a norm beyond float's range (values near Float.MAX_VALUE): divide in double
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) (v[j] / norm);
             }
         }
     }
@@ -67,32 +90,55 @@ public final class LateralInhibition {
                 li[i * w + j] = (float) (a * Math.exp(-box / kk));
             }
         }
-        // Differential term: one pass over the map per offset of the window (the centre weighs 0).
-        float[] diff = new float[h * w];
+        // Differential term, row by row: for each output row, every offset of the window adds into a
+        // row accumulator. The rows (accumulator, the map's row, the shifted padded row) are small
+        // arrays indexed alike, so they stay in L1 and the JIT vectorises the inner loop; each
+        // location still sums its offsets in the same order, so the floats are those of one pass per offset.
+        float[] halfWts = new float[k * k];
         for (int du = -p; du <= p; du++) {
             for (int dv = -p; dv <= p; dv++) {
-                if (du == 0 && dv == 0) {
-                    continue;
-                }
                 double d = Math.sqrt((double) du * du + (double) dv * dv) / k;
-                float wt = (float) (d * Math.exp(-d));
                 // wt * max(0, delta) written as (wt / 2) * (delta + |delta|): the same float for
                 // every delta (halving and doubling are exact), and a loop the JIT vectorises.
-                float halfWt = wt * 0.5f;
-                for (int i = 0; i < h; i++) {
-                    int rowP = (i + p + du) * pw + p + dv;
-                    int rowM = i * w;
+                halfWts[(du + p) * k + dv + p] = (float) (d * Math.exp(-d)) * 0.5f;
+            }
+        }
+        float[] diff = new float[h * w];
+        float[] acc = new float[w];
+        float[] mRow = new float[w];
+        float[] shifted = new float[w];
+        for (int i = 0; i < h; i++) {
+            System.arraycopy(m, i * w, mRow, 0, w);
+            Arrays.fill(acc, 0f);
+            for (int du = -p; du <= p; du++) {
+                for (int dv = -p; dv <= p; dv++) {
+                    if (du == 0 && dv == 0) {
+                        continue;
+                    }
+                    float halfWt = halfWts[(du + p) * k + dv + p];
+                    System.arraycopy(padded, (i + p + du) * pw + p + dv, shifted, 0, w);
                     for (int j = 0; j < w; j++) {
-                        float delta = padded[rowP + j] - m[rowM + j];
-                        diff[rowM + j] += halfWt * (delta + Math.abs(delta));
+                        float delta = shifted[j] - mRow[j];
+                        acc[j] += halfWt * (delta + Math.abs(delta));
                     }
                 }
             }
+            System.arraycopy(acc, 0, diff, i * w, w);
         }
         for (int i = 0; i < li.length; i++) {
             li[i] += b * diff[i];
         }
         l2NormalizeInPlace(li);
+    }
+
+    /**
+     * The keep mask alone: {@code keep[offset + i] = 1 where m[i] > li[i], else 0} (the same test as
+     * {@link #gate}).
+     */
+    public static void keep(float[] m, float[] li, float[] keep, int offset) {
+        for (int i = 0; i < m.length; i++) {
+            keep[offset + i] = m[i] > li[i] ? 1f : 0f;
+        }
     }
 
     /**

@@ -110,4 +110,20 @@ class LateralInhibitionTest {
         assertEquals(13, AttentionMaps.nearestSource(27, 14, 28));
         assertEquals(2, AttentionMaps.nearestSource(5, 3, 7)); // floor(5 * 3/7) = 2
     }
+
+    @Test
+    void l2Normalize_unitNormAndHugeValuesStayFinite() {
+        float[] v = {3f, 4f, 0f, 0f, 0f};
+        LateralInhibition.l2NormalizeInPlace(v);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0.6f, 0.8f, 0f, 0f, 0f}, v, 1e-7f);
+        // the norm of these exceeds Float.MAX_VALUE: still divided, still finite
+        float[] big = {Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE};
+        LateralInhibition.l2NormalizeInPlace(big);
+        for (float x : big) {
+            org.junit.jupiter.api.Assertions.assertEquals(0.5f, x, 1e-6f);
+        }
+        float[] zero = new float[7];
+        LateralInhibition.l2NormalizeInPlace(zero);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[7], zero, 0f);
+    }
 }
