@@ -4,18 +4,22 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the Java lateral-inhibition gates of a call on several cores. The (layer, class) maps are
- * independent, so they are split into as many parts as the calling worker has intra-op threads
- * (the cores libtorch uses for its passes, idle while the gates run), balanced by cost (largest
- * first, each to the lightest part); the calling thread computes one part, threads of a shared
- * daemon pool the others. One thread: everything on the calling thread, nothing is handed off.
+ * independent: they go into a queue, largest first, and are taken by helper threads of a shared
+ * daemon pool and by the calling thread, as many in all as the calling worker has intra-op threads
+ * (the cores libtorch uses for its passes, idle while the gates run).
+ *
+ * <p>The gates run between the passes, not beside them: gating rank r's maps on a helper while the
+ * backward pass of rank r + 1 ran made that pass 60% slower on two cores and the map slower overall
+ * ({@code bench-engine}, README).
  */
 final class GateThreads {
 
@@ -44,66 +48,97 @@ final class GateThreads {
     }
 
     /**
-     * Runs every task, on {@code threads} threads at most (this one included), and returns when all
+     * Runs every task on {@code threads} threads at most (this one included) and returns when all
      * are done. The first failure is rethrown after the others finish.
      */
     static void run(List<Task> tasks, int threads) {
-        int parts = Math.max(1, Math.min(threads, tasks.size()));
-        if (parts == 1) {
-            tasks.forEach(t -> t.work().run());
-            return;
-        }
-        List<List<Runnable>> split = balance(tasks, parts);
-        List<Future<?>> futures = new ArrayList<>(parts - 1);
-        for (int p = 1; p < parts; p++) {
-            List<Runnable> part = split.get(p);
-            futures.add(POOL.submit(() -> part.forEach(Runnable::run)));
-        }
-        RuntimeException failure = null;
-        try {
-            split.get(0).forEach(Runnable::run);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted while gating", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                failure = failure != null ? failure
-                        : c instanceof RuntimeException re ? re : new IllegalStateException(c);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Queue q = new Queue();
+        q.submit(tasks, threads - 1);
+        q.await(threads - 1);
     }
 
-    /** Longest-processing-time-first: each task, largest first, to the part with the least cost so far. */
-    static List<List<Runnable>> balance(List<Task> tasks, int parts) {
-        List<Task> sorted = new ArrayList<>(tasks);
-        sorted.sort(Comparator.comparingLong(Task::cost).reversed());
-        List<List<Runnable>> out = new ArrayList<>(parts);
-        long[] load = new long[parts];
-        for (int p = 0; p < parts; p++) {
-            out.add(new ArrayList<>());
+    /**
+     * Gates waiting to run, and the helper threads running them. Tasks may be added while earlier
+     * ones run; {@link #await} runs what is left on the calling thread too and returns when every
+     * task submitted so far is done. Not for concurrent submitters: one queue per call.
+     */
+    static final class Queue {
+        private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger unfinished = new AtomicInteger();
+        private final AtomicInteger helpers = new AtomicInteger();
+        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        private final Object done = new Object();
+
+        /** Queues the tasks (largest first) and makes sure up to {@code maxHelpers} helper threads take them. */
+        void submit(List<Task> tasks, int maxHelpers) {
+            List<Task> sorted = new ArrayList<>(tasks);
+            sorted.sort(Comparator.comparingLong(Task::cost).reversed());
+            unfinished.addAndGet(sorted.size());
+            sorted.forEach(t -> waiting.add(t.work()));
+            startHelpers(maxHelpers);
         }
-        for (Task t : sorted) {
-            int best = 0;
-            for (int p = 1; p < parts; p++) {
-                if (load[p] < load[best]) {
-                    best = p;
+
+        private void startHelpers(int maxHelpers) {
+            while (!waiting.isEmpty()) {
+                int h = helpers.get();
+                if (h >= maxHelpers) {
+                    return;
+                }
+                if (helpers.compareAndSet(h, h + 1)) {
+                    POOL.execute(() -> {
+                        try {
+                            drain();
+                        } finally {
+                            helpers.decrementAndGet();
+                        }
+                    });
                 }
             }
-            out.get(best).add(t.work());
-            load[best] += t.cost();
         }
-        return out;
+
+        private void drain() {
+            Runnable r;
+            while ((r = waiting.poll()) != null) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                } catch (Error e) {
+                    failure.compareAndSet(null, new IllegalStateException(e));
+                } finally {
+                    if (unfinished.decrementAndGet() == 0) {
+                        synchronized (done) {
+                            done.notifyAll();
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Runs waiting tasks on this thread beside up to {@code maxHelpers} helpers, waits for those
+         * that helpers are running, and rethrows the first failure.
+         */
+        void await(int maxHelpers) {
+            startHelpers(maxHelpers);
+            drain();
+            boolean interrupted = false;
+            synchronized (done) {
+                while (unfinished.get() > 0) {
+                    try {
+                        done.wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            RuntimeException e = failure.get();
+            if (e != null) {
+                throw e;
+            }
+        }
     }
 }

@@ -66,49 +66,55 @@ final class InhibitedPasses {
      * @param x the call's images, n x 3 x h x w; not closed
      */
     void run(NDManager call, List<Row> rows, NDArray[] maxC, NDArray x, int h, int w) {
-        int k = rows.size();
         try (NDManager u = call.newSubManager()) {
-            for (NDArray a : maxC) {
-                a.attach(u);
-            }
             long t = System.nanoTime();
             Gate[] gates = new Gate[reluCount];
-            if (config.inhibition() == EngineConfig.Inhibition.TENSOR) {
+            if (config.inhibition() == EngineConfig.Inhibition.JAVA) {
+                HostGates g = prepare(rows, maxC);
+                GateThreads.run(g.tasks, GateThreads.threadsOfThisThread());
+                gates = toDevice(u, g);
+            } else {
+                for (NDArray a : maxC) {
+                    a.attach(u);
+                }
                 for (int l = 0; l < reluCount; l++) {
                     gates[l] = tensorGate(rows, maxC[l]);
                 }
-            } else {
-                javaGates(u, rows, maxC, gates);
             }
             t = stages.stage("inhibition", t);
-
-            NDArray xin = rowsOf(x, rows);
-            if (xin != x) {
-                xin.attach(u);
-            }
-            NDArray lastKeep = lastLayerKeep(u, rows, gates[reluCount - 1].keep);
-            NDArray[] sums = new NDArray[reluCount];
-            NDArray pooled = net.features(xin, (l, a) -> {
-                NDArray out = a;
-                NDArray keep = l < reluCount - 1 ? gates[l].keep : lastKeep;
-                if (keep != null) {
-                    out = a.mul(keep);
-                }
-                sums[l] = out.sum(new int[] {1}, true);
-                sums[l].attach(u);
-                return out;
-            });
-            float[] logitsAfter;
-            try (NDArray lg = net.classifier(pooled)) {
-                logitsAfter = lg.toFloatArray();
-            }
-            pooled.close();
-            t = stages.stage("masked_forward", t);
-
-            float[] attention = attention(u, rows, sums, h, w);
-            emit(rows, gates, sums, attention, logitsAfter, h, w);
-            stages.stage("attention", t);
+            masked(u, rows, gates, x, h, w, t);
         }
+    }
+
+    /** Steps 4-5: the inhibited forward pass of the rows with their gates, attention maps, events. */
+    private void masked(NDManager u, List<Row> rows, Gate[] gates, NDArray x, int h, int w, long since) {
+        long t = since;
+        NDArray xin = rowsOf(x, rows);
+        if (xin != x) {
+            xin.attach(u);
+        }
+        NDArray lastKeep = lastLayerKeep(u, rows, gates[reluCount - 1].keep);
+        NDArray[] sums = new NDArray[reluCount];
+        NDArray pooled = net.features(xin, (l, a) -> {
+            NDArray out = a;
+            NDArray keep = l < reluCount - 1 ? gates[l].keep : lastKeep;
+            if (keep != null) {
+                out = a.mul(keep);
+            }
+            sums[l] = out.sum(new int[] {1}, true);
+            sums[l].attach(u);
+            return out;
+        });
+        float[] logitsAfter;
+        try (NDArray lg = net.classifier(pooled)) {
+            logitsAfter = lg.toFloatArray();
+        }
+        pooled.close();
+        t = stages.stage("masked_forward", t);
+
+        float[] attention = attention(u, rows, sums, h, w);
+        emit(rows, gates, sums, attention, logitsAfter, h, w);
+        stages.stage("attention", t);
     }
 
     /** The gates of one layer: the keep mask on the device, and the maps a client may stream. */
@@ -163,69 +169,92 @@ final class InhibitedPasses {
     }
 
     /**
-     * The Java gates of every layer: the Max-C maps come to the host (one copy per layer), the
-     * (layer, row) maps are gated in parallel on as many threads as this thread's intra-op setting
-     * ({@link GateThreads}), and the keep masks go back to the device (one copy per layer).
+     * The Java gates of some rows, on the host: their Max-C maps copied from the device (one copy
+     * per layer; {@code maxC} is closed here) and one task per (layer, row) map that normalises it,
+     * computes its inhibition map and its keep mask. The tasks run on {@link GateThreads}.
      */
-    private void javaGates(NDManager u, List<Row> rows, NDArray[] maxC, Gate[] gates) {
+    private HostGates prepare(List<Row> rows, NDArray[] maxC) {
         int k = rows.size();
-        float[][] all = new float[reluCount][];
-        float[][][] ms = new float[reluCount][k][];
-        float[][][] lis = new float[reluCount][k][];
-        float[][] keeps = new float[reluCount][];
-        List<GateThreads.Task> tasks = new ArrayList<>(reluCount * k);
+        HostGates g = new HostGates(k, reluCount);
         for (int l = 0; l < reluCount; l++) {
             int lh = (int) shapes.get(l).get(1);
             int lw = (int) shapes.get(l).get(2);
             int hw = lh * lw;
-            all[l] = maxC[l].toFloatArray();
-            keeps[l] = new float[k * hw];
+            float[] all;
+            try (NDArray a = maxC[l]) {
+                all = a.toFloatArray();
+            }
+            g.keeps[l] = new float[k * hw];
             for (int i = 0; i < k; i++) {
                 final int layer = l;
                 final int row = i;
                 LicnnOptions o = rows.get(i).options();
                 long cost = (long) hw * o.lizSize() * o.lizSize();
-                tasks.add(new GateThreads.Task(cost, () -> {
-                    float[] m = Arrays.copyOfRange(all[layer], row * hw, (row + 1) * hw);
+                g.tasks.add(new GateThreads.Task(cost, () -> {
+                    float[] m = Arrays.copyOfRange(all, row * hw, (row + 1) * hw);
                     LateralInhibition.l2NormalizeInPlace(m);
                     float[] li = new float[hw];
                     LateralInhibition.inhibition(m, lh, lw, o.lizSize(), o.a(), o.b(), li);
-                    LateralInhibition.keep(m, li, keeps[layer], row * hw);
-                    ms[layer][row] = m;
-                    lis[layer][row] = li;
+                    LateralInhibition.keep(m, li, g.keeps[layer], row * hw);
+                    g.ms[layer][row] = m;
+                    g.lis[layer][row] = li;
                 }));
             }
         }
-        GateThreads.run(tasks, GateThreads.threadsOfThisThread());
+        return g;
+    }
+
+    /** The host side of some rows' Java gates: filled in by their tasks. */
+    private static final class HostGates {
+        final int rows;
+        final float[][][] ms;
+        final float[][][] lis;
+        final float[][] keeps;
+        final List<GateThreads.Task> tasks = new ArrayList<>();
+
+        HostGates(int rows, int layers) {
+            this.rows = rows;
+            this.ms = new float[layers][rows][];
+            this.lis = new float[layers][rows][];
+            this.keeps = new float[layers][];
+        }
+    }
+
+    /** One gate per layer over the rows; the keep masks go to the device (one copy per layer). */
+    private Gate[] toDevice(NDManager u, HostGates g) {
+        Gate[] gates = new Gate[reluCount];
         for (int l = 0; l < reluCount; l++) {
             int lh = (int) shapes.get(l).get(1);
             int lw = (int) shapes.get(l).get(2);
             int hw = lh * lw;
-            final int layer = l;
+            float[][] ms = g.ms[l];
+            float[][] lis = g.lis[l];
+            float[] kept = g.keeps[l];
             Gate gate = new Gate() {
                 @Override
                 float[] m(int row) {
-                    return ms[layer][row];
+                    return ms[row];
                 }
 
                 @Override
                 float[] li(int row) {
-                    return lis[layer][row];
+                    return lis[row];
                 }
 
                 @Override
                 float[] gated(int row) {
-                    float[] m = ms[layer][row];
-                    float[] g = new float[hw];
+                    float[] m = ms[row];
+                    float[] out = new float[hw];
                     for (int j = 0; j < hw; j++) {
-                        g[j] = keeps[layer][row * hw + j] != 0f ? m[j] : 0f;
+                        out[j] = kept[row * hw + j] != 0f ? m[j] : 0f;
                     }
-                    return g;
+                    return out;
                 }
             };
-            gate.keep = u.create(keeps[l], new Shape(k, 1, lh, lw));
+            gate.keep = u.create(kept, new Shape(g.rows, 1, lh, lw));
             gates[l] = gate;
         }
+        return gates;
     }
 
     /** The keep mask applied after the last feature ReLU, or null when no row inhibits it. */

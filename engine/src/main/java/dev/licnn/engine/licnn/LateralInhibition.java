@@ -14,6 +14,9 @@ import java.util.Arrays;
  */
 public final class LateralInhibition {
 
+    /** Locations per band of the differential term: three float bands of this size fit in L1. */
+    private static final int BAND_LOCATIONS = 2048;
+
     private LateralInhibition() {}
 
     /**
@@ -90,10 +93,11 @@ public final class LateralInhibition {
                 li[i * w + j] = (float) (a * Math.exp(-box / kk));
             }
         }
-        // Differential term, row by row: for each output row, every offset of the window adds into a
-        // row accumulator. The rows (accumulator, the map's row, the shifted padded row) are small
-        // arrays indexed alike, so they stay in L1 and the JIT vectorises the inner loop; each
-        // location still sums its offsets in the same order, so the floats are those of one pass per offset.
+        // Differential term, band by band: for a band of whole rows (about 2048 locations), every offset
+        // of the window adds into a band accumulator. The accumulator, the band of the map and the band
+        // of the shifted padded map are small arrays indexed alike from 0, so they stay in L1 and the
+        // JIT vectorises the inner loop over the whole band; each location still sums its offsets in
+        // the same order, so the floats are those of one pass over the map per offset.
         float[] halfWts = new float[k * k];
         for (int du = -p; du <= p; du++) {
             for (int dv = -p; dv <= p; dv++) {
@@ -104,26 +108,31 @@ public final class LateralInhibition {
             }
         }
         float[] diff = new float[h * w];
-        float[] acc = new float[w];
-        float[] mRow = new float[w];
-        float[] shifted = new float[w];
-        for (int i = 0; i < h; i++) {
-            System.arraycopy(m, i * w, mRow, 0, w);
-            Arrays.fill(acc, 0f);
+        int band = Math.max(1, Math.min(h, BAND_LOCATIONS / w));
+        float[] acc = new float[band * w];
+        float[] mBand = new float[band * w];
+        float[] shifted = new float[band * w];
+        for (int i0 = 0; i0 < h; i0 += band) {
+            int rows = Math.min(band, h - i0);
+            int len = rows * w;
+            System.arraycopy(m, i0 * w, mBand, 0, len);
+            Arrays.fill(acc, 0, len, 0f);
             for (int du = -p; du <= p; du++) {
                 for (int dv = -p; dv <= p; dv++) {
                     if (du == 0 && dv == 0) {
                         continue;
                     }
                     float halfWt = halfWts[(du + p) * k + dv + p];
-                    System.arraycopy(padded, (i + p + du) * pw + p + dv, shifted, 0, w);
-                    for (int j = 0; j < w; j++) {
-                        float delta = shifted[j] - mRow[j];
+                    for (int r = 0; r < rows; r++) {
+                        System.arraycopy(padded, (i0 + r + p + du) * pw + p + dv, shifted, r * w, w);
+                    }
+                    for (int j = 0; j < len; j++) {
+                        float delta = shifted[j] - mBand[j];
                         acc[j] += halfWt * (delta + Math.abs(delta));
                     }
                 }
             }
-            System.arraycopy(acc, 0, diff, i * w, w);
+            System.arraycopy(acc, 0, diff, i0 * w, len);
         }
         for (int i = 0; i < li.length; i++) {
             li[i] += b * diff[i];
@@ -133,11 +142,23 @@ public final class LateralInhibition {
 
     /**
      * The keep mask alone: {@code keep[offset + i] = 1 where m[i] > li[i], else 0} (the same test as
-     * {@link #gate}).
+     * {@link #gate}). For finite values, {@code m > li} exactly when {@code d = m - li} is above
+     * zero (a difference of distinct floats never rounds to zero), read off the bits of {@code d}
+     * so the loop vectorises; a map with a non-finite difference is compared value by value.
      */
     public static void keep(float[] m, float[] li, float[] keep, int offset) {
+        int nonFinite = 0;
         for (int i = 0; i < m.length; i++) {
-            keep[offset + i] = m[i] > li[i] ? 1f : 0f;
+            int b = Float.floatToRawIntBits(m[i] - li[i]);
+            // 1 when b > 0 as an int: a positive, non-zero float (or a positive NaN, caught below)
+            keep[offset + i] = 1 - (((b - 1) | b) >>> 31);
+            // the sign bit is set here exactly when the exponent is all ones (infinity or NaN)
+            nonFinite |= (b & 0x7F800000) + 0x00800000;
+        }
+        if (nonFinite < 0) {
+            for (int i = 0; i < m.length; i++) {
+                keep[offset + i] = m[i] > li[i] ? 1f : 0f;
+            }
         }
     }
 

@@ -18,31 +18,49 @@ import org.junit.jupiter.api.Test;
 class GateThreadsTest {
 
     @Test
-    void balance_givesEachTaskToTheLightestPart() {
-        List<GateThreads.Task> tasks = new ArrayList<>();
-        long[] costs = {50, 50, 12, 12, 3, 3, 1, 1, 1};
-        List<Runnable> works = new ArrayList<>();
-        for (long c : costs) {
-            Runnable r = new Runnable() { // a distinct object per task
-                @Override
-                public void run() {}
-            };
-            works.add(r);
-            tasks.add(new GateThreads.Task(c, r));
+    void queue_runsTasksSubmittedInPartsAndAwaitReturnsWhenAllAreDone() throws Exception {
+        GateThreads.Queue q = new GateThreads.Queue();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicIntegerArray runs = new AtomicIntegerArray(30);
+        Set<Thread> first = ConcurrentHashMap.newKeySet();
+        List<GateThreads.Task> part1 = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int id = i;
+            part1.add(new GateThreads.Task(id, () -> {
+                first.add(Thread.currentThread());
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                runs.incrementAndGet(id);
+            }));
         }
-        List<List<Runnable>> parts = GateThreads.balance(tasks, 2);
-        assertEquals(2, parts.size());
-        long[] load = new long[2];
-        int total = 0;
-        for (int p = 0; p < 2; p++) {
-            for (Runnable r : parts.get(p)) {
-                load[p] += costs[works.indexOf(r)];
+        q.submit(part1, 1);
+        // the first part waits on a helper while this thread goes on; it is released later, from elsewhere
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            total += parts.get(p).size();
+            release.countDown();
+        });
+        releaser.start();
+        List<GateThreads.Task> part2 = new ArrayList<>();
+        for (int i = 10; i < 30; i++) {
+            int id = i;
+            part2.add(new GateThreads.Task(id, () -> runs.incrementAndGet(id)));
         }
-        assertEquals(costs.length, total);
-        assertEquals(67, load[0]);
-        assertEquals(66, load[1]);
+        q.submit(part2, 0);
+        q.await(1);
+        // await returned, so every task had finished: those of the first part only after the release
+        for (int i = 0; i < 30; i++) {
+            assertEquals(1, runs.get(i), "task " + i);
+        }
+        assertEquals(0, release.getCount());
+        assertTrue(first.size() <= 2, "one helper and this thread at most: " + first);
+        releaser.join();
     }
 
     @Test
@@ -62,7 +80,7 @@ class GateThreadsTest {
         for (int i = 0; i < n; i++) {
             assertEquals(1, runs.get(i), "task " + i);
         }
-        assertTrue(threads.size() <= 3 && threads.contains(Thread.currentThread()), threads.toString());
+        assertTrue(threads.size() <= 3, "this thread and two helpers at most: " + threads);
 
         threads.clear();
         GateThreads.run(tasks, 1);

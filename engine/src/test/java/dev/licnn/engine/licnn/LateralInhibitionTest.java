@@ -126,4 +126,44 @@ class LateralInhibitionTest {
         LateralInhibition.l2NormalizeInPlace(zero);
         org.junit.jupiter.api.Assertions.assertArrayEquals(new float[7], zero, 0f);
     }
+
+    @Test
+    void keep_isTheComparisonForEveryKindOfValue() {
+        float[] finite = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-38f, -1e-38f, 0.5f, 0.50000006f};
+        float[] nonFinite = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
+        // every pair of the finite values (the bit test), then with the non-finite ones too (compared value by value)
+        assertKeepIsComparison(pairs(finite));
+        float[] all = java.util.Arrays.copyOf(finite, finite.length + nonFinite.length);
+        System.arraycopy(nonFinite, 0, all, finite.length, nonFinite.length);
+        assertKeepIsComparison(pairs(all));
+        java.util.Random rnd = new java.util.Random(5);
+        float[][] r = new float[2][1000];
+        for (int j = 0; j < 1000; j++) {
+            r[0][j] = j % 7 == 0 ? 0f : (float) rnd.nextGaussian();
+            r[1][j] = j % 5 == 0 ? r[0][j] : j % 11 == 0 ? -0f : (float) rnd.nextGaussian();
+        }
+        assertKeepIsComparison(r);
+    }
+
+    private static float[][] pairs(float[] v) {
+        float[][] out = new float[2][v.length * v.length];
+        int i = 0;
+        for (float a : v) {
+            for (float b : v) {
+                out[0][i] = a;
+                out[1][i++] = b;
+            }
+        }
+        return out;
+    }
+
+    private static void assertKeepIsComparison(float[][] mli) {
+        float[] m = mli[0];
+        float[] li = mli[1];
+        float[] keep = new float[m.length + 3];
+        LateralInhibition.keep(m, li, keep, 3);
+        for (int j = 0; j < m.length; j++) {
+            org.junit.jupiter.api.Assertions.assertEquals(m[j] > li[j] ? 1f : 0f, keep[j + 3], m[j] + " > " + li[j]);
+        }
+    }
 }
