@@ -99,7 +99,7 @@ final class InhibitedPasses {
             NDArray out = a;
             NDArray keep = l < reluCount - 1 ? gates[l].keep : lastKeep;
             if (keep != null) {
-                out = a.mul(keep);
+                out = a.muli(keep); // no gradients here: the ReLU output is not needed as it was
             }
             sums[l] = out.sum(new int[] {1}, true);
             sums[l].attach(u);

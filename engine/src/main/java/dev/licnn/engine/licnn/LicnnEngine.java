@@ -197,10 +197,10 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
                 }
                 return a.add(probes[l]);
             });
-            NDArray logits = net.classifier(pooled);
-            pooled.close();
-            NDArray probs = logits.softmax(1);
-            float[] flatLogits = logits.toFloatArray();
+            float[] flatLogits;
+            try (NDArray detached = pooled.stopGradient(); NDArray logits = net.classifier(detached)) {
+                flatLogits = logits.toFloatArray();
+            }
             t = stage("forward", t);
             for (int i = 0; i < n; i++) {
                 JobState s = group.get(i);
@@ -220,6 +220,9 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
                     && group.stream().allMatch(s -> s.job.mapKinds().isEmpty());
             List<InhibitedPasses.Row> pendingRows = new ArrayList<>();
             List<NDArray[]> pendingMaps = new ArrayList<>();
+            t = System.nanoTime();
+            NDArray seeds = classifierGradients(call, group, pooled, maxK);
+            stage("backward", t);
             for (int r = 0; r < maxK; r++) {
                 dropCancelled(group);
                 List<Integer> active = new ArrayList<>();
@@ -234,7 +237,7 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
                 }
                 boolean last = r == maxK - 1;
                 t = System.nanoTime();
-                NDArray[] maxC = backward(call, group, active, r, logits, probs, probes, !last);
+                NDArray[] maxC = backward(call, active, n, r, pooled, seeds, maxK, probes, !last);
                 stage("backward", t);
                 List<InhibitedPasses.Row> rows = new ArrayList<>();
                 for (int i : active) {
@@ -287,20 +290,58 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
     }
 
     /**
-     * Back-propagates the rank-r score of every active image.
+     * The gradient of every image's rank-r score with respect to its pooled features, for every
+     * rank at once: the classifier runs on the pooled features repeated {@code maxK} times (row
+     * {@code i * maxK + r} for image i, rank r) and one backward pass through it yields all of
+     * them. The classifier's weights are read once for all ranks instead of once per rank (for
+     * VGG-16, fc6 alone is 400 MB), and each rank's backward pass then starts at the pooled features.
+     *
+     * @return n*maxK x C x 7 x 7 on the device; rows of an image without rank r (or failed) are zero
+     */
+    private NDArray classifierGradients(NDManager call, List<JobState> group, NDArray pooled, int maxK) {
+        int n = group.size();
+        int rows = n * maxK;
+        float[] wSoft = new float[rows * numClasses];
+        float[] wLogit = new float[rows * numClasses];
+        for (int i = 0; i < n; i++) {
+            JobState s = group.get(i);
+            if (s.error != null) {
+                continue;
+            }
+            int[] targets = s.prediction.targets();
+            for (int r = 0; r < targets.length && r < maxK; r++) {
+                int row = i * maxK + r;
+                (s.job.options().scoreMode() == ScoreMode.AFTER_SOFTMAX ? wSoft : wLogit)[row * numClasses + targets[r]] = 1f;
+            }
+        }
+        JniUtils.setGradMode(true);
+        try (NDManager step = call.newSubManager()) {
+            NDArray detached = pooled.stopGradient();
+            detached.attach(step);
+            NDArray rep = maxK == 1 ? detached.duplicate() : detached.repeat(0, maxK);
+            rep.attach(step);
+            rep.setRequiresGradient(true);
+            NDArray logits = net.classifier(rep);
+            logits.attach(step);
+            Shape ls = logits.getShape();
+            NDArray target = logits.softmax(1).mul(step.create(wSoft, ls)).sum().add(logits.mul(step.create(wLogit, ls)).sum());
+            JniUtils.backward((PtNDArray) target, (PtNDArray) step.ones(target.getShape()), false, false);
+            NDArray g = rep.getGradient();
+            NDArray out = g.duplicate();
+            out.attach(call);
+            g.close();
+            return out;
+        }
+    }
+
+    /**
+     * Back-propagates the rank-r score of every active image from the pooled features, seeded with
+     * its gradient there ({@link #classifierGradients}).
      *
      * @return per layer, the Max-C maps of the active images (active x 1 x H x W) on the device
      */
-    private NDArray[] backward(NDManager call, List<JobState> group, List<Integer> active, int r,
-            NDArray logits, NDArray probs, NDArray[] probes, boolean keepGraph) {
-        int n = group.size();
-        float[] wSoft = new float[n * numClasses];
-        float[] wLogit = new float[n * numClasses];
-        for (int i : active) {
-            JobState s = group.get(i);
-            int c = s.prediction.targets()[r];
-            (s.job.options().scoreMode() == ScoreMode.AFTER_SOFTMAX ? wSoft : wLogit)[i * numClasses + c] = 1f;
-        }
+    private NDArray[] backward(NDManager call, List<Integer> active, int n, int r, NDArray pooled, NDArray seeds, int maxK,
+            NDArray[] probes, boolean keepGraph) {
         JniUtils.setGradMode(true);
         if (r > 0) {
             for (NDArray p : probes) {
@@ -308,10 +349,17 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
             }
         }
         try (NDManager step = call.newSubManager()) {
-            Shape ls = logits.getShape();
-            NDArray target = probs.mul(step.create(wSoft, ls)).sum().add(logits.mul(step.create(wLogit, ls)).sum());
-            NDArray seed = step.ones(target.getShape());
-            JniUtils.backward((PtNDArray) target, (PtNDArray) seed, keepGraph, false);
+            NDArray seed;
+            if (maxK == 1) {
+                seed = seeds;
+            } else {
+                Shape ps = pooled.getShape();
+                try (NDArray grouped = seeds.reshape(n, maxK, ps.size() / n)) {
+                    seed = grouped.get(new NDIndex(":, {}", r)).reshape(ps);
+                }
+                seed.attach(step);
+            }
+            JniUtils.backward((PtNDArray) pooled, (PtNDArray) seed, keepGraph, false);
             JniUtils.setGradMode(false);
             NDArray[] out = new NDArray[probes.length];
             for (int l = 0; l < probes.length; l++) {
