@@ -128,8 +128,17 @@ class ExperimentCommandsTest {
         assertTrue(Files.readAllLines(out.resolve("comparisons.csv")).size() > 1);
         Path results = Files.createDirectories(tmp.resolve("results"));
         copy(out, results.resolve("blur"));
+        Path loc = Files.createDirectories(results.resolve("localisation"));
+        Files.writeString(loc.resolve("localisation.csv"), LocalisationStats.HEADER + "\n"
+                + "natural,licnn,a.png,0,true,0.5,0.4,0.9\nnatural,gradient,a.png,0,false,0.2,0.4,0.6\n"
+                + "natural,licnn,b.png,1,true,0.3,0.2,0.8\nnatural,gradient,b.png,1,true,0.2,0.1,0.9\n");
+        Files.writeString(loc.resolve("command.txt"), "./licnn experiment localisation --data d --out o\n");
         String report = ReportCommand.render(results);
         assertTrue(report.contains("## Blur") && report.contains("| whole image | all | 100% |"), report);
+        assertTrue(report.contains("## Localisation: LICNN against the baselines")
+                && report.contains("| natural | gradient | 2 | 50.0% [")
+                && report.contains("| natural | gradient | licnn | pointing | 2 | -0.500 ["), report);
+        assertTrue(report.contains("./licnn experiment localisation --data d --out o"), "the localisation command is quoted");
         assertTrue(report.contains("./licnn experiment blur --data "), "the exact command is quoted");
         assertTrue(report.contains("Natural images: blurring the background"), report);
 
