@@ -13,7 +13,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.licnn.engine.model.VggNetwork;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -67,16 +66,16 @@ final class InhibitedPasses {
      */
     void run(NDManager call, List<Row> rows, NDArray[] maxC, NDArray x, int h, int w) {
         try (NDManager u = call.newSubManager()) {
+            for (NDArray a : maxC) {
+                a.attach(u);
+            }
             long t = System.nanoTime();
-            Gate[] gates = new Gate[reluCount];
+            LayerGate[] gates;
             if (config.inhibition() == EngineConfig.Inhibition.JAVA) {
-                HostGates g = prepare(rows, maxC);
-                GateThreads.run(g.tasks, GateThreads.threadsOfThisThread());
-                gates = toDevice(u, g);
+                List<LicnnOptions> options = rows.stream().map(Row::options).toList();
+                gates = JavaGates.compute(u, options, maxC, shapes, GateThreads.threadsOfThisThread());
             } else {
-                for (NDArray a : maxC) {
-                    a.attach(u);
-                }
+                gates = new LayerGate[reluCount];
                 for (int l = 0; l < reluCount; l++) {
                     gates[l] = tensorGate(rows, maxC[l]);
                 }
@@ -87,7 +86,7 @@ final class InhibitedPasses {
     }
 
     /** Steps 4-5: the inhibited forward pass of the rows with their gates, attention maps, events. */
-    private void masked(NDManager u, List<Row> rows, Gate[] gates, NDArray x, int h, int w, long since) {
+    private void masked(NDManager u, List<Row> rows, LayerGate[] gates, NDArray x, int h, int w, long since) {
         long t = since;
         NDArray xin = rowsOf(x, rows);
         if (xin != x) {
@@ -117,18 +116,7 @@ final class InhibitedPasses {
         stages.stage("attention", t);
     }
 
-    /** The gates of one layer: the keep mask on the device, and the maps a client may stream. */
-    private abstract static class Gate {
-        NDArray keep;
-
-        abstract float[] m(int row);
-
-        abstract float[] li(int row);
-
-        abstract float[] gated(int row);
-    }
-
-    private Gate tensorGate(List<Row> rows, NDArray maxC) {
+    private LayerGate tensorGate(List<Row> rows, NDArray maxC) {
         int k = rows.size();
         int[] liz = new int[k];
         float[] a = new float[k];
@@ -140,7 +128,7 @@ final class InhibitedPasses {
             b[i] = o.b();
         }
         TensorInhibition.Gates g = TensorInhibition.apply(maxC, liz, a, b);
-        Gate gate = new Gate() {
+        LayerGate gate = new LayerGate() {
             @Override
             float[] m(int row) {
                 return rowToHost(g.m(), row);
@@ -166,95 +154,6 @@ final class InhibitedPasses {
         try (NDArray r = a.get(row)) {
             return r.toFloatArray();
         }
-    }
-
-    /**
-     * The Java gates of some rows, on the host: their Max-C maps copied from the device (one copy
-     * per layer; {@code maxC} is closed here) and one task per (layer, row) map that normalises it,
-     * computes its inhibition map and its keep mask. The tasks run on {@link GateThreads}.
-     */
-    private HostGates prepare(List<Row> rows, NDArray[] maxC) {
-        int k = rows.size();
-        HostGates g = new HostGates(k, reluCount);
-        for (int l = 0; l < reluCount; l++) {
-            int lh = (int) shapes.get(l).get(1);
-            int lw = (int) shapes.get(l).get(2);
-            int hw = lh * lw;
-            float[] all;
-            try (NDArray a = maxC[l]) {
-                all = a.toFloatArray();
-            }
-            g.keeps[l] = new float[k * hw];
-            for (int i = 0; i < k; i++) {
-                final int layer = l;
-                final int row = i;
-                LicnnOptions o = rows.get(i).options();
-                long cost = (long) hw * o.lizSize() * o.lizSize();
-                g.tasks.add(new GateThreads.Task(cost, () -> {
-                    float[] m = Arrays.copyOfRange(all, row * hw, (row + 1) * hw);
-                    LateralInhibition.l2NormalizeInPlace(m);
-                    float[] li = new float[hw];
-                    LateralInhibition.inhibition(m, lh, lw, o.lizSize(), o.a(), o.b(), li);
-                    LateralInhibition.keep(m, li, g.keeps[layer], row * hw);
-                    g.ms[layer][row] = m;
-                    g.lis[layer][row] = li;
-                }));
-            }
-        }
-        return g;
-    }
-
-    /** The host side of some rows' Java gates: filled in by their tasks. */
-    private static final class HostGates {
-        final int rows;
-        final float[][][] ms;
-        final float[][][] lis;
-        final float[][] keeps;
-        final List<GateThreads.Task> tasks = new ArrayList<>();
-
-        HostGates(int rows, int layers) {
-            this.rows = rows;
-            this.ms = new float[layers][rows][];
-            this.lis = new float[layers][rows][];
-            this.keeps = new float[layers][];
-        }
-    }
-
-    /** One gate per layer over the rows; the keep masks go to the device (one copy per layer). */
-    private Gate[] toDevice(NDManager u, HostGates g) {
-        Gate[] gates = new Gate[reluCount];
-        for (int l = 0; l < reluCount; l++) {
-            int lh = (int) shapes.get(l).get(1);
-            int lw = (int) shapes.get(l).get(2);
-            int hw = lh * lw;
-            float[][] ms = g.ms[l];
-            float[][] lis = g.lis[l];
-            float[] kept = g.keeps[l];
-            Gate gate = new Gate() {
-                @Override
-                float[] m(int row) {
-                    return ms[row];
-                }
-
-                @Override
-                float[] li(int row) {
-                    return lis[row];
-                }
-
-                @Override
-                float[] gated(int row) {
-                    float[] m = ms[row];
-                    float[] out = new float[hw];
-                    for (int j = 0; j < hw; j++) {
-                        out[j] = kept[row * hw + j] != 0f ? m[j] : 0f;
-                    }
-                    return out;
-                }
-            };
-            gate.keep = u.create(kept, new Shape(g.rows, 1, lh, lw));
-            gates[l] = gate;
-        }
-        return gates;
     }
 
     /** The keep mask applied after the last feature ReLU, or null when no row inhibits it. */
@@ -378,7 +277,7 @@ final class InhibitedPasses {
         }
     }
 
-    private void emit(List<Row> rows, Gate[] gates, NDArray[] sums, float[] attention, float[] logitsAfter, int h, int w) {
+    private void emit(List<Row> rows, LayerGate[] gates, NDArray[] sums, float[] attention, float[] logitsAfter, int h, int w) {
         int hw = h * w;
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
@@ -393,7 +292,7 @@ final class InhibitedPasses {
                 int lh = (int) shapes.get(l).get(1);
                 int lw = (int) shapes.get(l).get(2);
                 final int layer = l;
-                Gate g = gates[l];
+                LayerGate g = gates[l];
                 if (s.job.wants(MapKind.GRADIENT_MAX_C, l)) {
                     s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.GRADIENT_MAX_C, new FloatMap(lh, lw, g.m(ri))));
                 }
