@@ -365,14 +365,22 @@ public final class ReportCommand implements Callable<Integer> {
 
         private String sanitySection() {
             StringBuilder b = new StringBuilder("## Sanity check (model parameter randomisation)\n\n");
-            b.append("The map of the original model's top-1 class against the map of the same class after re-initialising the "
-                    + "layers from the top down to the one named (cascading), under every seed; mean ± sd over images and seeds "
-                    + "[95% bootstrap], n maps. A map made constant by the re-initialisation counts as similarity 0 and is "
-                    + "counted as destroyed.\n\nSpearman rank correlation:\n\n");
+            b.append("The map of the original model's top-1 class against the map of the same class after re-initialising "
+                    + "the layers from the top down to the one named (cascading) or that layer alone (independent), under every "
+                    + "seed; mean ± sd over images and seeds [95% bootstrap], n maps. A map made constant by the "
+                    + "re-initialisation counts as similarity 0 and is counted as destroyed.\n\nSpearman rank correlation:\n\n");
             b.append(SanityStats.table(sanity, "spearman")).append("\nSSIM:\n\n").append(SanityStats.table(sanity, "ssim"));
             b.append("\nHOG Pearson:\n\n").append(SanityStats.table(sanity, "hog_pearson"));
-            b.append("\nCharts: [Spearman](").append(link.apply(sanityDir.resolve("sanity-cascading-spearman.png"))).append("), [SSIM](")
-                    .append(link.apply(sanityDir.resolve("sanity-cascading-ssim.png"))).append("); per map: [sanity.csv](")
+            List<String> charts = new ArrayList<>();
+            for (String mode : new String[] {"cascading", "independent"}) {
+                for (String metric : new String[] {"spearman", "ssim"}) {
+                    Path chart = sanityDir.resolve("sanity-" + mode + "-" + metric + ".png");
+                    if (Files.isRegularFile(chart)) {
+                        charts.add("[" + mode + ", " + (metric.equals("ssim") ? "SSIM" : "Spearman") + "](" + link.apply(chart) + ")");
+                    }
+                }
+            }
+            b.append("\nCharts: ").append(charts.isEmpty() ? "none" : String.join(", ", charts)).append("; per map: [sanity.csv](")
                     .append(link.apply(sanityDir.resolve("sanity.csv"))).append(").\n\n");
             return b.toString();
         }
