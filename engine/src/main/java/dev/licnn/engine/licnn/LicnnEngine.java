@@ -354,8 +354,8 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
                 seed = seeds;
             } else {
                 Shape ps = pooled.getShape();
-                try (NDArray grouped = seeds.reshape(n, maxK, ps.size() / n)) {
-                    seed = grouped.get(new NDIndex(":, {}", r)).reshape(ps);
+                try (NDArray grouped = seeds.reshape(n, maxK, ps.size() / n); NDArray rank = grouped.get(new NDIndex(":, {}", r))) {
+                    seed = rank.reshape(ps);
                 }
                 seed.attach(step);
             }
