@@ -151,13 +151,12 @@ public final class LocalisationCommand implements Callable<Integer> {
             }
             failures.forEach(f -> System.err.println("failed: " + f));
         }
-        List<Map<String, Object>> summary = summarise(rows);
+        List<LocalisationStats.Summary> summary = summarise(rows);
         System.out.println("split        method                images  pointing [95% CI]        energy [95% CI]         IoU [95% CI]"
                 + "            AUC [95% CI]");
-        for (Map<String, Object> m : summary) {
-            System.out.printf("%-12s %-20s %7d  %-24s %-23s %-23s %-23s%n", m.get("split"), m.get("method"), m.get("images"),
-                    BlurReport.percent((Stats.Interval) m.get("pointing_game")), BlurReport.value((Stats.Interval) m.get("energy")),
-                    BlurReport.value((Stats.Interval) m.get("iou")), BlurReport.value((Stats.Interval) m.get("auc")));
+        for (LocalisationStats.Summary m : summary) {
+            System.out.printf("%-12s %-20s %7d  %-24s %-23s %-23s %-23s%n", m.split(), m.method(), m.images(),
+                    BlurReport.percent(m.pointing()), BlurReport.value(m.energy()), BlurReport.value(m.iou()), BlurReport.value(m.auc()));
         }
         StringBuilder csv = new StringBuilder("split,method,file,class_id,pointing_hit,energy,iou,auc\n");
         for (Row r : rows) {
@@ -166,7 +165,19 @@ public final class LocalisationCommand implements Callable<Integer> {
                     Double.toString(r.scores().iou()), Double.toString(r.scores().auc()))).append('\n');
         }
         Files.writeString(out.resolve("localisation.csv"), csv, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("localisation.json"), new GsonBuilder().setPrettyPrinting().create().toJson(summary),
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (LocalisationStats.Summary m : summary) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("split", m.split());
+            j.put("method", m.method());
+            j.put("images", m.images());
+            j.put("pointing_game", m.pointing());
+            j.put("energy", m.energy());
+            j.put("iou", m.iou());
+            j.put("auc", m.auc());
+            json.add(j);
+        }
+        Files.writeString(out.resolve("localisation.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json),
                 StandardCharsets.UTF_8);
         System.out.println("per-image scores: " + out.resolve("localisation.csv") + "; summary: " + out.resolve("localisation.json"));
         return 0;
@@ -211,28 +222,12 @@ public final class LocalisationCommand implements Callable<Integer> {
         return m;
     }
 
-    static List<Map<String, Object>> summarise(List<Row> rows) {
-        Map<String, List<Row>> groups = new LinkedHashMap<>();
-        List<Row> sorted = new ArrayList<>(rows);
-        sorted.sort((a, b) -> (a.split() + a.method()).compareTo(b.split() + b.method()));
-        for (Row r : sorted) {
-            groups.computeIfAbsent(r.split() + "\u0000" + r.method(), k -> new ArrayList<>()).add(r);
-        }
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (List<Row> g : groups.values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("split", g.get(0).split());
-            m.put("method", g.get(0).method());
-            m.put("images", g.size());
-            m.put("pointing_game", Stats.wilson((int) g.stream().filter(r -> r.scores().pointingHit()).count(), g.size()));
-            m.put("energy", Stats.bootstrapMean(g.stream().mapToDouble(r -> r.scores().energy()).toArray(), Stats.BOOTSTRAP_RESAMPLES,
-                    BlurReport.BOOTSTRAP_SEED));
-            m.put("iou", Stats.bootstrapMean(g.stream().mapToDouble(r -> r.scores().iou()).toArray(), Stats.BOOTSTRAP_RESAMPLES,
-                    BlurReport.BOOTSTRAP_SEED));
-            m.put("auc", Stats.bootstrapMean(g.stream().mapToDouble(r -> r.scores().auc()).filter(Double::isFinite).toArray(),
-                    Stats.BOOTSTRAP_RESAMPLES, BlurReport.BOOTSTRAP_SEED));
-            out.add(m);
-        }
+    /** Per split and method, sorted by split then method, from {@link LocalisationStats} (the report's numbers). */
+    static List<LocalisationStats.Summary> summarise(List<Row> rows) {
+        List<LocalisationStats.Row> scores = rows.stream().map(r -> new LocalisationStats.Row(r.split(), r.method(), r.file(),
+                r.scores().pointingHit(), r.scores().energy(), r.scores().iou(), r.scores().auc())).toList();
+        List<LocalisationStats.Summary> out = new ArrayList<>(LocalisationStats.summarise(scores));
+        out.sort((a, b) -> (a.split() + a.method()).compareTo(b.split() + b.method()));
         return out;
     }
 }

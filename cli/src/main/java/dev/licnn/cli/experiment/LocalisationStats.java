@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -145,7 +146,7 @@ public final class LocalisationStats {
     private static Map<String, Map<String, List<Row>>> bySplitAndMethod(List<Row> rows) {
         Map<String, Map<String, List<Row>>> out = new LinkedHashMap<>();
         for (Row r : rows) {
-            out.computeIfAbsent(r.split(), k -> new java.util.TreeMap<>()).computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
+            out.computeIfAbsent(r.split(), k -> new TreeMap<>()).computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
         }
         return out;
     }

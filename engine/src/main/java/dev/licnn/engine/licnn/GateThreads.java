@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -48,96 +49,55 @@ final class GateThreads {
     }
 
     /**
-     * Runs every task on {@code threads} threads at most (this one included) and returns when all
-     * are done. The first failure is rethrown after the others finish.
+     * Runs every task on {@code threads} threads at most (this one included), largest first, and
+     * returns when all are done. The first failure is rethrown after the others finish.
      */
     static void run(List<Task> tasks, int threads) {
-        Queue q = new Queue();
-        q.submit(tasks, threads - 1);
-        q.await(threads - 1);
+        List<Task> sorted = new ArrayList<>(tasks);
+        sorted.sort(Comparator.comparingLong(Task::cost).reversed());
+        ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+        sorted.forEach(t -> waiting.add(t.work()));
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        int helpers = Math.max(0, Math.min(threads, sorted.size()) - 1);
+        CountDownLatch helpersDone = new CountDownLatch(helpers);
+        for (int i = 0; i < helpers; i++) {
+            POOL.execute(() -> {
+                try {
+                    drain(waiting, failure);
+                } finally {
+                    helpersDone.countDown();
+                }
+            });
+        }
+        drain(waiting, failure);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                helpersDone.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
     }
 
-    /**
-     * Gates waiting to run, and the helper threads running them. Tasks may be added while earlier
-     * ones run; {@link #await} runs what is left on the calling thread too and returns when every
-     * task submitted so far is done. Not for concurrent submitters: one queue per call.
-     */
-    static final class Queue {
-        private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
-        private final AtomicInteger unfinished = new AtomicInteger();
-        private final AtomicInteger helpers = new AtomicInteger();
-        private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        private final Object done = new Object();
-
-        /** Queues the tasks (largest first) and makes sure up to {@code maxHelpers} helper threads take them. */
-        void submit(List<Task> tasks, int maxHelpers) {
-            List<Task> sorted = new ArrayList<>(tasks);
-            sorted.sort(Comparator.comparingLong(Task::cost).reversed());
-            unfinished.addAndGet(sorted.size());
-            sorted.forEach(t -> waiting.add(t.work()));
-            startHelpers(maxHelpers);
-        }
-
-        private void startHelpers(int maxHelpers) {
-            while (!waiting.isEmpty()) {
-                int h = helpers.get();
-                if (h >= maxHelpers) {
-                    return;
-                }
-                if (helpers.compareAndSet(h, h + 1)) {
-                    POOL.execute(() -> {
-                        try {
-                            drain();
-                        } finally {
-                            helpers.decrementAndGet();
-                        }
-                    });
-                }
-            }
-        }
-
-        private void drain() {
-            Runnable r;
-            while ((r = waiting.poll()) != null) {
-                try {
-                    r.run();
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                } catch (Error e) {
-                    failure.compareAndSet(null, new IllegalStateException(e));
-                } finally {
-                    if (unfinished.decrementAndGet() == 0) {
-                        synchronized (done) {
-                            done.notifyAll();
-                        }
-                    }
-                }
-            }
-        }
-
-        /**
-         * Runs waiting tasks on this thread beside up to {@code maxHelpers} helpers, waits for those
-         * that helpers are running, and rethrows the first failure.
-         */
-        void await(int maxHelpers) {
-            startHelpers(maxHelpers);
-            drain();
-            boolean interrupted = false;
-            synchronized (done) {
-                while (unfinished.get() > 0) {
-                    try {
-                        done.wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            RuntimeException e = failure.get();
-            if (e != null) {
-                throw e;
+    /** Runs tasks from the queue until it is empty, keeping the first failure. */
+    private static void drain(ConcurrentLinkedQueue<Runnable> waiting, AtomicReference<RuntimeException> failure) {
+        Runnable r;
+        while ((r = waiting.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            } catch (Error e) {
+                failure.compareAndSet(null, new IllegalStateException(e));
             }
         }
     }

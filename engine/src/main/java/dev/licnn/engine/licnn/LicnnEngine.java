@@ -327,10 +327,8 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
             NDArray target = logits.softmax(1).mul(step.create(wSoft, ls)).sum().add(logits.mul(step.create(wLogit, ls)).sum());
             JniUtils.backward((PtNDArray) target, (PtNDArray) step.ones(target.getShape()), false, false);
             NDArray g = rep.getGradient();
-            NDArray out = g.duplicate();
-            out.attach(call);
-            g.close();
-            return out;
+            g.attach(call);
+            return g;
         }
     }
 

@@ -18,26 +18,27 @@ import org.junit.jupiter.api.Test;
 class GateThreadsTest {
 
     @Test
-    void queue_runsTasksSubmittedInPartsAndAwaitReturnsWhenAllAreDone() throws Exception {
-        GateThreads.Queue q = new GateThreads.Queue();
+    void run_returnsOnlyWhenTasksOnHelpersAreDone() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         AtomicIntegerArray runs = new AtomicIntegerArray(30);
-        Set<Thread> first = ConcurrentHashMap.newKeySet();
-        List<GateThreads.Task> part1 = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        List<GateThreads.Task> tasks = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
             int id = i;
-            part1.add(new GateThreads.Task(id, () -> {
-                first.add(Thread.currentThread());
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
+            boolean blocks = i < 10;
+            tasks.add(new GateThreads.Task(blocks ? 100 + id : id, () -> {
+                threads.add(Thread.currentThread());
+                if (blocks) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
                 runs.incrementAndGet(id);
             }));
         }
-        q.submit(part1, 1);
-        // the first part waits on a helper while this thread goes on; it is released later, from elsewhere
+        // the largest tasks wait, on a helper and on this thread, until they are released from elsewhere
         Thread releaser = new Thread(() -> {
             try {
                 Thread.sleep(100);
@@ -47,19 +48,13 @@ class GateThreadsTest {
             release.countDown();
         });
         releaser.start();
-        List<GateThreads.Task> part2 = new ArrayList<>();
-        for (int i = 10; i < 30; i++) {
-            int id = i;
-            part2.add(new GateThreads.Task(id, () -> runs.incrementAndGet(id)));
-        }
-        q.submit(part2, 0);
-        q.await(1);
-        // await returned, so every task had finished: those of the first part only after the release
+        GateThreads.run(tasks, 2);
+        // run returned, so every task had finished: the waiting ones only after the release
         for (int i = 0; i < 30; i++) {
             assertEquals(1, runs.get(i), "task " + i);
         }
         assertEquals(0, release.getCount());
-        assertTrue(first.size() <= 2, "one helper and this thread at most: " + first);
+        assertTrue(threads.size() <= 2, "one helper and this thread at most: " + threads);
         releaser.join();
     }
 
