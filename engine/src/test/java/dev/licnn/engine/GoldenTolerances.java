@@ -36,7 +36,7 @@ public final class GoldenTolerances {
      * The fixture sets (folders of the test resources), made by the same scripts on a CPU with AVX-512
      * ({@code golden}) and on one with AVX2 only ({@code golden/avx2}).
      */
-    public static final String[] FIXTURE_SETS = {"golden", "golden/avx2"};
+    static final String[] FIXTURE_SETS = {"golden", "golden/avx2"};
 
     /** Share of suppression-mask locations that must agree with the fixture. */
     public static final double MASK_AGREEMENT = 0.999;
@@ -55,6 +55,11 @@ public final class GoldenTolerances {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether a tolerance was measured for the tensor {@code name}. */
+    public static boolean has(String name) {
+        return TOLERANCE.has(name);
     }
 
     /** The tolerance of a tensor named as in {@code tolerances.json} (e.g. {@code img0.default.attention.r2}). */

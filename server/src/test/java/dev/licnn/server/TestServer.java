@@ -93,7 +93,7 @@ final class TestServer implements AutoCloseable {
     /** Fixture image {@code i} (0..2) as CHW floats. */
     static float[] goldenInput(int i) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
-                SafeTensorsFile f = SafeTensors.open(golden("cases.safetensors"));
+                SafeTensorsFile f = SafeTensors.open(golden("inputs.safetensors"));
                 NDArray a = f.load("img" + i + ".input", m)) {
             return a.toFloatArray();
         } catch (IOException e) {

@@ -15,20 +15,19 @@ import dev.licnn.engine.explain.ExplainResult;
 import dev.licnn.engine.explain.FloatMap;
 import dev.licnn.engine.explain.Prediction;
 import dev.licnn.engine.explain.ScoreMode;
+import dev.licnn.engine.EveryFixtureSet;
+import dev.licnn.engine.GoldenFixtures;
+import dev.licnn.engine.GoldenModel;
 import dev.licnn.engine.GoldenTolerances;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The baseline methods against an independent PyTorch implementation ({@code make_golden_baselines.py})
@@ -44,34 +43,33 @@ class BaselineGoldenTest {
     /** The fixture settings: top-3, 16 integrated-gradients steps, 8 SmoothGrad samples, seed 0. */
     static final BaselineOptions GOLDEN = BaselineOptions.builder().optIgSteps(16).optSmoothGradSamples(8)
             .optNoiseLevel(0.15).optSeed(0).build();
-    private static final Map<String, BaselineFixtures> SETS = new HashMap<>();
-    private static BaselineFixtures fx;
+    private static GoldenModel model;
     private static BaselineEngine engine;
 
     @BeforeAll
     static void load() {
-        fx = new BaselineFixtures();
-        engine = new BaselineEngine(fx.network);
+        model = GoldenModel.open();
+        engine = new BaselineEngine(model.network());
     }
 
     @AfterAll
     static void close() throws Exception {
-        fx.close();
-        for (BaselineFixtures f : SETS.values()) {
-            f.close();
+        model.close();
+    }
+
+    /** The L2-normalised sum of maps (the saliency convention), in double precision. */
+    static float[] normalizedSum(float[]... maps) {
+        double[] acc = new double[maps[0].length];
+        for (float[] m : maps) {
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] += m[i];
+            }
         }
-    }
-
-    static String[] sets() {
-        return BaselineFixtures.SETS;
-    }
-
-    private static BaselineFixtures fixtures(String set) {
-        return set.equals("golden") ? fx : SETS.computeIfAbsent(set, BaselineFixtures::new);
+        return BaselineMaps.normalized(acc);
     }
 
     private static void assertWithin(float[] got, float[] expected, String name) {
-        double err = BaselineFixtures.relL2(got, expected);
+        double err = GoldenTolerances.relL2(got, expected);
         double tol = GoldenTolerances.of("baselines." + name);
         System.out.printf("baseline %-36s rel L2 %.2e (tolerance %.1e)%n", name, err, tol);
         assertTrue(err < tol, String.format("%s: rel L2 %.3e, tolerance %.1e", name, err, tol));
@@ -82,12 +80,7 @@ class BaselineGoldenTest {
     }
 
     private static BaselineJob job(int img, Method m, BaselineOptions opts, MapListener listener) {
-        return job(fx, img, m, opts, listener);
-    }
-
-    private static BaselineJob job(BaselineFixtures fx, int img, Method m, BaselineOptions opts,
-            MapListener listener) {
-        return BaselineJob.builder().setInput(fx.input(img), 224, 224).setMethod(m).optTopK(3).optOptions(opts)
+        return BaselineJob.builder().setInput(model.input(img), 224, 224).setMethod(m).optTopK(3).optOptions(opts)
                 .optListener(listener).build();
     }
 
@@ -97,43 +90,39 @@ class BaselineGoldenTest {
     }
 
     /** Per-class maps of img0 (each method alone), and the saliency as the normalised sum of the reference maps. */
-    @ParameterizedTest
-    @MethodSource("sets")
-    void everyMethod_img0_matchesReference(String set) {
-        BaselineFixtures fx = fixtures(set);
+    @EveryFixtureSet
+    void everyMethod_img0_matchesReference(GoldenFixtures fx) {
         for (Method m : Method.values()) {
-            ExplainResult r = engine.explain(job(fx, 0, m, GOLDEN, MapListener.NONE));
-            assertArrayEquals(fx.ints("img0.topk"), r.prediction().targets(), m + " top-3");
-            assertTrue(BaselineFixtures.relL2(r.prediction().logits(), fx.floats("img0.logits")) < 1e-5);
+            ExplainResult r = engine.explain(job(0, m, GOLDEN, MapListener.NONE));
+            assertArrayEquals(fx.baselineInts("img0.topk"), r.prediction().targets(), m + " top-3");
+            assertTrue(GoldenTolerances.relL2(r.prediction().logits(), fx.baseline("img0.logits")) < 1e-5);
             float[][] expected = new float[3][];
             for (int rank = 0; rank < 3; rank++) {
-                expected[rank] = fx.map("img0." + key(m) + ".maps", rank);
+                expected[rank] = fx.baselineMap("img0." + key(m) + ".maps", rank);
                 ClassAttention ca = r.classes().get(rank);
                 assertEquals(rank, ca.rank());
                 assertEquals(r.prediction().targets()[rank], ca.classId());
                 assertEquals(0, ca.logitsAfter().length, "no inhibited pass");
                 assertWithin(ca.attention().data(), expected[rank], "img0." + key(m) + ".maps.r" + rank);
             }
-            assertWithin(r.saliency().data(), BaselineFixtures.normalizedSum(expected), "img0." + key(m) + ".saliency");
+            assertWithin(r.saliency().data(), normalizedSum(expected), "img0." + key(m) + ".saliency");
         }
     }
 
     /** img1 saliency of the multi-row methods and Grad-CAM, and the logit score, in one mixed call. */
-    @ParameterizedTest
-    @MethodSource("sets")
-    void img1AndLogitScore_matchReference(String set) {
-        BaselineFixtures fx = fixtures(set);
+    @EveryFixtureSet
+    void img1AndLogitScore_matchReference(GoldenFixtures fx) {
         BaselineOptions logit = BaselineOptions.builder().optScoreMode(ScoreMode.BEFORE_SOFTMAX).build();
-        List<BaselineJob> jobs = List.of(job(fx, 1, Method.INTEGRATED_GRADIENTS, GOLDEN, MapListener.NONE),
-                job(fx, 1, Method.SMOOTHGRAD, GOLDEN, MapListener.NONE),
-                job(fx, 1, Method.GRAD_CAM, GOLDEN, MapListener.NONE),
-                job(fx, 0, Method.GRADIENT, logit, MapListener.NONE));
+        List<BaselineJob> jobs = List.of(job(1, Method.INTEGRATED_GRADIENTS, GOLDEN, MapListener.NONE),
+                job(1, Method.SMOOTHGRAD, GOLDEN, MapListener.NONE),
+                job(1, Method.GRAD_CAM, GOLDEN, MapListener.NONE),
+                job(0, Method.GRADIENT, logit, MapListener.NONE));
         String[] names = {"img1.integrated_gradients", "img1.smoothgrad", "img1.grad_cam", "img0.gradient_logit"};
         List<Outcome> out = engine.explainAll(jobs);
         for (int i = 0; i < names.length; i++) {
             ExplainResult r = ok(out.get(i));
-            assertArrayEquals(fx.ints(names[i].substring(0, 4) + ".topk"), r.prediction().targets());
-            assertWithin(r.saliency().data(), fx.floats(names[i] + ".saliency"), names[i] + ".saliency");
+            assertArrayEquals(fx.baselineInts(names[i].substring(0, 4) + ".topk"), r.prediction().targets());
+            assertWithin(r.saliency().data(), fx.baseline(names[i] + ".saliency"), names[i] + ".saliency");
         }
     }
 
@@ -147,14 +136,14 @@ class BaselineGoldenTest {
             jobs.add(job(img, m, light, MapListener.NONE));
             img = 1 - img;
         }
-        BaselineEngine small = new BaselineEngine(fx.network, 4);
+        BaselineEngine small = new BaselineEngine(model.network(), 4);
         List<Outcome> together = small.explainAll(jobs);
         for (int i = 0; i < jobs.size(); i++) {
             ExplainResult alone = engine.explain(jobs.get(i));
             ExplainResult mixed = ok(together.get(i));
             assertArrayEquals(alone.prediction().targets(), mixed.prediction().targets());
             for (int rank = 0; rank < 3; rank++) {
-                double err = BaselineFixtures.relL2(mixed.classes().get(rank).attention().data(),
+                double err = GoldenTolerances.relL2(mixed.classes().get(rank).attention().data(),
                         alone.classes().get(rank).attention().data());
                 assertTrue(err < 1e-5, jobs.get(i).method() + " rank " + rank + ": batched vs alone rel L2 " + err);
             }
@@ -190,7 +179,7 @@ class BaselineGoldenTest {
     void cancelledAfterPrediction_stopsItsWorkOnly() {
         AtomicBoolean cancelled = new AtomicBoolean();
         List<ClassAttention> seen = new ArrayList<>();
-        BaselineJob cancelledJob = BaselineJob.builder().setInput(fx.input(0), 224, 224)
+        BaselineJob cancelledJob = BaselineJob.builder().setInput(model.input(0), 224, 224)
                 .setMethod(Method.INTEGRATED_GRADIENTS).optOptions(BaselineOptions.builder().optIgSteps(64).build())
                 .optCancelled(cancelled::get)
                 .optListener(new MapListener() {
@@ -205,7 +194,7 @@ class BaselineGoldenTest {
                     }
                 }).build();
         BaselineJob other = job(1, Method.GRADIENT, GOLDEN, MapListener.NONE);
-        BaselineEngine counting = new BaselineEngine(fx.network, 8);
+        BaselineEngine counting = new BaselineEngine(model.network(), 8);
         List<Outcome> out = counting.explainAll(List.of(cancelledJob, other));
         assertTrue(out.get(0).error() instanceof CancellationException, "got " + out.get(0).error());
         assertTrue(seen.isEmpty(), "no class maps after cancellation");
@@ -215,13 +204,13 @@ class BaselineGoldenTest {
 
     @Test
     void invalidJobs_failAlone() {
-        BaselineJob badLayer = BaselineJob.builder().setInput(fx.input(0), 224, 224).setMethod(Method.GRAD_CAM)
+        BaselineJob badLayer = BaselineJob.builder().setInput(model.input(0), 224, 224).setMethod(Method.GRAD_CAM)
                 .optOptions(BaselineOptions.builder().optGradCamLayer(13).build()).build();
-        BaselineJob badBaseline = BaselineJob.builder().setInput(fx.input(0), 224, 224)
+        BaselineJob badBaseline = BaselineJob.builder().setInput(model.input(0), 224, 224)
                 .setMethod(Method.INTEGRATED_GRADIENTS)
                 .optOptions(BaselineOptions.builder().optIgBaseline(new float[6]).build()).build();
-        BaselineJob badClass = BaselineJob.builder().setInput(fx.input(0), 224, 224).optClassIds(2, 10).build();
-        BaselineJob good = BaselineJob.builder().setInput(fx.input(0), 224, 224).setMethod(Method.GRAD_CAM)
+        BaselineJob badClass = BaselineJob.builder().setInput(model.input(0), 224, 224).optClassIds(2, 10).build();
+        BaselineJob good = BaselineJob.builder().setInput(model.input(0), 224, 224).setMethod(Method.GRAD_CAM)
                 .optClassIds(4, 2).optOptions(BaselineOptions.builder().optGradCamLayer(9).build()).build();
         List<Outcome> out = engine.explainAll(List.of(badLayer, badBaseline, badClass, good));
         assertTrue(out.get(0).error().getMessage().contains("Grad-CAM layer 13"), out.get(0).error().getMessage());
@@ -260,9 +249,9 @@ class BaselineGoldenTest {
     }
 
     /** The noise is the fixture's, and its words are SplittableRandom's. */
-    @Test
-    void noise_matchesFixtureAndSplittableRandom() {
-        float[] head = fx.floats("noise.seed0.head");
+    @EveryFixtureSet
+    void noise_matchesFixtureAndSplittableRandom(GoldenFixtures fx) {
+        float[] head = fx.baseline("noise.seed0.head");
         float[] mine = new float[head.length];
         GaussianNoise.fill(0, 0, 1.0, mine);
         assertArrayEquals(head, mine, 1e-6f);
@@ -279,18 +268,18 @@ class BaselineGoldenTest {
     void nativeMemory_doesNotGrow_gradModeRestored() {
         JniUtils.setGradMode(false); // per thread, and on by default where the engine was not loaded: start from off
         engine.explain(job(0, Method.GRAD_CAM, GOLDEN, MapListener.NONE)); // warm up lazy state
-        int before = fx.network.manager().getManagedArrays().size();
+        int before = model.network().manager().getManagedArrays().size();
         BaselineOptions light = BaselineOptions.builder().optIgSteps(3).optSmoothGradSamples(2).build();
         for (int i = 0; i < 3; i++) {
             List<BaselineJob> jobs = new ArrayList<>();
             for (Method m : Method.values()) {
                 jobs.add(job(i % 2, m, light, MapListener.NONE));
             }
-            for (Outcome o : new BaselineEngine(fx.network, 4).explainAll(jobs)) {
+            for (Outcome o : new BaselineEngine(model.network(), 4).explainAll(jobs)) {
                 ok(o);
             }
         }
-        assertEquals(before, fx.network.manager().getManagedArrays().size(), "arrays left behind in the network's manager");
+        assertEquals(before, model.network().manager().getManagedArrays().size(), "arrays left behind in the network's manager");
         assertFalse(JniUtils.isGradMode(), "grad mode must be restored");
     }
 }

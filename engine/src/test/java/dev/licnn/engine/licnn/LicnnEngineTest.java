@@ -13,6 +13,8 @@ import dev.licnn.engine.explain.ClassAttention;
 import dev.licnn.engine.explain.MapListener;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.licnn.engine.GoldenModel;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,15 +31,15 @@ import org.junit.jupiter.api.Test;
 /** Engine behaviour beyond numbers: isolation of jobs, cancellation, native memory. */
 class LicnnEngineTest {
 
-    private static GoldenFixtures fx;
+    private static GoldenModel fx;
     private static LicnnEngine engine;
     private static float[] img;
 
     @BeforeAll
     static void load() {
-        fx = new GoldenFixtures();
-        engine = new LicnnEngine(fx.network);
-        img = fx.floats("img2.input");
+        fx = GoldenModel.open();
+        engine = new LicnnEngine(fx.network());
+        img = fx.input(2);
     }
 
     @AfterAll
@@ -119,14 +121,14 @@ class LicnnEngineTest {
         // libtorch's grad mode is per thread and on by default on a thread where the engine was not loaded
         // (which depends on test order): start from off, and check the engine leaves it so.
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        int before = fx.network.manager().getManagedArrays().size();
+        int before = fx.network().manager().getManagedArrays().size();
         for (int i = 0; i < 5; i++) {
             engine.explainAll(List.of(ExplainJob.builder().setInput(img, 224, 224).optTopK(3)
                     .optMapKinds(java.util.EnumSet.allOf(MapKind.class)).build()));
             float[][] logits = engine.logits(List.of(img, img), 224, 224);
             assertEquals(10, logits[1].length);
         }
-        assertEquals(before, fx.network.manager().getManagedArrays().size(),
+        assertEquals(before, fx.network().manager().getManagedArrays().size(),
                 "arrays left behind in the network's manager");
         assertFalse(ai.djl.pytorch.jni.JniUtils.isGradMode(), "grad mode must be restored");
     }

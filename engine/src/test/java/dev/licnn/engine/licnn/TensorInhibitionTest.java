@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dev.licnn.engine.GoldenTolerances;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -45,7 +46,7 @@ class TensorInhibitionTest {
             try (TensorInhibition.Gates g = TensorInhibition.apply(maxC, new int[] {7}, new float[] {0.1f}, new float[] {0.9f})) {
                 float[] li = new float[64];
                 LateralInhibition.inhibition(new float[64], 8, 8, 7, 0.1f, 0.9f, li);
-                assertTrue(GoldenFixtures.relL2(g.li().toFloatArray(), li) <= 1e-6);
+                assertTrue(GoldenTolerances.relL2(g.li().toFloatArray(), li) <= 1e-6);
                 assertEquals(0f, max(g.keep().toFloatArray()), "an all-zero map keeps nothing");
                 assertEquals(0f, max(g.m().toFloatArray()));
             }
@@ -94,8 +95,8 @@ class TensorInhibitionTest {
                     float[] jkeep = new float[hw];
                     LateralInhibition.gate(jm, jli, new float[hw], jkeep);
                     String where = h + "x" + w + " map " + r + " LIZ " + liz[r];
-                    double em = GoldenFixtures.relL2(Arrays.copyOfRange(tm, r * hw, (r + 1) * hw), jm);
-                    double eli = GoldenFixtures.relL2(Arrays.copyOfRange(tli, r * hw, (r + 1) * hw), jli);
+                    double em = GoldenTolerances.relL2(Arrays.copyOfRange(tm, r * hw, (r + 1) * hw), jm);
+                    double eli = GoldenTolerances.relL2(Arrays.copyOfRange(tli, r * hw, (r + 1) * hw), jli);
                     assertTrue(em <= 1e-6, where + ": M rel L2 " + em);
                     assertTrue(eli <= 1e-6, where + ": LI rel L2 " + eli);
                     for (int i = 0; i < hw; i++) {

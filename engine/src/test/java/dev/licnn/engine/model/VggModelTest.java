@@ -11,9 +11,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import java.net.URISyntaxException;
+import dev.licnn.engine.EveryFixtureSet;
+import dev.licnn.engine.GoldenFixtures;
+import dev.licnn.engine.GoldenModel;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,12 +22,11 @@ import org.junit.jupiter.api.Test;
 /** VGG specs and the functional network against the reference's numbers. */
 class VggModelTest {
 
-    static final int[] NARROW = {8, 8, VggSpec.POOL, 16, 16, VggSpec.POOL, 32, 32, 32, VggSpec.POOL,
-        32, 32, 32, VggSpec.POOL, 32, 32, 32, VggSpec.POOL};
-    static final VggSpec SPEC = VggSpec.custom("vgg16-narrow", NARROW, false, 64, 10, 224);
+    static final int[] NARROW = GoldenModel.NARROW_LAYERS;
+    static final VggSpec SPEC = GoldenModel.SPEC;
 
-    static Path golden(String f) throws URISyntaxException {
-        return Paths.get(VggModelTest.class.getResource("/golden/" + f).toURI());
+    static Path golden(String f) {
+        return GoldenModel.file(f);
     }
 
     @Test
@@ -56,15 +56,14 @@ class VggModelTest {
         }
     }
 
-    @Test
-    void timmAndTorchScriptWeights_giveTheReferenceLogits() throws Exception {
+    @EveryFixtureSet
+    void timmAndTorchScriptWeights_giveTheReferenceLogits(GoldenFixtures fx) throws Exception {
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
-                SafeTensorsFile cases = SafeTensors.open(golden("cases.safetensors"));
                 StateDict tv = StateDict.fromSafeTensors(golden("weights.safetensors"), m);
                 StateDict timm = StateDict.fromSafeTensors(golden("weights-timm.safetensors"), m);
                 StateDict ts = StateDict.fromTorchScript(golden("vgg-narrow.pt"), m)) {
-            float[] x = cases.load("img0.input", m).toFloatArray();
-            float[] expected = cases.load("img0.default.logits", m).toFloatArray();
+            float[] x = fx.model().input(0);
+            float[] expected = fx.floats("img0.default.logits");
             assertArrayEquals(expected, logits(tv, x), 1e-5f);
             assertArrayEquals(logits(tv, x), logits(timm, x), 0f);
             assertArrayEquals(logits(tv, x), logits(ts, x), 0f);
