@@ -289,7 +289,10 @@ class Pipeline:
         for c in calls:
             c.cancel()
 
-    def results(self, *, ordered: bool, raise_errors: bool) -> Iterator[Result]:
+    def results(self, *, ordered: bool, raise_errors: bool) -> "Results":
+        return Results(self, self._results(ordered, raise_errors))
+
+    def _results(self, ordered: bool, raise_errors: bool) -> Iterator[Result]:
         threads = [threading.Thread(target=self._run_target, args=(t,), name=f"licnn-stream-{t}", daemon=True)
                    for t in range(len(self.client.targets))]
         for th in threads:
@@ -325,3 +328,36 @@ class Pipeline:
         if raise_errors and isinstance(r, Exception):
             raise r
         return r
+
+
+class Results(Iterator[Result]):
+    """The iterator ``explain_many`` returns; :meth:`close` (or leaving a ``with`` block) cancels
+    what is still in flight. ``resent`` and ``restarts`` count requests re-sent after a broken
+    stream and the streams re-opened."""
+
+    def __init__(self, run: Pipeline, gen: Iterator[Result]) -> None:
+        self._run = run
+        self._gen = gen
+
+    def __iter__(self) -> "Results":
+        return self
+
+    def __next__(self) -> Result:
+        return next(self._gen)
+
+    def close(self) -> None:
+        self._gen.close()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> "Results":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @property
+    def resent(self) -> int:
+        return self._run.resent
+
+    @property
+    def restarts(self) -> int:
+        return self._run.restarts

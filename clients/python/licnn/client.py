@@ -265,7 +265,7 @@ class Client:
 
     def explain_many(self, images: Iterable[ImageLike], *, in_flight: int = 8, progress: bool = True,
                      ordered: bool = True, errors: str = "raise", stream_timeout: Optional[float] = None,
-                     **kwargs: Any) -> Iterator[Union[Explanation, LicnnError]]:
+                     **kwargs: Any) -> Iterator[Union[Explanation, Exception]]:
         """Explains many images over pipelined ``ExplainStream`` calls, one per replica.
 
         At most ``in_flight`` requests are outstanding in all. When a replica's stream breaks
@@ -276,7 +276,8 @@ class Client:
         :class:`LicnnError` when reached (``errors="raise"``; leaving the loop cancels the rest)
         or is yielded in place (``errors="return"``; ``.index`` and ``.image`` tell which).
         ``progress`` shows a bar on a terminal and plain lines otherwise. Other keyword
-        arguments are those of :meth:`explain`.
+        arguments are those of :meth:`explain`. The iterator's ``resent`` and ``restarts``
+        count re-sent requests and re-opened streams; ``close()`` cancels the rest.
         """
         from licnn._pipeline import Pipeline
 

@@ -54,6 +54,14 @@ class Explanation:
     preprocessing: Optional[Tuple[int, int]] = field(default=None, repr=False)
     layer_order: Dict[str, int] = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        top = self.top_classes[0] if self.top_classes else None
+        sal = "x".join(map(str, self.saliency.shape)) if self.saliency is not None else "none"
+        return (f"Explanation(index={self.index}, model={self.model!r}, method={self.method!r}, "
+                f"top={top.label if top else None!r} p={top.probability if top else 0:.3f}, "
+                f"targets={[t.class_id for t in self.targets]}, saliency={sal}, attention={len(self.attention)}, "
+                f"layers={len(self.layers)}, total_s={self.timings.total_s:.3f})")
+
     @property
     def prediction(self) -> ClassScore:
         """The top class of the first pass."""
