@@ -77,6 +77,13 @@ class Explanation:
         kind = kind.lower().removeprefix("map_kind_")
         return self.layers[MapKey(rank, layer, kind)]
 
+    def pixels(self) -> Optional[np.ndarray]:
+        """The model's view of the image: shorter edge resized (bilinear), centre crop, as an
+        HxWx3 uint8 array; None for a pre-processed tensor input. Needs Pillow."""
+        from licnn._save import prepared_pixels
+
+        return prepared_pixels(self.image, self.preprocessing)
+
     def save(self, directory: Union[str, "os.PathLike[str]"]) -> str:
         """Writes the files ``licnn explain`` writes for one image into ``directory``.
 
