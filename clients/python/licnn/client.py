@@ -9,7 +9,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 import grpc
 
 from licnn import _channels
-from licnn._channels import RETRYABLE, TLS, TlsLike
+from licnn._channels import RETRYABLE, TlsLike
 from licnn._request import build_request
 from licnn.errors import Cancelled, LicnnError, from_rpc_error, from_status
 from licnn.events import ClassScore, Event, to_event

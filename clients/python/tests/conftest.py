@@ -13,7 +13,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List
 
 import pytest
 
@@ -156,4 +156,3 @@ def metric(server: Server, name: str) -> float:
     return server.metrics().get(name, 0.0)
 
 
-__all__ = ["Server", "start_servers", "java_explain", "wait_for", "metric", "ROOT", "SAMPLES", "Optional"]

@@ -199,3 +199,32 @@ def test_readToken_skipsCommentsAndBlankLines(tmp_path: Path):
     f.write_text("# only comments\n")
     with pytest.raises(ValueError, match="no token in"):
         licnn.read_token(f)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_drawsABarOnATerminal_andPlainLinesOtherwise():
+    from licnn._progress import Progress
+
+    tty = _Terminal()
+    p = Progress(4, stream=tty)
+    for ok in (True, True, False, True):
+        p.step(ok)
+    p.close()
+    out = tty.getvalue()
+    assert out.count("\r") == 4 and "[" + "#" * 30 + "] 4/4 (1 failed)" in out and out.endswith("\n")
+
+    plain = io.StringIO()
+    p = Progress(20, stream=plain)
+    for _ in range(20):
+        p.step()
+    lines = plain.getvalue().splitlines()
+    assert "\r" not in plain.getvalue() and len(lines) == 10 and lines[-1].startswith("explain: 20/20 done")
+
+    quiet = io.StringIO()
+    p = Progress(3, enabled=False, stream=quiet)
+    p.step()
+    assert quiet.getvalue() == ""
