@@ -11,43 +11,91 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The arrows that README's architecture table forbids, checked on the compiled classes (every reference,
- * not only {@code import} lines). {@link #everyRule_failsOnAForbiddenReference} shows that each rule
- * fails on a class that breaks it.
+ * The arrows that README's architecture table forbids, checked on the compiled classes (every
+ * reference, not only {@code import} lines). {@link #everyRule_failsOnAForbiddenReference} shows
+ * that each rule fails on a class that breaks it.
  */
 class ArchitectureTest {
 
-    static final ArchRule ENGINE = noClasses().that().resideInAPackage("dev.licnn.engine..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "dev.licnn.proto..",
-                    "com.google.protobuf..", "dev.licnn.server..", "dev.licnn.batch..", "dev.licnn.dataset..",
-                    "dev.licnn.train..")
-            .as("the engine imports no gRPC, protocol, server, batching or dataset classes");
+    static final ArchRule ENGINE =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.licnn.engine..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "io.grpc..",
+                            "dev.licnn.proto..",
+                            "com.google.protobuf..",
+                            "dev.licnn.server..",
+                            "dev.licnn.batch..",
+                            "dev.licnn.dataset..",
+                            "dev.licnn.train..")
+                    .as(
+                            "the engine imports no gRPC, protocol, server, batching or dataset classes");
 
-    static final ArchRule IMAGE = noClasses().that().resideInAPackage("dev.licnn.engine.image..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "ai.djl..")
-            .as("image decoding imports neither gRPC nor DJL");
+    static final ArchRule IMAGE =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.licnn.engine.image..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("io.grpc..", "ai.djl..")
+                    .as("image decoding imports neither gRPC nor DJL");
 
-    static final ArchRule BATCH = noClasses().that().resideInAPackage("dev.licnn.batch..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.licnn.engine..", "ai.djl..", "io.grpc..",
-                    "dev.licnn.proto..", "com.google.protobuf..", "dev.licnn.server..")
-            .as("the batching library imports no LICNN, DJL, gRPC or protocol classes");
+    static final ArchRule BATCH =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.licnn.batch..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "dev.licnn.engine..",
+                            "ai.djl..",
+                            "io.grpc..",
+                            "dev.licnn.proto..",
+                            "com.google.protobuf..",
+                            "dev.licnn.server..")
+                    .as("the batching library imports no LICNN, DJL, gRPC or protocol classes");
 
-    static final ArchRule DATASET = noClasses().that().resideInAnyPackage("dev.licnn.dataset..", "dev.licnn.train..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.licnn.server..", "io.grpc..", "dev.licnn.proto..")
-            .as("the dataset generator and the trainer import no server, gRPC or protocol classes");
+    static final ArchRule DATASET =
+            noClasses()
+                    .that()
+                    .resideInAnyPackage("dev.licnn.dataset..", "dev.licnn.train..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.licnn.server..", "io.grpc..", "dev.licnn.proto..")
+                    .as(
+                            "the dataset generator and the trainer import no server, gRPC or protocol classes");
 
-    static final ArchRule ENGINES = noClasses().that().resideInAnyPackage("dev.licnn.engine.baseline..",
-                    "dev.licnn.engine.explain..")
-            .should().dependOnClassesThat().resideInAPackage("dev.licnn.engine.licnn..")
-            .as("the baselines and the shared explaining types do not import LICNN");
+    static final ArchRule ENGINES =
+            noClasses()
+                    .that()
+                    .resideInAnyPackage("dev.licnn.engine.baseline..", "dev.licnn.engine.explain..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("dev.licnn.engine.licnn..")
+                    .as("the baselines and the shared explaining types do not import LICNN");
 
-    static final ArchRule WEB = noClasses().that().resideInAPackage("dev.licnn.server.web..")
-            .should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "dev.licnn.engine..", "dev.licnn.batch..",
-                    "dev.licnn.proto..", "dev.licnn.server")
-            .as("the web port hosts the gRPC services it is given: no LICNN, batching, DJL, protocol or server classes");
+    static final ArchRule WEB =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.licnn.server.web..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "ai.djl..",
+                            "dev.licnn.engine..",
+                            "dev.licnn.batch..",
+                            "dev.licnn.proto..",
+                            "dev.licnn.server")
+                    .as(
+                            "the web port hosts the gRPC services it is given: no LICNN, batching, DJL, protocol or server classes");
 
-    private static final JavaClasses MAIN = new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.licnn");
+    private static final JavaClasses MAIN =
+            new ClassFileImporter()
+                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("dev.licnn");
 
     @Test
     void engine_importsNoGrpcProtoServerOrBatch() {
@@ -81,17 +129,21 @@ class ArchitectureTest {
 
     @Test
     void everyRule_failsOnAForbiddenReference() {
-        Map<ArchRule, Class<?>> breaking = Map.of(
-                ENGINE, dev.licnn.engine.ArchViolations.EngineUsesGrpc.class,
-                IMAGE, dev.licnn.engine.image.ArchViolations.ImageUsesDjl.class,
-                BATCH, dev.licnn.batch.ArchViolations.BatchUsesEngine.class,
-                DATASET, dev.licnn.dataset.ArchViolations.DatasetUsesServer.class,
-                WEB, dev.licnn.server.web.ArchViolations.WebUsesBatch.class,
-                ENGINES, dev.licnn.engine.baseline.ArchViolations.BaselineUsesLicnn.class);
-        breaking.forEach((rule, cls) -> {
-            JavaClasses one = new ClassFileImporter().importClasses(cls);
-            assertThrows(AssertionError.class, () -> rule.check(one), rule.getDescription() + " let "
-                    + cls.getName() + " through");
-        });
+        Map<ArchRule, Class<?>> breaking =
+                Map.of(
+                        ENGINE, dev.licnn.engine.ArchViolations.EngineUsesGrpc.class,
+                        IMAGE, dev.licnn.engine.image.ArchViolations.ImageUsesDjl.class,
+                        BATCH, dev.licnn.batch.ArchViolations.BatchUsesEngine.class,
+                        DATASET, dev.licnn.dataset.ArchViolations.DatasetUsesServer.class,
+                        WEB, dev.licnn.server.web.ArchViolations.WebUsesBatch.class,
+                        ENGINES, dev.licnn.engine.baseline.ArchViolations.BaselineUsesLicnn.class);
+        breaking.forEach(
+                (rule, cls) -> {
+                    JavaClasses one = new ClassFileImporter().importClasses(cls);
+                    assertThrows(
+                            AssertionError.class,
+                            () -> rule.check(one),
+                            rule.getDescription() + " let " + cls.getName() + " through");
+                });
     }
 }

@@ -27,30 +27,52 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bench}: closed-loop load at several concurrency levels, like Triton's perf_analyzer:
- * throughput, latency percentiles, the server's batch sizes and queue times. Each level is a
- * {@link ClosedLoopLoad}: warm-up requests, then a window of at least {@code --seconds} and
- * {@code --min-requests} completions, counting only work completed inside it.
+ * throughput, latency percentiles, the server's batch sizes and queue times. Each level is a {@link
+ * ClosedLoopLoad}: warm-up requests, then a window of at least {@code --seconds} and {@code
+ * --min-requests} completions, counting only work completed inside it.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark Explain at several concurrency levels.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmark Explain at several concurrency levels.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--concurrency", split = ",", defaultValue = "1,2,4,8", description = "Concurrent clients per level (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            split = ",",
+            defaultValue = "1,2,4,8",
+            description = "Concurrent clients per level (default ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "Least measurement time per level (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seconds",
+            defaultValue = "20",
+            description = "Least measurement time per level (default ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--min-requests", defaultValue = "10",
-            description = "Least requests completed inside each level's window (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--min-requests",
+            defaultValue = "10",
+            description =
+                    "Least requests completed inside each level's window (default ${DEFAULT-VALUE}).")
     int minRequests;
 
-    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured requests per client before each level (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "1",
+            description =
+                    "Unmeasured requests per client before each level (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--top-k", defaultValue = "5", description = "Classes per map (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top-k",
+            defaultValue = "5",
+            description = "Classes per map (default ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--layers", description = "Stream every layer map of every class (all five kinds).")
+    @Option(
+            names = "--layers",
+            description = "Stream every layer map of every class (all five kinds).")
     boolean layers;
 
     @Option(names = "--image", description = "Image to explain (default: a seeded random tensor).")
@@ -65,8 +87,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Write the table as JSON.")
     Path json;
 
-    @Mixin
-    Connection connection;
+    @Mixin Connection connection;
 
     @Override
     public Integer call() throws Exception {
@@ -80,21 +101,38 @@ final class BenchCommand implements Callable<Integer> {
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel(model);
             ExplainRequest req = request(d);
-            System.out.printf("model %s, top-%d, %s, %d s per level%n", d.getName(), topK,
-                    layers ? "every layer map streamed" : "final maps only", seconds);
-            System.out.println("clients  maps/s [95% interval]   p50 ms   p95 ms   p99 ms  mean batch  mean queue ms  MB/map"
-                    + "  requests  window s");
+            System.out.printf(
+                    "model %s, top-%d, %s, %d s per level%n",
+                    d.getName(),
+                    topK,
+                    layers ? "every layer map streamed" : "final maps only",
+                    seconds);
+            System.out.println(
+                    "clients  maps/s [95% interval]   p50 ms   p95 ms   p99 ms  mean batch  mean queue ms  MB/map"
+                            + "  requests  window s");
             for (int c : concurrency) {
-                Map<String, Object> row = level(s.client, req, c, warmup, Duration.ofSeconds(seconds), minRequests);
+                Map<String, Object> row =
+                        level(s.client, req, c, warmup, Duration.ofSeconds(seconds), minRequests);
                 rows.add(row);
-                System.out.printf("%7d  %6.3f [%.3f, %.3f]  %7.0f  %7.0f  %7.0f  %10.2f  %13.1f  %6.2f  %8d  %8.1f%n", c,
-                        row.get("throughput"), row.get("throughput_lo"), row.get("throughput_hi"), row.get("p50_ms"),
-                        row.get("p95_ms"), row.get("p99_ms"), row.get("mean_batch"), row.get("mean_queue_ms"),
-                        row.get("mb_per_map"), row.get("requests"), row.get("window_s"));
+                System.out.printf(
+                        "%7d  %6.3f [%.3f, %.3f]  %7.0f  %7.0f  %7.0f  %10.2f  %13.1f  %6.2f  %8d  %8.1f%n",
+                        c,
+                        row.get("throughput"),
+                        row.get("throughput_lo"),
+                        row.get("throughput_hi"),
+                        row.get("p50_ms"),
+                        row.get("p95_ms"),
+                        row.get("p99_ms"),
+                        row.get("mean_batch"),
+                        row.get("mean_queue_ms"),
+                        row.get("mb_per_map"),
+                        row.get("requests"),
+                        row.get("window_s"));
             }
         }
         if (csv != null) {
-            StringBuilder b = new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
+            StringBuilder b =
+                    new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
             for (Map<String, Object> r : rows) {
                 List<String> v = new ArrayList<>();
                 r.values().forEach(x -> v.add(String.valueOf(x)));
@@ -103,7 +141,10 @@ final class BenchCommand implements Callable<Integer> {
             Files.writeString(csv, b, StandardCharsets.UTF_8);
         }
         if (json != null) {
-            Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(rows), StandardCharsets.UTF_8);
+            Files.writeString(
+                    json,
+                    new GsonBuilder().setPrettyPrinting().create().toJson(rows),
+                    StandardCharsets.UTF_8);
         }
         return 0;
     }
@@ -137,10 +178,22 @@ final class BenchCommand implements Callable<Integer> {
      * One level: {@code clients} closed-loop clients, {@code warmup} unmeasured requests each, then
      * a window of at least {@code seconds} and at least {@code minRequests} completed requests.
      */
-    static Map<String, Object> level(LicnnClient client, ExplainRequest req, int clients, int warmup, Duration seconds,
-            int minRequests) throws Exception {
-        ClosedLoopLoad.Result r = ClosedLoopLoad.builder().setClients(clients).optWarmup(warmup).optMinDuration(seconds)
-                .optMinCompletions(minRequests).build().run(c -> () -> call(client, req));
+    static Map<String, Object> level(
+            LicnnClient client,
+            ExplainRequest req,
+            int clients,
+            int warmup,
+            Duration seconds,
+            int minRequests)
+            throws Exception {
+        ClosedLoopLoad.Result r =
+                ClosedLoopLoad.builder()
+                        .setClients(clients)
+                        .optWarmup(warmup)
+                        .optMinDuration(seconds)
+                        .optMinCompletions(minRequests)
+                        .build()
+                        .run(c -> () -> call(client, req));
         int n = r.completed();
         double[] ci = r.throughputInterval();
         Map<String, Object> row = new LinkedHashMap<>();

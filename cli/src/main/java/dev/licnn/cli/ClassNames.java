@@ -13,7 +13,13 @@ final class ClassNames {
         if (text.matches("\\d+")) {
             int id = Integer.parseInt(text);
             if (id >= d.getNumClasses()) {
-                throw new CliException("class " + id + " does not exist: model " + d.getName() + " has classes 0.." + (d.getNumClasses() - 1));
+                throw new CliException(
+                        "class "
+                                + id
+                                + " does not exist: model "
+                                + d.getName()
+                                + " has classes 0.."
+                                + (d.getNumClasses() - 1));
             }
             return id;
         }

@@ -14,33 +14,50 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code classify IMAGE...}: a top-k table. */
-@Command(name = "classify", mixinStandardHelpOptions = true, description = "Classify images and print the top-k classes.")
+@Command(
+        name = "classify",
+        mixinStandardHelpOptions = true,
+        description = "Classify images and print the top-k classes.")
 final class ClassifyCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG files, or folders of them.")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "IMAGE",
+            description = "PNG or JPEG files, or folders of them.")
     List<Path> images;
 
-    @Option(names = "--top-k", defaultValue = "5", description = "Classes per image (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top-k",
+            defaultValue = "5",
+            description = "Classes per image (default ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
+    @Option(
+            names = "--model",
+            defaultValue = "",
+            description = "Model name on the server (default: its default model).")
     String model;
 
-    @Option(names = "--batch", defaultValue = "16", description = "Images per request (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch",
+            defaultValue = "16",
+            description = "Images per request (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Mixin
-    Connection connection;
+    @Mixin Connection connection;
 
     @Override
     public Integer call() throws Exception {
         List<Path> files = ImageFiles.expand(images);
         int failed = 0;
-        try (Connection.Session s = connection.open(); Progress progress = new Progress("classify", files.size())) {
-            System.out.printf("%-40s %4s %6s  %-24s %8s%n", "image", "rank", "class", "label", "prob");
+        try (Connection.Session s = connection.open();
+                Progress progress = new Progress("classify", files.size())) {
+            System.out.printf(
+                    "%-40s %4s %6s  %-24s %8s%n", "image", "rank", "class", "label", "prob");
             for (int i = 0; i < files.size(); i += batch) {
                 List<Path> chunk = files.subList(i, Math.min(files.size(), i + batch));
-                ClassifyRequest.Builder req = ClassifyRequest.newBuilder().setModel(model).setTopK(topK);
+                ClassifyRequest.Builder req =
+                        ClassifyRequest.newBuilder().setModel(model).setTopK(topK);
                 for (Path f : chunk) {
                     req.addImages(Requests.image(f));
                 }
@@ -53,7 +70,12 @@ final class ClassifyCommand implements Callable<Integer> {
                         System.out.printf("%-40s FAILED: %s%n", name, res.getError().getMessage());
                     } else {
                         for (ClassScore c : res.getClassification().getTopClassesList()) {
-                            System.out.printf("%-40s %4d %6d  %-24s %8.4f%n", name, c.getRank(), c.getClassId(), c.getLabel(),
+                            System.out.printf(
+                                    "%-40s %4d %6d  %-24s %8.4f%n",
+                                    name,
+                                    c.getRank(),
+                                    c.getClassId(),
+                                    c.getLabel(),
                                     c.getProbability());
                             name = "";
                         }

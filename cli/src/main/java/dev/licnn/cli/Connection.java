@@ -23,28 +23,45 @@ import picocli.CommandLine.Option;
  */
 public final class Connection {
 
-    @Option(names = "--target", description = "Server address: host:port, a comma-separated list of replicas, or dns:///name:port. "
-            + "Without it, a server runs inside this process.")
+    @Option(
+            names = "--target",
+            description =
+                    "Server address: host:port, a comma-separated list of replicas, or dns:///name:port. "
+                            + "Without it, a server runs inside this process.")
     String target;
 
-    @Option(names = "--model-dir", description = "Model folder for the in-process server (default: the bundled model).")
+    @Option(
+            names = "--model-dir",
+            description = "Model folder for the in-process server (default: the bundled model).")
     Path modelDir;
 
-    @Option(names = "--random-model", description = "In-process server: serve ARCH[:CLASSES] with seeded random weights (e.g. vgg16).")
+    @Option(
+            names = "--random-model",
+            description =
+                    "In-process server: serve ARCH[:CLASSES] with seeded random weights (e.g. vgg16).")
     String randomModel;
 
-    @Option(names = "--worker", split = ",", defaultValue = "cpu",
-            description = "Workers of the in-process server, DEVICE[@THREADS] (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--worker",
+            split = ",",
+            defaultValue = "cpu",
+            description =
+                    "Workers of the in-process server, DEVICE[@THREADS] (default ${DEFAULT-VALUE}).")
     List<String> workers;
 
-    @Option(names = "--max-batch-size", defaultValue = "4", description = "Largest batch of the in-process server (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--max-batch-size",
+            defaultValue = "4",
+            description = "Largest batch of the in-process server (default ${DEFAULT-VALUE}).")
     int maxBatchSize;
 
-    @Option(names = "--deadline-seconds", defaultValue = "600", description = "Deadline of each call (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--deadline-seconds",
+            defaultValue = "600",
+            description = "Deadline of each call (default ${DEFAULT-VALUE}).")
     long deadlineSeconds;
 
-    @Mixin
-    ClientSecurity security = new ClientSecurity();
+    @Mixin ClientSecurity security = new ClientSecurity();
 
     /** An open client, and the in-process server behind it if there is one. */
     public static final class Session implements AutoCloseable {
@@ -71,8 +88,10 @@ public final class Connection {
     }
 
     public Session open() throws Exception {
-        ClientOptions.Builder ob = ClientOptions.builder().optDeadline(Duration.ofSeconds(deadlineSeconds))
-                .optMaxInboundMessageSize(64 << 20);
+        ClientOptions.Builder ob =
+                ClientOptions.builder()
+                        .optDeadline(Duration.ofSeconds(deadlineSeconds))
+                        .optMaxInboundMessageSize(64 << 20);
         if (target != null) {
             return new Session(LicnnClient.connect(target, security.apply(ob).build()), null, null);
         }
@@ -92,14 +111,23 @@ public final class Connection {
         for (int i = 0; i < workers.size(); i++) {
             ws.add(WorkerSpec.parse(workers.get(i), i));
         }
-        LicnnServer server = LicnnServer.builder().setModels(new ServedModels(List.of(card))).optWorkers(ws)
-                .optMaxBatchSize(maxBatchSize).optMaxQueueSize(1024).optStreamBudgetBytes(1L << 30)
-                .optMaxInboundMessageBytes(64 << 20)
-                .optWarmUp(false).build();
+        LicnnServer server =
+                LicnnServer.builder()
+                        .setModels(new ServedModels(List.of(card)))
+                        .optWorkers(ws)
+                        .optMaxBatchSize(maxBatchSize)
+                        .optMaxQueueSize(1024)
+                        .optStreamBudgetBytes(1L << 30)
+                        .optMaxInboundMessageBytes(64 << 20)
+                        .optWarmUp(false)
+                        .build();
         String name = InProcessServerBuilder.generateName();
         server.start(InProcessServerBuilder.forName(name));
-        io.grpc.ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor()
-                .maxInboundMessageSize(64 << 20).build();
+        io.grpc.ManagedChannel ch =
+                InProcessChannelBuilder.forName(name)
+                        .directExecutor()
+                        .maxInboundMessageSize(64 << 20)
+                        .build();
         return new Session(LicnnClient.create(ch, opts), server, ch);
     }
 }

@@ -22,12 +22,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -46,31 +46,43 @@ import picocli.CommandLine.Parameters;
  * attention maps as {@code .npy}, a heatmap, an overlay, a grid of the streamed layer maps and a
  * {@code result.json}.
  */
-@Command(name = "explain", mixinStandardHelpOptions = true,
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
         description = "Compute LICNN saliency maps and write them as .npy, PNG and JSON.")
 final class ExplainCommand implements Callable<Integer> {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or JPEG files, or folders of them.")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "IMAGE",
+            description = "PNG or JPEG files, or folders of them.")
     List<Path> images;
 
-    @Option(names = "--out", defaultValue = "out/explain", description = "Output folder (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "out/explain",
+            description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--in-flight", defaultValue = "4", description = "Requests in flight at once (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-flight",
+            defaultValue = "4",
+            description = "Requests in flight at once (default ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--streams", defaultValue = "1",
-            description = "ExplainStream calls run side by side, sharing the images and --in-flight; with several replicas in "
-                    + "--target, round-robin puts each stream on the next replica (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--streams",
+            defaultValue = "1",
+            description =
+                    "ExplainStream calls run side by side, sharing the images and --in-flight; with several replicas in "
+                            + "--target, round-robin puts each stream on the next replica (default ${DEFAULT-VALUE}).")
     int streams;
 
-    @Mixin
-    ExplainOptions options;
+    @Mixin ExplainOptions options;
 
-    @Mixin
-    Connection connection;
+    @Mixin Connection connection;
 
     @Override
     public Integer call() throws Exception {
@@ -93,84 +105,116 @@ final class ExplainCommand implements Callable<Integer> {
             List<String> lines = new ArrayList<>();
             Object resultLock = new Object();
             try (Progress progress = new Progress("explain", files.size())) {
-                RunSummary sum = runStreams(s.client, reqs, (index, r) -> {
-                    synchronized (resultLock) {
-                        Path img = files.get(index);
-                        if (!r.isOk()) {
-                            failed.incrementAndGet();
-                            lines.add(img + ": FAILED " + r.status().getCode() + ": " + r.status().getDescription());
-                        } else {
-                            Path dir = out.resolve(folderName(img, files));
-                            try {
-                                write(dir, img, r.outcome(), d, pre);
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                            ClassScore top = r.outcome().prediction().getTopClasses(0);
-                            lines.add(String.format("%s: %s (%.3f) -> %s", img, top.getLabel(), top.getProbability(), dir));
-                        }
-                        progress.step();
-                    }
-                });
+                RunSummary sum =
+                        runStreams(
+                                s.client,
+                                reqs,
+                                (index, r) -> {
+                                    synchronized (resultLock) {
+                                        Path img = files.get(index);
+                                        if (!r.isOk()) {
+                                            failed.incrementAndGet();
+                                            lines.add(
+                                                    img
+                                                            + ": FAILED "
+                                                            + r.status().getCode()
+                                                            + ": "
+                                                            + r.status().getDescription());
+                                        } else {
+                                            Path dir = out.resolve(folderName(img, files));
+                                            try {
+                                                write(dir, img, r.outcome(), d, pre);
+                                            } catch (IOException e) {
+                                                throw new UncheckedIOException(e);
+                                            }
+                                            ClassScore top =
+                                                    r.outcome().prediction().getTopClasses(0);
+                                            lines.add(
+                                                    String.format(
+                                                            "%s: %s (%.3f) -> %s",
+                                                            img,
+                                                            top.getLabel(),
+                                                            top.getProbability(),
+                                                            dir));
+                                        }
+                                        progress.step();
+                                    }
+                                });
                 synchronized (resultLock) {
                     lines.sort(null);
                     lines.forEach(System.out::println);
                 }
-                System.out.printf("explained %d of %d image(s) in %.1f s; results under %s%n", sum.succeeded(), sum.total(),
-                        sum.elapsed().toMillis() / 1000.0, out.toAbsolutePath());
-                System.out.printf("re-sent %d request(s) after %d stream restart(s)%n", sum.resent(), sum.streamRestarts());
+                System.out.printf(
+                        "explained %d of %d image(s) in %.1f s; results under %s%n",
+                        sum.succeeded(),
+                        sum.total(),
+                        sum.elapsed().toMillis() / 1000.0,
+                        out.toAbsolutePath());
+                System.out.printf(
+                        "re-sent %d request(s) after %d stream restart(s)%n",
+                        sum.resent(), sum.streamRestarts());
             }
             return failed.get() == 0 ? 0 : 1;
         }
     }
 
     /**
-     * Runs {@code reqs} over {@code streams} pipelined ExplainStream calls that pull from one shared
-     * queue, {@code inFlight} requests in flight in all; {@code onResult} gets each request's index
-     * in {@code reqs} (it may be called from several threads at once). Returns the summed totals.
+     * Runs {@code reqs} over {@code streams} pipelined ExplainStream calls that pull from one
+     * shared queue, {@code inFlight} requests in flight in all; {@code onResult} gets each
+     * request's index in {@code reqs} (it may be called from several threads at once). Returns the
+     * summed totals.
      */
-    RunSummary runStreams(LicnnClient client, List<ExplainRequest> reqs, BiConsumer<Integer, RequestResult> onResult)
+    RunSummary runStreams(
+            LicnnClient client,
+            List<ExplainRequest> reqs,
+            BiConsumer<Integer, RequestResult> onResult)
             throws InterruptedException {
         int n = Math.min(streams, Math.max(1, Math.min(inFlight, reqs.size())));
         AtomicInteger cursor = new AtomicInteger();
         List<Callable<RunSummary>> runs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int slots = inFlight / n + (i < inFlight % n ? 1 : 0);
-            runs.add(() -> {
-                List<Integer> taken = new ArrayList<>(); // this run's request index -> index in reqs
-                Iterator<ExplainRequest> it = new Iterator<>() {
-                    Integer pending;
+            runs.add(
+                    () -> {
+                        List<Integer> taken =
+                                new ArrayList<>(); // this run's request index -> index in reqs
+                        Iterator<ExplainRequest> it =
+                                new Iterator<>() {
+                                    Integer pending;
 
-                    @Override
-                    public boolean hasNext() {
-                        if (pending == null) {
-                            int k = cursor.getAndIncrement();
-                            pending = k < reqs.size() ? k : null;
-                        }
-                        return pending != null;
-                    }
+                                    @Override
+                                    public boolean hasNext() {
+                                        if (pending == null) {
+                                            int k = cursor.getAndIncrement();
+                                            pending = k < reqs.size() ? k : null;
+                                        }
+                                        return pending != null;
+                                    }
 
-                    @Override
-                    public ExplainRequest next() {
-                        if (!hasNext()) {
-                            throw new java.util.NoSuchElementException();
-                        }
-                        int k = pending;
-                        pending = null;
-                        synchronized (taken) {
-                            taken.add(k);
-                        }
-                        return reqs.get(k);
-                    }
-                };
-                return new PipelinedRunner(client, slots).run(it, r -> {
-                    int k;
-                    synchronized (taken) {
-                        k = taken.get((int) r.index());
-                    }
-                    onResult.accept(k, r);
-                });
-            });
+                                    @Override
+                                    public ExplainRequest next() {
+                                        if (!hasNext()) {
+                                            throw new java.util.NoSuchElementException();
+                                        }
+                                        int k = pending;
+                                        pending = null;
+                                        synchronized (taken) {
+                                            taken.add(k);
+                                        }
+                                        return reqs.get(k);
+                                    }
+                                };
+                        return new PipelinedRunner(client, slots)
+                                .run(
+                                        it,
+                                        r -> {
+                                            int k;
+                                            synchronized (taken) {
+                                                k = taken.get((int) r.index());
+                                            }
+                                            onResult.accept(k, r);
+                                        });
+                    });
         }
         long start = System.nanoTime();
         List<RunSummary> sums = new ArrayList<>();
@@ -189,7 +233,9 @@ final class ExplainCommand implements Callable<Integer> {
                     try {
                         sums.add(f.get());
                     } catch (ExecutionException e) {
-                        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                        throw e.getCause() instanceof RuntimeException re
+                                ? re
+                                : new IllegalStateException(e.getCause());
                     }
                 }
             } finally {
@@ -208,26 +254,39 @@ final class ExplainCommand implements Callable<Integer> {
             resent += x.resent();
             restarts += x.streamRestarts();
         }
-        return new RunSummary(total, ok, bad, resent, restarts, Duration.ofNanos(System.nanoTime() - start));
+        return new RunSummary(
+                total, ok, bad, resent, restarts, Duration.ofNanos(System.nanoTime() - start));
     }
 
     static PreprocessConfig config(Preprocessing p) {
-        PreprocessConfig.Builder b = PreprocessConfig.builder()
-                .optResizeShorter(p.getResizeShorterEdge())
-                .optCropSize(p.getCropSize().getHeight());
+        PreprocessConfig.Builder b =
+                PreprocessConfig.builder()
+                        .optResizeShorter(p.getResizeShorterEdge())
+                        .optCropSize(p.getCropSize().getHeight());
         if (p.getMeanCount() == 3 && p.getStdCount() == 3) {
-            b.optMean(p.getMean(0), p.getMean(1), p.getMean(2)).optStd(p.getStd(0), p.getStd(1), p.getStd(2));
+            b.optMean(p.getMean(0), p.getMean(1), p.getMean(2))
+                    .optStd(p.getStd(0), p.getStd(1), p.getStd(2));
         }
         return b.build();
     }
 
     private static String folderName(Path img, List<Path> all) {
         String stem = img.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-        long same = all.stream().filter(p -> p.getFileName().toString().replaceFirst("\\.[^.]+$", "").equals(stem)).count();
+        long same =
+                all.stream()
+                        .filter(
+                                p ->
+                                        p.getFileName()
+                                                .toString()
+                                                .replaceFirst("\\.[^.]+$", "")
+                                                .equals(stem))
+                        .count();
         return same > 1 ? stem + "-" + all.indexOf(img) : stem;
     }
 
-    static void write(Path dir, Path image, ExplainOutcome o, ModelDescription d, ImagePreprocessor pre) throws IOException {
+    static void write(
+            Path dir, Path image, ExplainOutcome o, ModelDescription d, ImagePreprocessor pre)
+            throws IOException {
         Files.createDirectories(dir);
         DecodedMap sal = o.saliency();
         Npy.write(dir.resolve("saliency.npy"), sal.values(), sal.height(), sal.width());
@@ -235,28 +294,47 @@ final class ExplainCommand implements Callable<Integer> {
         for (Map.Entry<Integer, DecodedMap> e : o.attentionMaps().entrySet()) {
             int classId = o.prediction().getTargets(e.getKey()).getClassId();
             String name = "attention-" + e.getKey() + "-" + classId + ".npy";
-            Npy.write(dir.resolve(name), e.getValue().values(), e.getValue().height(), e.getValue().width());
+            Npy.write(
+                    dir.resolve(name),
+                    e.getValue().values(),
+                    e.getValue().height(),
+                    e.getValue().width());
             attention.add(Map.of("rank", e.getKey(), "class_id", classId, "file", name));
         }
         BufferedImage heat = Pictures.heatmap(sal.values(), sal.height(), sal.width());
         ImageIO.write(heat, "png", dir.resolve("heatmap.png").toFile());
         BufferedImage base = pre.prepare(Files.readAllBytes(image)).toBufferedImage();
-        ImageIO.write(Pictures.overlay(base, heat, 0.5), "png", dir.resolve("overlay.png").toFile());
+        ImageIO.write(
+                Pictures.overlay(base, heat, 0.5), "png", dir.resolve("overlay.png").toFile());
         List<String> titles = new ArrayList<>();
         List<List<Pictures.Cell>> rows = new ArrayList<>();
         Map<String, List<Pictures.Cell>> byRow = new LinkedHashMap<>();
-        o.layerMaps().forEach((k, m) -> {
-            String title = "#" + k.targetIndex() + " " + o.prediction().getTargets(k.targetIndex()).getLabel() + " "
-                    + shortName(k.kind());
-            byRow.computeIfAbsent(title, t -> new ArrayList<>()).add(new Pictures.Cell(
-                    d.getFeatureLayers(k.layerIndex()).getName(), m.values(), m.height(), m.width()));
-        });
-        byRow.forEach((t, cells) -> {
-            titles.add(t);
-            rows.add(cells);
-        });
+        o.layerMaps()
+                .forEach(
+                        (k, m) -> {
+                            String title =
+                                    "#"
+                                            + k.targetIndex()
+                                            + " "
+                                            + o.prediction().getTargets(k.targetIndex()).getLabel()
+                                            + " "
+                                            + shortName(k.kind());
+                            byRow.computeIfAbsent(title, t -> new ArrayList<>())
+                                    .add(
+                                            new Pictures.Cell(
+                                                    d.getFeatureLayers(k.layerIndex()).getName(),
+                                                    m.values(),
+                                                    m.height(),
+                                                    m.width()));
+                        });
+        byRow.forEach(
+                (t, cells) -> {
+                    titles.add(t);
+                    rows.add(cells);
+                });
         if (!rows.isEmpty()) {
-            ImageIO.write(Pictures.grid(titles, rows, 64), "png", dir.resolve("layers.png").toFile());
+            ImageIO.write(
+                    Pictures.grid(titles, rows, 64), "png", dir.resolve("layers.png").toFile());
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("image", image.toString());
@@ -282,8 +360,8 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** Every field is written, those equal to their default (class 0, probability 0, false) too. */
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().preservingProtoFieldNames()
-            .includingDefaultValueFields();
+    private static final JsonFormat.Printer JSON =
+            JsonFormat.printer().preservingProtoFieldNames().includingDefaultValueFields();
 
     private static Object json(com.google.protobuf.MessageOrBuilder m) {
         try {

@@ -15,22 +15,36 @@ import picocli.CommandLine.Option;
 /** The request options of {@code explain}, mirroring {@code licnn.v1.ExplainRequest}. */
 final class ExplainOptions {
 
-    @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
+    @Option(
+            names = "--model",
+            defaultValue = "",
+            description = "Model name on the server (default: its default model).")
     String model;
 
-    @Option(names = "--top-k", description = "Explain the top-k classes (default 5, or all classes of a smaller model).")
+    @Option(
+            names = "--top-k",
+            description =
+                    "Explain the top-k classes (default 5, or all classes of a smaller model).")
     Integer topK;
 
-    @Option(names = "--class", description = "Explain this class instead of the top-k (id, key or label); repeatable.")
+    @Option(
+            names = "--class",
+            description = "Explain this class instead of the top-k (id, key or label); repeatable.")
     List<String> classes = new ArrayList<>();
 
-    @Option(names = "--score", defaultValue = "after", description = "Back-propagate the score after or before softmax (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--score",
+            defaultValue = "after",
+            description =
+                    "Back-propagate the score after or before softmax (default ${DEFAULT-VALUE}).")
     String score;
 
     @Option(names = "--inhibit-last", description = "Also inhibit the last feature ReLU.")
     boolean inhibitLast;
 
-    @Option(names = "--per-layer-norm", description = "L2-normalise each layer's response before summing (the paper's prose).")
+    @Option(
+            names = "--per-layer-norm",
+            description = "L2-normalise each layer's response before summing (the paper's prose).")
     boolean perLayerNorm;
 
     @Option(names = "--liz", description = "Lateral-inhibition zone side, odd (default 7).")
@@ -42,14 +56,24 @@ final class ExplainOptions {
     @Option(names = "-b", description = "Weight of the differential term (default 0.9).")
     Float b;
 
-    @Option(names = "--layer-kinds", split = ",", defaultValue = "SUPPRESSION_MASK,RESPONSE_AFTER",
-            description = "Per-layer maps to stream: GRADIENT_MAX_C, INHIBITION, SUPPRESSION_MASK, RESPONSE_BEFORE, RESPONSE_AFTER, or NONE (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--layer-kinds",
+            split = ",",
+            defaultValue = "SUPPRESSION_MASK,RESPONSE_AFTER",
+            description =
+                    "Per-layer maps to stream: GRADIENT_MAX_C, INHIBITION, SUPPRESSION_MASK, RESPONSE_BEFORE, RESPONSE_AFTER, or NONE (default ${DEFAULT-VALUE}).")
     List<String> layerKinds;
 
-    @Option(names = "--layers", split = ",", description = "Layers to stream (names like relu5_3 or indices; default all).")
+    @Option(
+            names = "--layers",
+            split = ",",
+            description = "Layers to stream (names like relu5_3 or indices; default all).")
     List<String> layers = new ArrayList<>();
 
-    @Option(names = "--encoding", defaultValue = "float32", description = "Map encoding: float32, float16, uint8 (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--encoding",
+            defaultValue = "float32",
+            description = "Map encoding: float32, float16, uint8 (default ${DEFAULT-VALUE}).")
     String encoding;
 
     /** The request for {@code image}, validated against the model's description. */
@@ -64,14 +88,20 @@ final class ExplainOptions {
         } else {
             r.setTopK(topK != null ? topK : Math.min(5, d.getNumClasses()));
         }
-        LicnnOptions.Builder o = LicnnOptions.newBuilder()
-                .setScore(switch (score.toLowerCase(Locale.ROOT)) {
-                    case "after" -> ScoreMode.SCORE_MODE_AFTER_SOFTMAX;
-                    case "before" -> ScoreMode.SCORE_MODE_BEFORE_SOFTMAX;
-                    default -> throw new CliException("--score must be 'after' or 'before', got '" + score + "'");
-                })
-                .setInhibitLastRelu(inhibitLast)
-                .setPerLayerNormalization(perLayerNorm);
+        LicnnOptions.Builder o =
+                LicnnOptions.newBuilder()
+                        .setScore(
+                                switch (score.toLowerCase(Locale.ROOT)) {
+                                    case "after" -> ScoreMode.SCORE_MODE_AFTER_SOFTMAX;
+                                    case "before" -> ScoreMode.SCORE_MODE_BEFORE_SOFTMAX;
+                                    default ->
+                                            throw new CliException(
+                                                    "--score must be 'after' or 'before', got '"
+                                                            + score
+                                                            + "'");
+                                })
+                        .setInhibitLastRelu(inhibitLast)
+                        .setPerLayerNormalization(perLayerNorm);
         if (liz != null) {
             o.setLizSize(liz);
         }
@@ -100,7 +130,8 @@ final class ExplainOptions {
             }
         }
         try {
-            r.setMapEncoding(MapEncoding.valueOf("MAP_ENCODING_" + encoding.toUpperCase(Locale.ROOT)));
+            r.setMapEncoding(
+                    MapEncoding.valueOf("MAP_ENCODING_" + encoding.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
             throw new CliException("unknown encoding '" + encoding + "' (float32, float16, uint8)");
         }

@@ -18,15 +18,25 @@ final class ImageFiles {
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
-    /** Expands folders (skipping {@code masks/} folders of datasets); a missing path is a {@link CliException}. */
+    /**
+     * Expands folders (skipping {@code masks/} folders of datasets); a missing path is a {@link
+     * CliException}.
+     */
     static List<Path> expand(List<Path> args) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path p : args) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).filter(ImageFiles::isImage)
-                            .filter(f -> !p.relativize(f).toString().replace('\\', '/').matches("(.*/)?masks/.*"))
-                            .sorted().forEach(out::add);
+                    s.filter(Files::isRegularFile)
+                            .filter(ImageFiles::isImage)
+                            .filter(
+                                    f ->
+                                            !p.relativize(f)
+                                                    .toString()
+                                                    .replace('\\', '/')
+                                                    .matches("(.*/)?masks/.*"))
+                            .sorted()
+                            .forEach(out::add);
                 }
             } else if (Files.isRegularFile(p)) {
                 out.add(p);

@@ -11,18 +11,31 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: 0 success, 1 the server failed a request, 2 bad arguments or paths.
  */
-@Command(name = "licnn", mixinStandardHelpOptions = true, version = "licnn 0.1.0",
-        description = "LICNN saliency maps: serve them over gRPC, compute them for images, benchmark the server.",
-        subcommands = {ServeCommand.class, ExplainCommand.class, ClassifyCommand.class, BenchCommand.class,
-            ModelsCommand.class, HealthCommand.class, InternalBenchCommands.Engine.class,
-            InternalBenchCommands.Service.class, DataCommands.Dataset.class, DataCommands.Train.class,
-            DataCommands.Evaluate.class, dev.licnn.cli.experiment.ExperimentCommand.class,
+@Command(
+        name = "licnn",
+        mixinStandardHelpOptions = true,
+        version = "licnn 0.1.0",
+        description =
+                "LICNN saliency maps: serve them over gRPC, compute them for images, benchmark the server.",
+        subcommands = {
+            ServeCommand.class,
+            ExplainCommand.class,
+            ClassifyCommand.class,
+            BenchCommand.class,
+            ModelsCommand.class,
+            HealthCommand.class,
+            InternalBenchCommands.Engine.class,
+            InternalBenchCommands.Service.class,
+            DataCommands.Dataset.class,
+            DataCommands.Train.class,
+            DataCommands.Evaluate.class,
+            dev.licnn.cli.experiment.ExperimentCommand.class,
             dev.licnn.cli.soak.SoakCommand.class,
-            CommandLine.HelpCommand.class})
+            CommandLine.HelpCommand.class
+        })
 public final class Licnn implements Runnable {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -32,30 +45,39 @@ public final class Licnn implements Runnable {
     /** The command line with the project's error handling. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Licnn());
-        cl.setParameterExceptionHandler((ex, args) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("licnn: error: " + ex.getMessage());
-            err.println("(see: " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
-            err.flush();
-            return 2;
-        });
-        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            PrintWriter err = c.getErr();
-            if (ex instanceof CliException || ex instanceof IllegalArgumentException) {
-                err.println("licnn: error: " + ex.getMessage());
-                err.flush();
-                return 2;
-            }
-            if (ex instanceof StatusRuntimeException) {
-                StatusRuntimeException s = (StatusRuntimeException) ex;
-                err.println("licnn: server error: " + s.getStatus().getCode() + ": " + s.getStatus().getDescription());
-                err.flush();
-                return 1;
-            }
-            err.println("licnn: failed: " + ex);
-            err.flush();
-            return 1;
-        });
+        cl.setParameterExceptionHandler(
+                (ex, args) -> {
+                    PrintWriter err = ex.getCommandLine().getErr();
+                    err.println("licnn: error: " + ex.getMessage());
+                    err.println(
+                            "(see: "
+                                    + ex.getCommandLine().getCommandSpec().qualifiedName()
+                                    + " --help)");
+                    err.flush();
+                    return 2;
+                });
+        cl.setExecutionExceptionHandler(
+                (ex, c, parsed) -> {
+                    PrintWriter err = c.getErr();
+                    if (ex instanceof CliException || ex instanceof IllegalArgumentException) {
+                        err.println("licnn: error: " + ex.getMessage());
+                        err.flush();
+                        return 2;
+                    }
+                    if (ex instanceof StatusRuntimeException) {
+                        StatusRuntimeException s = (StatusRuntimeException) ex;
+                        err.println(
+                                "licnn: server error: "
+                                        + s.getStatus().getCode()
+                                        + ": "
+                                        + s.getStatus().getDescription());
+                        err.flush();
+                        return 1;
+                    }
+                    err.println("licnn: failed: " + ex);
+                    err.flush();
+                    return 1;
+                });
         return cl;
     }
 
@@ -64,8 +86,10 @@ public final class Licnn implements Runnable {
             System.setProperty("ai.djl.offline", "true");
         }
         boolean serving = args.length > 0 && args[0].equals("serve");
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", serving ? "info" : "warn"));
+        System.setProperty(
+                "org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty(
+                        "org.slf4j.simpleLogger.defaultLogLevel", serving ? "info" : "warn"));
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         int code = commandLine().execute(args);
         System.exit(code);

@@ -8,8 +8,7 @@ import picocli.CommandLine.Unmatched;
 /** A subcommand that hands its arguments, unparsed, to a program's own {@code main}. */
 abstract class MainCommand implements Callable<Integer> {
 
-    @Unmatched
-    List<String> args = new ArrayList<>();
+    @Unmatched List<String> args = new ArrayList<>();
 
     /** Runs the program with the arguments given after the subcommand's name. */
     abstract void main(String[] arguments) throws Exception;

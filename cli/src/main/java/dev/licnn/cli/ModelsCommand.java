@@ -8,11 +8,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code models}: what the server serves. */
-@Command(name = "models", mixinStandardHelpOptions = true, description = "List the served models and their feature layers.")
+@Command(
+        name = "models",
+        mixinStandardHelpOptions = true,
+        description = "List the served models and their feature layers.")
 final class ModelsCommand implements Callable<Integer> {
 
-    @Mixin
-    Connection connection;
+    @Mixin Connection connection;
 
     @Override
     public Integer call() throws Exception {
@@ -20,13 +22,25 @@ final class ModelsCommand implements Callable<Integer> {
             var list = s.client.listModels();
             for (ModelSummary m : list.getModelsList()) {
                 ModelDescription d = s.client.describeModel(m.getName());
-                System.out.printf("%s%s: %s%s, %d classes, input %dx%d, weights %s%n", m.getName(),
-                        m.getName().equals(list.getDefaultModel()) ? " (default)" : "", d.getArchitecture(),
-                        d.getBatchNorm() ? " with batch norm" : "", d.getNumClasses(), d.getInputSize().getHeight(),
-                        d.getInputSize().getWidth(), d.getWeights());
+                System.out.printf(
+                        "%s%s: %s%s, %d classes, input %dx%d, weights %s%n",
+                        m.getName(),
+                        m.getName().equals(list.getDefaultModel()) ? " (default)" : "",
+                        d.getArchitecture(),
+                        d.getBatchNorm() ? " with batch norm" : "",
+                        d.getNumClasses(),
+                        d.getInputSize().getHeight(),
+                        d.getInputSize().getWidth(),
+                        d.getWeights());
                 for (FeatureLayer l : d.getFeatureLayersList()) {
-                    System.out.printf("  %2d %-8s %-12s %4d x %3d x %3d%n", l.getIndex(), l.getName(), l.getModulePath(),
-                            l.getChannels(), l.getHeight(), l.getWidth());
+                    System.out.printf(
+                            "  %2d %-8s %-12s %4d x %3d x %3d%n",
+                            l.getIndex(),
+                            l.getName(),
+                            l.getModulePath(),
+                            l.getChannels(),
+                            l.getHeight(),
+                            l.getWidth());
                 }
             }
         }

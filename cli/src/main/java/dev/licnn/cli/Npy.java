@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Reads and writes float32 arrays in NumPy's {@code .npy} format (version 1.0, little-endian, C order). */
+/**
+ * Reads and writes float32 arrays in NumPy's {@code .npy} format (version 1.0, little-endian, C
+ * order).
+ */
 public final class Npy {
 
     private Npy() {}
@@ -21,15 +24,24 @@ public final class Npy {
             dims.append(s).append(", ");
         }
         if (n != values.length) {
-            throw new IllegalArgumentException("shape holds " + n + " values, got " + values.length);
+            throw new IllegalArgumentException(
+                    "shape holds " + n + " values, got " + values.length);
         }
-        String shapeText = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + dims.substring(0, dims.length() - 2) + ")";
+        String shapeText =
+                shape.length == 1
+                        ? "(" + shape[0] + ",)"
+                        : "(" + dims.substring(0, dims.length() - 2) + ")";
         String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shapeText + ", }";
         int total = 10 + header.length() + 1;
         int pad = (64 - total % 64) % 64;
         header = header + " ".repeat(pad) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+        ByteBuffer b =
+                ByteBuffer.allocate(10 + header.length() + values.length * 4)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93)
+                .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
+                .put((byte) 1)
+                .put((byte) 0);
         b.putShort((short) header.length());
         b.put(header.getBytes(StandardCharsets.US_ASCII));
         b.asFloatBuffer().put(values);
@@ -51,7 +63,8 @@ public final class Npy {
         b.get(h);
         String header = new String(h, StandardCharsets.US_ASCII);
         if (!header.contains("'<f4'") || header.contains("'fortran_order': True")) {
-            throw new IOException("only little-endian float32 C-order arrays are supported: " + header.trim());
+            throw new IOException(
+                    "only little-endian float32 C-order arrays are supported: " + header.trim());
         }
         String dims = header.substring(header.indexOf("'shape': (") + 10);
         dims = dims.substring(0, dims.indexOf(')'));

@@ -12,7 +12,9 @@ public final class Pictures {
 
     private Pictures() {}
 
-    /** The "turbo"-like colour of {@code t} in [0, 1] (a smooth blue-cyan-green-yellow-red ramp). */
+    /**
+     * The "turbo"-like colour of {@code t} in [0, 1] (a smooth blue-cyan-green-yellow-red ramp).
+     */
     static int color(double t) {
         t = Math.max(0, Math.min(1, t));
         double r = Math.max(0, Math.min(1, 1.5 - Math.abs(4 * t - 3)));
@@ -72,7 +74,8 @@ public final class Pictures {
         int h = rows.size() * (cell + label + 6) + 4;
         BufferedImage img = new BufferedImage(w, Math.max(h, 1), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));

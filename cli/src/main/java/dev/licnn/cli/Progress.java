@@ -58,8 +58,9 @@ public final class Progress implements AutoCloseable {
         }
         int width = 30;
         int filled = total == 0 ? width : (int) (width * Math.min(done, total) / total);
-        out.printf("\r%s [%s%s] %d/%d  %.1fs elapsed, ~%.0fs left ", what, "#".repeat(filled),
-                " ".repeat(width - filled), done, total, secs, eta);
+        out.printf(
+                "\r%s [%s%s] %d/%d  %.1fs elapsed, ~%.0fs left ",
+                what, "#".repeat(filled), " ".repeat(width - filled), done, total, secs, eta);
         out.flush();
         drawn = true;
     }

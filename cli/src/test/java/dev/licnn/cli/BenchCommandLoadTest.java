@@ -31,7 +31,10 @@ class BenchCommandLoadTest {
     static final long SERVICE_MS = 25;
     static final long WARMUP_MS = 1500;
 
-    /** One request at a time, {@link #SERVICE_MS} each; the first {@code slow} take {@link #WARMUP_MS} more. */
+    /**
+     * One request at a time, {@link #SERVICE_MS} each; the first {@code slow} take {@link
+     * #WARMUP_MS} more.
+     */
     static final class FakeService extends LicnnServiceGrpc.LicnnServiceImplBase {
         final Semaphore one = new Semaphore(1);
         final AtomicInteger served = new AtomicInteger();
@@ -59,7 +62,10 @@ class BenchCommandLoadTest {
                 out.onError(e);
                 return;
             }
-            out.onNext(ExplainEvent.newBuilder().setCompleted(Completed.newBuilder().setBatchSize(2)).build());
+            out.onNext(
+                    ExplainEvent.newBuilder()
+                            .setCompleted(Completed.newBuilder().setBatchSize(2))
+                            .build());
             out.onCompleted();
         }
     }
@@ -68,17 +74,30 @@ class BenchCommandLoadTest {
     void level_reportsTheServiceRate_atEveryConcurrency() throws Exception {
         for (int clients : new int[] {1, 4}) {
             String name = InProcessServerBuilder.generateName();
-            Server server = InProcessServerBuilder.forName(name).addService(new FakeService(clients))
-                    .executor(Executors.newCachedThreadPool()).build().start();
+            Server server =
+                    InProcessServerBuilder.forName(name)
+                            .addService(new FakeService(clients))
+                            .executor(Executors.newCachedThreadPool())
+                            .build()
+                            .start();
             ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
             try {
-                Map<String, Object> row = BenchCommand.level(LicnnClient.create(ch), ExplainRequest.getDefaultInstance(),
-                        clients, 1, Duration.ofSeconds(1), 20);
+                Map<String, Object> row =
+                        BenchCommand.level(
+                                LicnnClient.create(ch),
+                                ExplainRequest.getDefaultInstance(),
+                                clients,
+                                1,
+                                Duration.ofSeconds(1),
+                                20);
                 double rate = 1000.0 / SERVICE_MS;
                 double got = (Double) row.get("throughput");
                 assertTrue((Integer) row.get("requests") >= 20, clients + " clients: " + row);
-                // Sleeps only overshoot, so the rate is at most 1 / service time; a busy machine may halve it.
-                assertTrue(got <= rate * 1.05 && got >= rate * 0.5, clients + " clients: " + got + " requests/s, service rate " + rate);
+                // Sleeps only overshoot, so the rate is at most 1 / service time; a busy machine
+                // may halve it.
+                assertTrue(
+                        got <= rate * 1.05 && got >= rate * 0.5,
+                        clients + " clients: " + got + " requests/s, service rate " + rate);
                 assertEquals(2.0, (Double) row.get("mean_batch"), 1e-9);
                 double lo = (Double) row.get("throughput_lo");
                 double hi = (Double) row.get("throughput_hi");

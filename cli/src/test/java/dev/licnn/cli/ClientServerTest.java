@@ -43,8 +43,12 @@ class ClientServerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = LicnnServer.builder().setModels(new ServedModels(List.of(BundledModels.randomNarrow())))
-                .optWarmUp(false).optMaxBatchSize(4).build();
+        server =
+                LicnnServer.builder()
+                        .setModels(new ServedModels(List.of(BundledModels.randomNarrow())))
+                        .optWarmUp(false)
+                        .optMaxBatchSize(4)
+                        .build();
         String name = InProcessServerBuilder.generateName();
         server.start(InProcessServerBuilder.forName(name));
         channel = InProcessChannelBuilder.forName(name).build();
@@ -64,8 +68,11 @@ class ClientServerTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) r.nextGaussian();
         }
-        return Requests.explain(Requests.tensor(x, 224, 224)).setTopK(2)
-                .addLayerMapKinds(MapKind.MAP_KIND_SUPPRESSION_MASK).addLayerIndices(12).build();
+        return Requests.explain(Requests.tensor(x, 224, 224))
+                .setTopK(2)
+                .addLayerMapKinds(MapKind.MAP_KIND_SUPPRESSION_MASK)
+                .addLayerIndices(12)
+                .build();
     }
 
     @Test
@@ -78,22 +85,24 @@ class ClientServerTest {
         ExplainOutcome viaFuture = client.explainAsync(req).get(60, TimeUnit.SECONDS);
         CompletableFuture<float[]> saliency = new CompletableFuture<>();
         List<Integer> attention = Collections.synchronizedList(new ArrayList<>());
-        client.explain(req, new ExplainListener() {
-            @Override
-            public void onAttention(AttentionMap a) {
-                attention.add(a.getTargetIndex());
-            }
+        client.explain(
+                req,
+                new ExplainListener() {
+                    @Override
+                    public void onAttention(AttentionMap a) {
+                        attention.add(a.getTargetIndex());
+                    }
 
-            @Override
-            public void onSaliency(SaliencyMap s) {
-                saliency.complete(DecodedMap.decode(s.getMap()).values());
-            }
+                    @Override
+                    public void onSaliency(SaliencyMap s) {
+                        saliency.complete(DecodedMap.decode(s.getMap()).values());
+                    }
 
-            @Override
-            public void onError(Status status) {
-                saliency.completeExceptionally(status.asRuntimeException());
-            }
-        });
+                    @Override
+                    public void onError(Status status) {
+                        saliency.completeExceptionally(status.asRuntimeException());
+                    }
+                });
         float[] viaListener = saliency.get(60, TimeUnit.SECONDS);
         assertArrayEquals(viaIterator.saliency().values(), viaFuture.saliency().values());
         assertArrayEquals(viaIterator.saliency().values(), viaListener);

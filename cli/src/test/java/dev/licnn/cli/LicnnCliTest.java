@@ -32,8 +32,7 @@ import picocli.CommandLine;
 /** The licnn command end to end on a small model with an in-process server. */
 class LicnnCliTest {
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
     static Path model;
     static Path image;
 
@@ -79,7 +78,16 @@ class LicnnCliTest {
     @Test
     void explain_writesEveryOutput_withTheRightShapes() throws Exception {
         Path out = tmp.resolve("out");
-        Run r = run("explain", image.toString(), "--out", out.toString(), "--model-dir", model.toString(), "--top-k", "3");
+        Run r =
+                run(
+                        "explain",
+                        image.toString(),
+                        "--out",
+                        out.toString(),
+                        "--model-dir",
+                        model.toString(),
+                        "--top-k",
+                        "3");
         assertEquals(0, r.code(), r.err() + r.out());
         Path dir = out.resolve("shape");
         Npy.Array sal = Npy.read(dir.resolve("saliency.npy"));
@@ -89,35 +97,67 @@ class LicnnCliTest {
             norm += v * v;
         }
         assertEquals(1.0, norm, 1e-3);
-        long attention = Files.list(dir).filter(p -> p.getFileName().toString().startsWith("attention-")).count();
+        long attention =
+                Files.list(dir)
+                        .filter(p -> p.getFileName().toString().startsWith("attention-"))
+                        .count();
         assertEquals(3, attention);
         for (String png : new String[] {"heatmap.png", "overlay.png", "layers.png"}) {
             BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
             assertNotNull(img, png + " decodes");
         }
         assertEquals(64, ImageIO.read(dir.resolve("overlay.png").toFile()).getWidth());
-        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve("result.json"))).getAsJsonObject();
+        JsonObject json =
+                JsonParser.parseString(Files.readString(dir.resolve("result.json")))
+                        .getAsJsonObject();
         assertEquals("tiny", json.get("model").getAsString());
         assertEquals(3, json.getAsJsonObject("prediction").getAsJsonArray("targets").size());
-        assertEquals(3, json.getAsJsonObject("inhibited_ranking").getAsJsonArray("rankings").size());
+        assertEquals(
+                3, json.getAsJsonObject("inhibited_ranking").getAsJsonArray("rankings").size());
         assertEquals(7, json.getAsJsonObject("options").get("liz_size").getAsInt());
         assertTrue(json.getAsJsonObject("timings").has("compute_time"));
-        String firstAttention = json.getAsJsonArray("attention_maps").get(0).getAsJsonObject().get("file").getAsString();
+        String firstAttention =
+                json.getAsJsonArray("attention_maps")
+                        .get(0)
+                        .getAsJsonObject()
+                        .get("file")
+                        .getAsString();
         assertArrayEquals(new int[] {64, 64}, Npy.read(dir.resolve(firstAttention)).shape());
     }
 
     @Test
     void explain_resultJson_writesFieldsEqualToTheirDefault() throws Exception {
         Path out = tmp.resolve("out-class0");
-        Run r = run("explain", image.toString(), "--out", out.toString(), "--model-dir", model.toString(), "--class", "0");
+        Run r =
+                run(
+                        "explain",
+                        image.toString(),
+                        "--out",
+                        out.toString(),
+                        "--model-dir",
+                        model.toString(),
+                        "--class",
+                        "0");
         assertEquals(0, r.code(), r.err() + r.out());
-        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("shape").resolve("result.json"))).getAsJsonObject();
-        JsonObject target = json.getAsJsonObject("prediction").getAsJsonArray("targets").get(0).getAsJsonObject();
+        JsonObject json =
+                JsonParser.parseString(
+                                Files.readString(out.resolve("shape").resolve("result.json")))
+                        .getAsJsonObject();
+        JsonObject target =
+                json.getAsJsonObject("prediction")
+                        .getAsJsonArray("targets")
+                        .get(0)
+                        .getAsJsonObject();
         assertEquals(0, target.get("class_id").getAsInt(), target.toString());
-        JsonObject ranking = json.getAsJsonObject("inhibited_ranking").getAsJsonArray("rankings").get(0).getAsJsonObject();
+        JsonObject ranking =
+                json.getAsJsonObject("inhibited_ranking")
+                        .getAsJsonArray("rankings")
+                        .get(0)
+                        .getAsJsonObject();
         assertEquals(0, ranking.get("class_id").getAsInt(), ranking.toString());
         assertEquals(0, ranking.get("target_index").getAsInt(), ranking.toString());
-        assertEquals(false, json.getAsJsonObject("options").get("inhibit_last_relu").getAsBoolean());
+        assertEquals(
+                false, json.getAsJsonObject("options").get("inhibit_last_relu").getAsBoolean());
     }
 
     @Test
@@ -128,11 +168,27 @@ class LicnnCliTest {
             Files.copy(image, in.resolve("img-" + i + ".png"));
         }
         Path out = tmp.resolve("out-streams");
-        Run r = run("explain", in.toString(), "--out", out.toString(), "--model-dir", model.toString(), "--top-k", "1",
-                "--layer-kinds", "NONE", "--streams", "3", "--in-flight", "4");
+        Run r =
+                run(
+                        "explain",
+                        in.toString(),
+                        "--out",
+                        out.toString(),
+                        "--model-dir",
+                        model.toString(),
+                        "--top-k",
+                        "1",
+                        "--layer-kinds",
+                        "NONE",
+                        "--streams",
+                        "3",
+                        "--in-flight",
+                        "4");
         assertEquals(0, r.code(), r.err() + r.out());
         for (int i = 0; i < 5; i++) {
-            assertTrue(Files.isRegularFile(out.resolve("img-" + i).resolve("result.json")), "img-" + i);
+            assertTrue(
+                    Files.isRegularFile(out.resolve("img-" + i).resolve("result.json")),
+                    "img-" + i);
         }
         assertEquals(5, r.out().lines().filter(l -> l.contains(".png: ")).count(), r.out());
         assertTrue(r.out().contains("explained 5 of 5 image(s)"), r.out());
@@ -148,20 +204,34 @@ class LicnnCliTest {
 
     @Test
     void health_servingServer_exits0_unreachable_exits1() throws Exception {
-        dev.licnn.server.LicnnServer server = dev.licnn.server.LicnnServer.builder()
-                .setModels(new dev.licnn.server.ServedModels(java.util.List.of(ModelCard.load(model))))
-                .optWarmUp(false).optMetricsPort(-1).build();
-        server.start(io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
-                .forAddress(new java.net.InetSocketAddress("127.0.0.1", 0)));
+        dev.licnn.server.LicnnServer server =
+                dev.licnn.server.LicnnServer.builder()
+                        .setModels(
+                                new dev.licnn.server.ServedModels(
+                                        java.util.List.of(ModelCard.load(model))))
+                        .optWarmUp(false)
+                        .optMetricsPort(-1)
+                        .build();
+        server.start(
+                io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder.forAddress(
+                        new java.net.InetSocketAddress("127.0.0.1", 0)));
         int port = server.port();
         try {
             Run ok = run("health", "--target", "127.0.0.1:" + port);
             assertEquals(0, ok.code(), ok.err() + ok.out());
             assertTrue(ok.out().contains("SERVING"), ok.out());
-            Run svc = run("health", "--target", "127.0.0.1:" + port, "--service", "licnn.v1.LicnnService", "-q");
+            Run svc =
+                    run(
+                            "health",
+                            "--target",
+                            "127.0.0.1:" + port,
+                            "--service",
+                            "licnn.v1.LicnnService",
+                            "-q");
             assertEquals(0, svc.code(), svc.out());
             assertEquals("", svc.out());
-            Run unknown = run("health", "--target", "127.0.0.1:" + port, "--service", "no.such.Service");
+            Run unknown =
+                    run("health", "--target", "127.0.0.1:" + port, "--service", "no.such.Service");
             assertEquals(1, unknown.code());
             assertTrue(unknown.out().contains("NOT_FOUND"), unknown.out());
         } finally {
@@ -169,12 +239,19 @@ class LicnnCliTest {
         }
         Run down = run("health", "--target", "127.0.0.1:" + port, "--timeout-seconds", "3");
         assertEquals(1, down.code(), down.out());
-        assertTrue(down.out().contains("UNAVAILABLE") || down.out().contains("DEADLINE_EXCEEDED"), down.out());
+        assertTrue(
+                down.out().contains("UNAVAILABLE") || down.out().contains("DEADLINE_EXCEEDED"),
+                down.out());
     }
 
     @Test
     void explain_wrongPath_exitsWith2AndOneLine() {
-        Run r = run("explain", tmp.resolve("missing.png").toString(), "--model-dir", model.toString());
+        Run r =
+                run(
+                        "explain",
+                        tmp.resolve("missing.png").toString(),
+                        "--model-dir",
+                        model.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("licnn: error: no such file: "), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -189,7 +266,16 @@ class LicnnCliTest {
 
     @Test
     void serverRejection_exitsWith1() {
-        Run r = run("explain", image.toString(), "--model-dir", model.toString(), "--liz", "4", "--out", tmp.resolve("o2").toString());
+        Run r =
+                run(
+                        "explain",
+                        image.toString(),
+                        "--model-dir",
+                        model.toString(),
+                        "--liz",
+                        "4",
+                        "--out",
+                        tmp.resolve("o2").toString());
         assertEquals(1, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("INVALID_ARGUMENT") && r.out().contains("LIZ"), r.out());
     }

@@ -16,9 +16,15 @@ class ProgressTest {
     void offATerminal_printsAPlainLineEveryTenth_notAFramePerStep() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         AtomicLong now = new AtomicLong();
-        try (Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), "blur", 600, false, now::get)) {
+        try (Progress p =
+                new Progress(
+                        new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                        "blur",
+                        600,
+                        false,
+                        now::get)) {
             for (int i = 0; i < 600; i++) {
-                now.addAndGet(10_000_000L);      // 10 ms a step: 6 s in all, never 30 s between lines
+                now.addAndGet(10_000_000L); // 10 ms a step: 6 s in all, never 30 s between lines
                 p.step();
             }
         }
@@ -32,9 +38,15 @@ class ProgressTest {
     void offATerminal_slowWork_printsEvery30Seconds() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         AtomicLong now = new AtomicLong();
-        try (Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), "sanity", 1000, false, now::get)) {
+        try (Progress p =
+                new Progress(
+                        new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                        "sanity",
+                        1000,
+                        false,
+                        now::get)) {
             for (int i = 0; i < 50; i++) {
-                now.addAndGet(15_000_000_000L);  // 15 s a step, 50 steps: still in the first tenth
+                now.addAndGet(15_000_000_000L); // 15 s a step, 50 steps: still in the first tenth
                 p.step();
             }
         }
@@ -46,7 +58,13 @@ class ProgressTest {
     void onATerminal_redrawsInPlace() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         AtomicLong now = new AtomicLong();
-        try (Progress p = new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), "x", 3, true, now::get)) {
+        try (Progress p =
+                new Progress(
+                        new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                        "x",
+                        3,
+                        true,
+                        now::get)) {
             for (int i = 0; i < 3; i++) {
                 now.addAndGet(3_000_000_000L);
                 p.step();

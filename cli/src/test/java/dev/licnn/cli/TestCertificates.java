@@ -60,20 +60,34 @@ final class TestCertificates {
         X500Name caSubject = new X500Name("CN=" + caName);
         X509v3CertificateBuilder cab = builder(caSubject, caSubject, ca);
         cab.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        cab.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        cab.addExtension(
+                Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         write(c.caCert, sign(cab, ca));
 
         KeyPair server = keyPair();
         X509v3CertificateBuilder sb = builder(caSubject, new X500Name("CN=localhost"), server);
-        sb.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
-        sb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        sb.addExtension(
+                Extension.subjectAlternativeName,
+                false,
+                new GeneralNames(
+                        new GeneralName[] {
+                            new GeneralName(GeneralName.dNSName, "localhost"),
+                            new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+                        }));
+        sb.addExtension(
+                Extension.extendedKeyUsage,
+                false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         write(c.serverCert, sign(sb, ca));
         writeKey(c.serverKey, server);
 
         KeyPair client = keyPair();
-        X509v3CertificateBuilder clb = builder(caSubject, new X500Name("CN=licnn-test-client"), client);
-        clb.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        X509v3CertificateBuilder clb =
+                builder(caSubject, new X500Name("CN=licnn-test-client"), client);
+        clb.addExtension(
+                Extension.extendedKeyUsage,
+                false,
+                new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
         write(c.clientCert, sign(clb, ca));
         writeKey(c.clientKey, client);
         return c;
@@ -85,21 +99,30 @@ final class TestCertificates {
         return g.generateKeyPair();
     }
 
-    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair subjectKeys) {
+    private static X509v3CertificateBuilder builder(
+            X500Name issuer, X500Name subject, KeyPair subjectKeys) {
         Instant now = Instant.now();
-        return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
+        return new JcaX509v3CertificateBuilder(
+                issuer,
+                BigInteger.valueOf(SERIAL.incrementAndGet()),
+                Date.from(now.minus(Duration.ofHours(1))),
+                Date.from(now.plus(Duration.ofDays(1))),
+                subject,
                 subjectKeys.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, KeyPair issuer)
             throws OperatorCreationException, GeneralSecurityException {
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
+        return new JcaX509CertificateConverter()
+                .getCertificate(
+                        b.build(
+                                new JcaContentSignerBuilder("SHA256withECDSA")
+                                        .build(issuer.getPrivate())));
     }
 
     private static void write(Path p, Object pemObject) throws IOException {
-        try (Writer w = Files.newBufferedWriter(p); JcaPEMWriter pem = new JcaPEMWriter(w)) {
+        try (Writer w = Files.newBufferedWriter(p);
+                JcaPEMWriter pem = new JcaPEMWriter(w)) {
             pem.writeObject(pemObject);
         }
     }

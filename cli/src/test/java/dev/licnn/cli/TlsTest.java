@@ -18,11 +18,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** TLS and mutual TLS on the gRPC port, from the Java client and the CLI, with certificates made for the test. */
+/**
+ * TLS and mutual TLS on the gRPC port, from the Java client and the CLI, with certificates made for
+ * the test.
+ */
 class TlsTest {
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
     static TestCertificates certs;
     static TestCertificates otherCa;
     static Path image;
@@ -34,15 +36,26 @@ class TlsTest {
         otherCa = TestCertificates.create(tmp.resolve("other"), "another CA");
         model = dev.licnn.server.BundledModels.defaultModel().name();
         image = tmp.resolve("shape.png");
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
         img.createGraphics().fillOval(10, 10, 40, 40);
         javax.imageio.ImageIO.write(img, "png", image.toFile());
     }
 
     /** {@code serve} with these flags on a loopback port. */
     static LicnnServer serve(String... flags) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1",
-                "--no-warmup", "--shutdown-delay-seconds", "0"));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                "0",
+                                "--metrics-port",
+                                "-1",
+                                "--no-warmup",
+                                "--shutdown-delay-seconds",
+                                "0"));
         args.addAll(List.of(flags));
         return ServeCommand.start(args.toArray(new String[0]));
     }
@@ -59,24 +72,50 @@ class TlsTest {
 
     @Test
     void tls_clientTrustingTheCa_connects_othersAreRefused() throws Exception {
-        LicnnServer server = serve("--tls-cert", certs.serverCert.toString(), "--tls-key", certs.serverKey.toString());
+        LicnnServer server =
+                serve(
+                        "--tls-cert",
+                        certs.serverCert.toString(),
+                        "--tls-key",
+                        certs.serverKey.toString());
         try {
             int port = server.port();
-            assertEquals(model, listModels(port, options().optTrustedCertificates(certs.caCert).build()));
-            StatusRuntimeException plain = assertThrows(StatusRuntimeException.class,
-                    () -> listModels(port, options().build()));
+            assertEquals(
+                    model,
+                    listModels(port, options().optTrustedCertificates(certs.caCert).build()));
+            StatusRuntimeException plain =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () -> listModels(port, options().build()));
             assertEquals(Status.Code.UNAVAILABLE, plain.getStatus().getCode());
-            StatusRuntimeException untrusted = assertThrows(StatusRuntimeException.class,
-                    () -> listModels(port, options().optTrustedCertificates(otherCa.caCert).build()));
+            StatusRuntimeException untrusted =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () ->
+                                    listModels(
+                                            port,
+                                            options()
+                                                    .optTrustedCertificates(otherCa.caCert)
+                                                    .build()));
             assertEquals(Status.Code.UNAVAILABLE, untrusted.getStatus().getCode());
 
             String target = "127.0.0.1:" + port;
-            LicnnCliTest.Run ok = LicnnCliTest.run("health", "--target", target, "--ca", certs.caCert.toString());
+            LicnnCliTest.Run ok =
+                    LicnnCliTest.run("health", "--target", target, "--ca", certs.caCert.toString());
             assertEquals(0, ok.code(), ok.out() + ok.err());
-            LicnnCliTest.Run plainCli = LicnnCliTest.run("health", "--target", target, "--timeout-seconds", "3");
+            LicnnCliTest.Run plainCli =
+                    LicnnCliTest.run("health", "--target", target, "--timeout-seconds", "3");
             assertEquals(1, plainCli.code(), plainCli.out() + plainCli.err());
-            LicnnCliTest.Run classify = LicnnCliTest.run("classify", image.toString(), "--target", target,
-                    "--ca", certs.caCert.toString(), "--top-k", "2");
+            LicnnCliTest.Run classify =
+                    LicnnCliTest.run(
+                            "classify",
+                            image.toString(),
+                            "--target",
+                            target,
+                            "--ca",
+                            certs.caCert.toString(),
+                            "--top-k",
+                            "2");
             assertEquals(0, classify.code(), classify.out() + classify.err());
             assertTrue(classify.out().contains("shape.png"), classify.out());
         } finally {
@@ -86,22 +125,58 @@ class TlsTest {
 
     @Test
     void mutualTls_requiresAClientCertificateFromTheCa() throws Exception {
-        LicnnServer server = serve("--tls-cert", certs.serverCert.toString(), "--tls-key", certs.serverKey.toString(),
-                "--tls-client-ca", certs.caCert.toString());
+        LicnnServer server =
+                serve(
+                        "--tls-cert",
+                        certs.serverCert.toString(),
+                        "--tls-key",
+                        certs.serverKey.toString(),
+                        "--tls-client-ca",
+                        certs.caCert.toString());
         try {
             int port = server.port();
-            assertEquals(model, listModels(port, options().optTrustedCertificates(certs.caCert)
-                    .optClientCertificate(certs.clientCert, certs.clientKey).build()));
-            StatusRuntimeException noCert = assertThrows(StatusRuntimeException.class,
-                    () -> listModels(port, options().optTrustedCertificates(certs.caCert).build()));
+            assertEquals(
+                    model,
+                    listModels(
+                            port,
+                            options()
+                                    .optTrustedCertificates(certs.caCert)
+                                    .optClientCertificate(certs.clientCert, certs.clientKey)
+                                    .build()));
+            StatusRuntimeException noCert =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () ->
+                                    listModels(
+                                            port,
+                                            options()
+                                                    .optTrustedCertificates(certs.caCert)
+                                                    .build()));
             assertEquals(Status.Code.UNAVAILABLE, noCert.getStatus().getCode());
-            StatusRuntimeException foreign = assertThrows(StatusRuntimeException.class,
-                    () -> listModels(port, options().optTrustedCertificates(certs.caCert)
-                            .optClientCertificate(otherCa.clientCert, otherCa.clientKey).build()));
+            StatusRuntimeException foreign =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () ->
+                                    listModels(
+                                            port,
+                                            options()
+                                                    .optTrustedCertificates(certs.caCert)
+                                                    .optClientCertificate(
+                                                            otherCa.clientCert, otherCa.clientKey)
+                                                    .build()));
             assertEquals(Status.Code.UNAVAILABLE, foreign.getStatus().getCode());
 
-            LicnnCliTest.Run ok = LicnnCliTest.run("health", "--target", "127.0.0.1:" + port, "--ca", certs.caCert.toString(),
-                    "--cert", certs.clientCert.toString(), "--key", certs.clientKey.toString());
+            LicnnCliTest.Run ok =
+                    LicnnCliTest.run(
+                            "health",
+                            "--target",
+                            "127.0.0.1:" + port,
+                            "--ca",
+                            certs.caCert.toString(),
+                            "--cert",
+                            certs.clientCert.toString(),
+                            "--key",
+                            certs.clientKey.toString());
             assertEquals(0, ok.code(), ok.out() + ok.err());
         } finally {
             server.close();
@@ -114,25 +189,59 @@ class TlsTest {
         java.nio.file.Files.writeString(tokens, "# one per line\nclient-token-0123456789\n");
         Path wrong = tmp.resolve("wrong-token");
         java.nio.file.Files.writeString(wrong, "someone-else-0123456789\n");
-        LicnnServer server = serve("--tls-cert", certs.serverCert.toString(), "--tls-key", certs.serverKey.toString(),
-                "--token-file", tokens.toString());
+        LicnnServer server =
+                serve(
+                        "--tls-cert",
+                        certs.serverCert.toString(),
+                        "--tls-key",
+                        certs.serverKey.toString(),
+                        "--token-file",
+                        tokens.toString());
         try {
             int port = server.port();
             ClientOptions.Builder tls = options().optTrustedCertificates(certs.caCert);
-            assertEquals(model, listModels(port, tls.optBearerToken("client-token-0123456789").build()));
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                    () -> listModels(port, options().optTrustedCertificates(certs.caCert).build()));
+            assertEquals(
+                    model, listModels(port, tls.optBearerToken("client-token-0123456789").build()));
+            StatusRuntimeException e =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () ->
+                                    listModels(
+                                            port,
+                                            options()
+                                                    .optTrustedCertificates(certs.caCert)
+                                                    .build()));
             assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
 
             String target = "127.0.0.1:" + port;
-            LicnnCliTest.Run ok = LicnnCliTest.run("classify", image.toString(), "--target", target,
-                    "--ca", certs.caCert.toString(), "--token-file", tokens.toString(), "--top-k", "1");
+            LicnnCliTest.Run ok =
+                    LicnnCliTest.run(
+                            "classify",
+                            image.toString(),
+                            "--target",
+                            target,
+                            "--ca",
+                            certs.caCert.toString(),
+                            "--token-file",
+                            tokens.toString(),
+                            "--top-k",
+                            "1");
             assertEquals(0, ok.code(), ok.out() + ok.err());
-            LicnnCliTest.Run refused = LicnnCliTest.run("models", "--target", target,
-                    "--ca", certs.caCert.toString(), "--token-file", wrong.toString());
+            LicnnCliTest.Run refused =
+                    LicnnCliTest.run(
+                            "models",
+                            "--target",
+                            target,
+                            "--ca",
+                            certs.caCert.toString(),
+                            "--token-file",
+                            wrong.toString());
             assertTrue(refused.code() != 0, refused.out() + refused.err());
-            assertTrue((refused.out() + refused.err()).contains("UNAUTHENTICATED"), refused.out() + refused.err());
-            LicnnCliTest.Run health = LicnnCliTest.run("health", "--target", target, "--ca", certs.caCert.toString());
+            assertTrue(
+                    (refused.out() + refused.err()).contains("UNAUTHENTICATED"),
+                    refused.out() + refused.err());
+            LicnnCliTest.Run health =
+                    LicnnCliTest.run("health", "--target", target, "--ca", certs.caCert.toString());
             assertEquals(0, health.code(), "health needs no token: " + health.out() + health.err());
         } finally {
             server.close();
@@ -141,8 +250,10 @@ class TlsTest {
 
     @Test
     void tlsFlags_mustComeTogether() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> serve("--tls-cert", certs.serverCert.toString()));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> serve("--tls-cert", certs.serverCert.toString()));
         assertTrue(e.getMessage().contains("--tls-cert and --tls-key"), e.getMessage());
     }
 }

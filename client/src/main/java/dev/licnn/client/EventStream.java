@@ -14,8 +14,8 @@ import java.util.NoSuchElementException;
 /**
  * The events of one {@code Explain} call as a blocking iterator. {@link #hasNext()} waits for the
  * next event and throws {@link StatusRuntimeException} if the call fails. Drain it or close it:
- * {@link #close()} cancels a call that is still running, so use try-with-resources whenever you
- * may stop early. Not thread-safe, except {@link #close()}.
+ * {@link #close()} cancels a call that is still running, so use try-with-resources whenever you may
+ * stop early. Not thread-safe, except {@link #close()}.
  *
  * <pre>{@code
  * try (EventStream events = client.explainEvents(request)) {
@@ -30,69 +30,71 @@ import java.util.NoSuchElementException;
  * }</pre>
  */
 public final class EventStream implements Iterator<ExplainEvent>, AutoCloseable {
-  private final Context.CancellableContext context;
-  private final Iterator<ExplainEvent> events;
-  private volatile boolean closed;
+    private final Context.CancellableContext context;
+    private final Iterator<ExplainEvent> events;
+    private volatile boolean closed;
 
-  private EventStream(Context.CancellableContext context, Iterator<ExplainEvent> events) {
-    this.context = context;
-    this.events = events;
-  }
+    private EventStream(Context.CancellableContext context, Iterator<ExplainEvent> events) {
+        this.context = context;
+        this.events = events;
+    }
 
-  static EventStream start(Channel channel, CallOptions options, ExplainRequest request) {
-    // The call is bound to this context: cancelling the context cancels the call.
-    Context.CancellableContext context = Context.current().withCancellation();
-    Context previous = context.attach();
-    try {
-      return new EventStream(context, ClientCalls.blockingServerStreamingCall(
-          channel, LicnnServiceGrpc.getExplainMethod(), options, request));
-    } finally {
-      context.detach(previous);
+    static EventStream start(Channel channel, CallOptions options, ExplainRequest request) {
+        // The call is bound to this context: cancelling the context cancels the call.
+        Context.CancellableContext context = Context.current().withCancellation();
+        Context previous = context.attach();
+        try {
+            return new EventStream(
+                    context,
+                    ClientCalls.blockingServerStreamingCall(
+                            channel, LicnnServiceGrpc.getExplainMethod(), options, request));
+        } finally {
+            context.detach(previous);
+        }
     }
-  }
 
-  /**
-   * Waits for the next event; false when the call ended with OK or this stream was closed.
-   *
-   * @throws StatusRuntimeException if the call failed
-   */
-  @Override
-  public boolean hasNext() {
-    if (closed) {
-      return false;
+    /**
+     * Waits for the next event; false when the call ended with OK or this stream was closed.
+     *
+     * @throws StatusRuntimeException if the call failed
+     */
+    @Override
+    public boolean hasNext() {
+        if (closed) {
+            return false;
+        }
+        try {
+            boolean more = events.hasNext();
+            if (!more) {
+                close();
+            }
+            return more;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
-    try {
-      boolean more = events.hasNext();
-      if (!more) {
-        close();
-      }
-      return more;
-    } catch (RuntimeException e) {
-      close();
-      throw e;
-    }
-  }
 
-  /**
-   * The next event.
-   *
-   * @throws NoSuchElementException if there is none
-   * @throws StatusRuntimeException if the call failed
-   */
-  @Override
-  public ExplainEvent next() {
-    if (!hasNext()) {
-      throw new NoSuchElementException();
+    /**
+     * The next event.
+     *
+     * @throws NoSuchElementException if there is none
+     * @throws StatusRuntimeException if the call failed
+     */
+    @Override
+    public ExplainEvent next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return events.next();
     }
-    return events.next();
-  }
 
-  /** Cancels the call if it is still running. Idempotent. */
-  @Override
-  public void close() {
-    if (!closed) {
-      closed = true;
-      context.cancel(null);
+    /** Cancels the call if it is still running. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            context.cancel(null);
+        }
     }
-  }
 }

@@ -13,19 +13,19 @@ import io.grpc.stub.ClientCallStreamObserver;
  * }</pre>
  */
 public final class ExplainCall {
-  private final ClientCallStreamObserver<?> call;
+    private final ClientCallStreamObserver<?> call;
 
-  ExplainCall(ClientCallStreamObserver<?> call) {
-    this.call = call;
-  }
+    ExplainCall(ClientCallStreamObserver<?> call) {
+        this.call = call;
+    }
 
-  /** Cancels the call; no effect once it has ended. */
-  public void cancel() {
-    cancel("cancelled by the client");
-  }
+    /** Cancels the call; no effect once it has ended. */
+    public void cancel() {
+        cancel("cancelled by the client");
+    }
 
-  /** Cancels the call with a message for the CANCELLED status; no effect once it has ended. */
-  public void cancel(String message) {
-    call.cancel(message, null);
-  }
+    /** Cancels the call with a message for the CANCELLED status; no effect once it has ended. */
+    public void cancel(String message) {
+        call.cancel(message, null);
+    }
 }

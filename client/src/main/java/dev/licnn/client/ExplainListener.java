@@ -15,8 +15,8 @@ import io.grpc.Status;
  * channel's executor, so they should not block for long.
  *
  * <p>A call ends with exactly one of {@link #onCompleted} (success) or {@link #onError}. If a
- * method throws, the call is cancelled and {@link #onError} receives a CANCELLED status whose
- * cause is the exception.
+ * method throws, the call is cancelled and {@link #onError} receives a CANCELLED status whose cause
+ * is the exception.
  *
  * <pre>{@code
  * client.explain(request, new ExplainListener() {
@@ -26,27 +26,27 @@ import io.grpc.Status;
  * }</pre>
  */
 public interface ExplainListener {
-  /** The request passed validation and was queued. */
-  default void onAccepted(Accepted accepted) {}
+    /** The request passed validation and was queued. */
+    default void onAccepted(Accepted accepted) {}
 
-  /** First-pass top classes and the targets. */
-  default void onPrediction(Prediction prediction) {}
+    /** First-pass top classes and the targets. */
+    default void onPrediction(Prediction prediction) {}
 
-  /** One intermediate map of one target and layer. */
-  default void onLayerMap(LayerMap layerMap) {}
+    /** One intermediate map of one target and layer. */
+    default void onLayerMap(LayerMap layerMap) {}
 
-  /** The attention map of one target. */
-  default void onAttention(AttentionMap attention) {}
+    /** The attention map of one target. */
+    default void onAttention(AttentionMap attention) {}
 
-  /** The saliency map. */
-  default void onSaliency(SaliencyMap saliency) {}
+    /** The saliency map. */
+    default void onSaliency(SaliencyMap saliency) {}
 
-  /** Rankings of the inhibited passes. */
-  default void onInhibitedRanking(InhibitedRanking ranking) {}
+    /** Rankings of the inhibited passes. */
+    default void onInhibitedRanking(InhibitedRanking ranking) {}
 
-  /** Last event of a successful call. */
-  default void onCompleted(Completed completed) {}
+    /** Last event of a successful call. */
+    default void onCompleted(Completed completed) {}
 
-  /** The call failed (never called after {@link #onCompleted}); {@code status} is not OK. */
-  default void onError(Status status) {}
+    /** The call failed (never called after {@link #onCompleted}); {@code status} is not OK. */
+    default void onError(Status status) {}
 }

@@ -25,104 +25,109 @@ import javax.annotation.Nullable;
  * }</pre>
  */
 public final class ExplainOutcome {
-  /** Key of a layer map: target position, feature layer index and map kind. */
-  public record LayerKey(int targetIndex, int layerIndex, MapKind kind)
-      implements Comparable<LayerKey> {
-    @Override
-    public int compareTo(LayerKey o) {
-      int c = Integer.compare(targetIndex, o.targetIndex);
-      if (c == 0) {
-        c = Integer.compare(layerIndex, o.layerIndex);
-      }
-      return c != 0 ? c : Integer.compare(kind.getNumber(), o.kind.getNumber());
+    /** Key of a layer map: target position, feature layer index and map kind. */
+    public record LayerKey(int targetIndex, int layerIndex, MapKind kind)
+            implements Comparable<LayerKey> {
+        @Override
+        public int compareTo(LayerKey o) {
+            int c = Integer.compare(targetIndex, o.targetIndex);
+            if (c == 0) {
+                c = Integer.compare(layerIndex, o.layerIndex);
+            }
+            return c != 0 ? c : Integer.compare(kind.getNumber(), o.kind.getNumber());
+        }
     }
-  }
 
-  private final Accepted accepted;
-  private final Prediction prediction;
-  private final SortedMap<Integer, DecodedMap> attentionMaps;
-  private final DecodedMap saliency;
-  private final SortedMap<LayerKey, DecodedMap> layerMaps;
-  private final InhibitedRanking inhibitedRanking;
-  private final Completed completed;
+    private final Accepted accepted;
+    private final Prediction prediction;
+    private final SortedMap<Integer, DecodedMap> attentionMaps;
+    private final DecodedMap saliency;
+    private final SortedMap<LayerKey, DecodedMap> layerMaps;
+    private final InhibitedRanking inhibitedRanking;
+    private final Completed completed;
 
-  ExplainOutcome(Accepted accepted, Prediction prediction, Map<Integer, DecodedMap> attentionMaps,
-      @Nullable DecodedMap saliency, Map<LayerKey, DecodedMap> layerMaps,
-      InhibitedRanking inhibitedRanking, Completed completed) {
-    this.accepted = accepted;
-    this.prediction = prediction;
-    this.attentionMaps = Collections.unmodifiableSortedMap(new TreeMap<>(attentionMaps));
-    this.saliency = saliency;
-    this.layerMaps = Collections.unmodifiableSortedMap(new TreeMap<>(layerMaps));
-    this.inhibitedRanking = inhibitedRanking;
-    this.completed = completed;
-  }
-
-  /**
-   * Collects the events of a blocking {@link LicnnClient#explainEvents} iterator, draining it.
-   *
-   * @throws io.grpc.StatusRuntimeException if the call fails
-   * @throws IllegalStateException if the events end without {@code completed}
-   * @throws IllegalArgumentException if a map cannot be decoded
-   */
-  public static ExplainOutcome collect(Iterator<ExplainEvent> events) {
-    OutcomeCollector collector = new OutcomeCollector();
-    while (events.hasNext()) {
-      collector.accept(events.next());
+    ExplainOutcome(
+            Accepted accepted,
+            Prediction prediction,
+            Map<Integer, DecodedMap> attentionMaps,
+            @Nullable DecodedMap saliency,
+            Map<LayerKey, DecodedMap> layerMaps,
+            InhibitedRanking inhibitedRanking,
+            Completed completed) {
+        this.accepted = accepted;
+        this.prediction = prediction;
+        this.attentionMaps = Collections.unmodifiableSortedMap(new TreeMap<>(attentionMaps));
+        this.saliency = saliency;
+        this.layerMaps = Collections.unmodifiableSortedMap(new TreeMap<>(layerMaps));
+        this.inhibitedRanking = inhibitedRanking;
+        this.completed = completed;
     }
-    return collector.build();
-  }
 
-  /** The server's request id (from {@code accepted}). */
-  public String requestId() {
-    return accepted.getRequestId();
-  }
+    /**
+     * Collects the events of a blocking {@link LicnnClient#explainEvents} iterator, draining it.
+     *
+     * @throws io.grpc.StatusRuntimeException if the call fails
+     * @throws IllegalStateException if the events end without {@code completed}
+     * @throws IllegalArgumentException if a map cannot be decoded
+     */
+    public static ExplainOutcome collect(Iterator<ExplainEvent> events) {
+        OutcomeCollector collector = new OutcomeCollector();
+        while (events.hasNext()) {
+            collector.accept(events.next());
+        }
+        return collector.build();
+    }
 
-  /** The {@code accepted} event: model, method and effective options. */
-  public Accepted accepted() {
-    return accepted;
-  }
+    /** The server's request id (from {@code accepted}). */
+    public String requestId() {
+        return accepted.getRequestId();
+    }
 
-  /** First-pass top classes and the targets. */
-  public Prediction prediction() {
-    return prediction;
-  }
+    /** The {@code accepted} event: model, method and effective options. */
+    public Accepted accepted() {
+        return accepted;
+    }
 
-  /** Attention maps by target index (empty when omitted). */
-  public SortedMap<Integer, DecodedMap> attentionMaps() {
-    return attentionMaps;
-  }
+    /** First-pass top classes and the targets. */
+    public Prediction prediction() {
+        return prediction;
+    }
 
-  /** The attention map of target {@code targetIndex}, or null if none was sent. */
-  @Nullable
-  public DecodedMap attentionMap(int targetIndex) {
-    return attentionMaps.get(targetIndex);
-  }
+    /** Attention maps by target index (empty when omitted). */
+    public SortedMap<Integer, DecodedMap> attentionMaps() {
+        return attentionMaps;
+    }
 
-  /** The saliency map, or null if it was omitted. */
-  @Nullable
-  public DecodedMap saliency() {
-    return saliency;
-  }
+    /** The attention map of target {@code targetIndex}, or null if none was sent. */
+    @Nullable
+    public DecodedMap attentionMap(int targetIndex) {
+        return attentionMaps.get(targetIndex);
+    }
 
-  /** Layer maps by (target index, layer index, kind). */
-  public SortedMap<LayerKey, DecodedMap> layerMaps() {
-    return layerMaps;
-  }
+    /** The saliency map, or null if it was omitted. */
+    @Nullable
+    public DecodedMap saliency() {
+        return saliency;
+    }
 
-  /** One layer map, or null if it was not sent. */
-  @Nullable
-  public DecodedMap layerMap(int targetIndex, int layerIndex, MapKind kind) {
-    return layerMaps.get(new LayerKey(targetIndex, layerIndex, kind));
-  }
+    /** Layer maps by (target index, layer index, kind). */
+    public SortedMap<LayerKey, DecodedMap> layerMaps() {
+        return layerMaps;
+    }
 
-  /** Rankings of the inhibited passes (default instance if none was sent). */
-  public InhibitedRanking inhibitedRanking() {
-    return inhibitedRanking;
-  }
+    /** One layer map, or null if it was not sent. */
+    @Nullable
+    public DecodedMap layerMap(int targetIndex, int layerIndex, MapKind kind) {
+        return layerMaps.get(new LayerKey(targetIndex, layerIndex, kind));
+    }
 
-  /** The {@code completed} event: queue, compute and total time, batch size, worker, device. */
-  public Completed completed() {
-    return completed;
-  }
+    /** Rankings of the inhibited passes (default instance if none was sent). */
+    public InhibitedRanking inhibitedRanking() {
+        return inhibitedRanking;
+    }
+
+    /** The {@code completed} event: queue, compute and total time, batch size, worker, device. */
+    public Completed completed() {
+        return completed;
+    }
 }

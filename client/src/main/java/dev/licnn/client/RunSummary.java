@@ -12,5 +12,10 @@ import java.time.Duration;
  * @param streamRestarts new streams opened after a stream failed with UNAVAILABLE
  * @param elapsed wall time of the run
  */
-public record RunSummary(long total, long succeeded, long failed, long resent, int streamRestarts,
-    Duration elapsed) {}
+public record RunSummary(
+        long total,
+        long succeeded,
+        long failed,
+        long resent,
+        int streamRestarts,
+        Duration elapsed) {}

@@ -9,18 +9,32 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import org.junit.jupiter.api.Test;
 
-/** The client library depends on the generated stubs and gRPC only (README's architecture table). */
+/**
+ * The client library depends on the generated stubs and gRPC only (README's architecture table).
+ */
 class ClientArchitectureTest {
 
-    static final ArchRule CLIENT = noClasses().that().resideInAPackage("dev.licnn.client..")
-            .should().dependOnClassesThat().resideInAnyPackage("dev.licnn.server..", "dev.licnn.engine..",
-                    "dev.licnn.batch..", "dev.licnn.dataset..", "dev.licnn.train..", "ai.djl..")
-            .as("the client imports no server, engine, batching or DJL classes");
+    static final ArchRule CLIENT =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.licnn.client..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "dev.licnn.server..",
+                            "dev.licnn.engine..",
+                            "dev.licnn.batch..",
+                            "dev.licnn.dataset..",
+                            "dev.licnn.train..",
+                            "ai.djl..")
+                    .as("the client imports no server, engine, batching or DJL classes");
 
     @Test
     void client_importsNoServerEngineOrDjl() {
-        CLIENT.check(new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("dev.licnn.client"));
+        CLIENT.check(
+                new ClassFileImporter()
+                        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                        .importPackages("dev.licnn.client"));
     }
 
     /** A class that breaks the rule on purpose: the rule must catch it. */

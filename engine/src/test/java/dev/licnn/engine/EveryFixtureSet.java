@@ -8,10 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
- * A test that compares with golden fixtures: it runs once per fixture set
- * (the sets of {@link GoldenTolerances}) and takes that set's {@link GoldenFixtures} as its
- * parameter. This is the only way to get expected outputs, so no test can hold the engine to one
- * CPU's numbers by accident.
+ * A test that compares with golden fixtures: it runs once per fixture set (the sets of {@link
+ * GoldenTolerances}) and takes that set's {@link GoldenFixtures} as its parameter. This is the only
+ * way to get expected outputs, so no test can hold the engine to one CPU's numbers by accident.
  *
  * <pre>{@code
  * @EveryFixtureSet

@@ -16,18 +16,24 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No test reads one CPU's expected outputs except through {@link GoldenFixtures} (that is, through
- * {@link EveryFixtureSet}, for every set): no test source of any module names a file of machine-made
- * outputs or a fixture-set folder, apart from the fixture classes themselves.
+ * {@link EveryFixtureSet}, for every set): no test source of any module names a file of
+ * machine-made outputs or a fixture-set folder, apart from the fixture classes themselves.
  */
 class FixtureAccessTest {
 
     /** File and folder names whose contents one CPU made. */
-    static final Pattern MACHINE_MADE = Pattern.compile("cases\\.safetensors|baselines\\.safetensors|flat\\.safetensors"
-            + "|golden/avx2|FIXTURE_SETS");
+    static final Pattern MACHINE_MADE =
+            Pattern.compile(
+                    "cases\\.safetensors|baselines\\.safetensors|flat\\.safetensors"
+                            + "|golden/avx2|FIXTURE_SETS");
 
     /** The classes that may name them. */
-    static final List<String> ALLOWED = List.of("GoldenFixtures.java", "GoldenFixtureSets.java", "GoldenTolerances.java",
-            "FixtureAccessTest.java");
+    static final List<String> ALLOWED =
+            List.of(
+                    "GoldenFixtures.java",
+                    "GoldenFixtureSets.java",
+                    "GoldenTolerances.java",
+                    "FixtureAccessTest.java");
 
     /** The lines of {@code source} that name machine-made fixtures, as "file:line: text". */
     static List<String> violations(String file, String source) {
@@ -43,11 +49,14 @@ class FixtureAccessTest {
 
     static Path repositoryRoot() {
         Path p = Paths.get("").toAbsolutePath();
-        while (p != null && !(Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("engine/src")))) {
+        while (p != null
+                && !(Files.isRegularFile(p.resolve("pom.xml"))
+                        && Files.isDirectory(p.resolve("engine/src")))) {
             p = p.getParent();
         }
         if (p == null) {
-            throw new IllegalStateException("repository root not found above " + Paths.get("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "repository root not found above " + Paths.get("").toAbsolutePath());
         }
         return p;
     }
@@ -58,10 +67,11 @@ class FixtureAccessTest {
         List<String> found = new ArrayList<>();
         int files = 0;
         try (Stream<Path> all = Files.walk(root)) {
-            List<Path> sources = all.filter(f -> f.toString().endsWith(".java"))
-                    .filter(f -> f.toString().contains("/src/test/java/"))
-                    .filter(f -> !f.toString().contains("/target/"))
-                    .toList();
+            List<Path> sources =
+                    all.filter(f -> f.toString().endsWith(".java"))
+                            .filter(f -> f.toString().contains("/src/test/java/"))
+                            .filter(f -> !f.toString().contains("/target/"))
+                            .toList();
             for (Path f : sources) {
                 files++;
                 if (ALLOWED.contains(f.getFileName().toString())) {
@@ -75,13 +85,20 @@ class FixtureAccessTest {
             }
         }
         assertTrue(files > 50, "test sources found: " + files);
-        assertEquals(List.of(), found, "read expected outputs through @EveryFixtureSet (GoldenFixtures), not directly");
+        assertEquals(
+                List.of(),
+                found,
+                "read expected outputs through @EveryFixtureSet (GoldenFixtures), not directly");
     }
 
     @Test
     void violations_findsADirectRead() {
-        String bad = "class X {\n  Path p = golden(\"cases.safetensors\");\n  String s = \"golden/avx2\";\n}\n";
-        assertEquals(List.of("X.java:2: Path p = golden(\"cases.safetensors\");", "X.java:3: String s = \"golden/avx2\";"),
+        String bad =
+                "class X {\n  Path p = golden(\"cases.safetensors\");\n  String s = \"golden/avx2\";\n}\n";
+        assertEquals(
+                List.of(
+                        "X.java:2: Path p = golden(\"cases.safetensors\");",
+                        "X.java:3: String s = \"golden/avx2\";"),
                 violations("X.java", bad));
         assertEquals(List.of(), violations("Y.java", "float[] x = model.input(0);\n"));
     }

@@ -10,15 +10,15 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
- * The expected outputs of one fixture set ({@link GoldenTolerances#FIXTURE_SETS}): the files
- * {@code cases.safetensors}, {@code baselines.safetensors} and {@code flat.safetensors} that the
- * reference scripts made on one CPU (see {@code golden/README.md}).
+ * The expected outputs of one fixture set ({@link GoldenTolerances#FIXTURE_SETS}): the files {@code
+ * cases.safetensors}, {@code baselines.safetensors} and {@code flat.safetensors} that the reference
+ * scripts made on one CPU (see {@code golden/README.md}).
  *
  * <p>These numbers hold one machine's tie-breaking, so a test may only see them for every set at
- * once: an instance exists only as the parameter of an {@link EveryFixtureSet} test. The constructor
- * is private, and {@code FixtureAccessTest} fails when a test file other than this one names the
- * fixture files. Compare with {@link GoldenTolerances#of} (or {@link GoldenTolerances#EXACT} where
- * every suppression mask agrees).
+ * once: an instance exists only as the parameter of an {@link EveryFixtureSet} test. The
+ * constructor is private, and {@code FixtureAccessTest} fails when a test file other than this one
+ * names the fixture files. Compare with {@link GoldenTolerances#of} (or {@link
+ * GoldenTolerances#EXACT} where every suppression mask agrees).
  */
 public final class GoldenFixtures implements AutoCloseable {
 
@@ -35,7 +35,8 @@ public final class GoldenFixtures implements AutoCloseable {
         this.manager = NDManager.newBaseManager(Device.cpu());
         try {
             cases = SafeTensors.open(GoldenModel.resource("/" + set + "/cases.safetensors"));
-            baselines = SafeTensors.open(GoldenModel.resource("/" + set + "/baselines.safetensors"));
+            baselines =
+                    SafeTensors.open(GoldenModel.resource("/" + set + "/baselines.safetensors"));
             flat = SafeTensors.open(GoldenModel.resource("/" + set + "/flat.safetensors"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,7 +85,8 @@ public final class GoldenFixtures implements AutoCloseable {
 
     /** Map {@code rank} of a [k, 224, 224] tensor of {@code baselines.safetensors}. */
     public float[] baselineMap(String name, int rank) {
-        return Arrays.copyOfRange(baseline(name), rank * GoldenModel.HW, (rank + 1) * GoldenModel.HW);
+        return Arrays.copyOfRange(
+                baseline(name), rank * GoldenModel.HW, (rank + 1) * GoldenModel.HW);
     }
 
     /** A float tensor of {@code flat.safetensors}. */

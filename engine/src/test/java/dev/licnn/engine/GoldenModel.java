@@ -15,9 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * What the golden fixtures are made from, and which no CPU changes: the narrow VGG-16 of
- * {@code golden/weights.safetensors} and the images of {@code golden/inputs.safetensors}
- * ({@code make_golden_inputs.py} checks that every fixture set holds the same inputs).
+ * What the golden fixtures are made from, and which no CPU changes: the narrow VGG-16 of {@code
+ * golden/weights.safetensors} and the images of {@code golden/inputs.safetensors} ({@code
+ * make_golden_inputs.py} checks that every fixture set holds the same inputs).
  *
  * <p>Tests that only need a fixed network and fixed images use this. The expected outputs, which
  * depend on the CPU that made them, come only from {@link GoldenFixtures}, one per fixture set.
@@ -25,10 +25,29 @@ import java.nio.file.Paths;
 public final class GoldenModel implements AutoCloseable {
 
     /** The widths of the narrow VGG-16 (torchvision cfg "D" shape). */
-    public static final int[] NARROW_LAYERS = {8, 8, VggSpec.POOL, 16, 16, VggSpec.POOL, 32, 32, 32, VggSpec.POOL,
-        32, 32, 32, VggSpec.POOL, 32, 32, 32, VggSpec.POOL};
+    public static final int[] NARROW_LAYERS = {
+        8,
+        8,
+        VggSpec.POOL,
+        16,
+        16,
+        VggSpec.POOL,
+        32,
+        32,
+        32,
+        VggSpec.POOL,
+        32,
+        32,
+        32,
+        VggSpec.POOL,
+        32,
+        32,
+        32,
+        VggSpec.POOL
+    };
 
-    public static final VggSpec SPEC = VggSpec.custom("vgg16-narrow", NARROW_LAYERS, false, 64, 10, 224);
+    public static final VggSpec SPEC =
+            VggSpec.custom("vgg16-narrow", NARROW_LAYERS, false, 64, 10, 224);
 
     /** Pixels of one 224x224 map. */
     public static final int HW = 224 * 224;
@@ -60,7 +79,10 @@ public final class GoldenModel implements AutoCloseable {
         return input("img" + img);
     }
 
-    /** The input named {@code name} ({@code img0} .. {@code img2}, {@code flat}) as normalised CHW floats. */
+    /**
+     * The input named {@code name} ({@code img0} .. {@code img2}, {@code flat}) as normalised CHW
+     * floats.
+     */
     public float[] input(String name) {
         try (NDManager tmp = manager.newSubManager()) {
             NDArray a = inputs.load(name + ".input", tmp);

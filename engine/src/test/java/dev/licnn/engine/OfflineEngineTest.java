@@ -26,20 +26,31 @@ class OfflineEngineTest {
     public static void main(String[] args) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.create(new float[] {1, 2, 3});
-            System.out.println("engine=" + Engine.getInstance().getEngineName() + " version="
-                    + Engine.getInstance().getVersion() + " sum=" + a.sum().getFloat());
+            System.out.println(
+                    "engine="
+                            + Engine.getInstance().getEngineName()
+                            + " version="
+                            + Engine.getInstance().getVersion()
+                            + " sum="
+                            + a.sum().getFloat());
         }
     }
 
     @Test
     void engineLoads_withEmptyCache_andNoNetwork(@TempDir Path cache) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(List.of(java,
-                "-Dai.djl.offline=true",
-                "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=9",
-                "-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=9",
-                "-cp", System.getProperty("java.class.path"),
-                OfflineEngineTest.class.getName()));
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                        List.of(
+                                java,
+                                "-Dai.djl.offline=true",
+                                "-Dhttp.proxyHost=127.0.0.1",
+                                "-Dhttp.proxyPort=9",
+                                "-Dhttps.proxyHost=127.0.0.1",
+                                "-Dhttps.proxyPort=9",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                OfflineEngineTest.class.getName()));
         pb.environment().put("DJL_CACHE_DIR", cache.resolve("djl").toString());
         pb.environment().put("ENGINE_CACHE_DIR", cache.resolve("engine").toString());
         pb.environment().remove("PYTORCH_VERSION");
@@ -51,7 +62,9 @@ class OfflineEngineTest {
         String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("engine=PyTorch version=2.7.1") && out.contains("sum=6.0"), out);
-        assertTrue(Files.walk(cache.resolve("engine")).anyMatch(f -> f.getFileName().toString().startsWith("libtorch")),
+        assertTrue(
+                Files.walk(cache.resolve("engine"))
+                        .anyMatch(f -> f.getFileName().toString().startsWith("libtorch")),
                 "natives were unpacked into the empty cache");
     }
 }

@@ -88,8 +88,15 @@ public enum BackgroundFamily {
                 double rx = size * (0.08 + 0.2 * r.nextDouble());
                 double ry = size * (0.08 + 0.2 * r.nextDouble());
                 double a = r.nextDouble() * Math.PI;
-                e[i] = new double[] {r.nextDouble() * size, r.nextDouble() * size, rx, ry,
-                    StrictMath.cos(a), StrictMath.sin(a)};
+                e[i] =
+                        new double[] {
+                            r.nextDouble() * size,
+                            r.nextDouble() * size,
+                            rx,
+                            ry,
+                            StrictMath.cos(a),
+                            StrictMath.sin(a)
+                        };
                 colour[i] = Colours.randomDistinct(r, band, base);
             }
             for (int y = 0; y < size; y++) {
@@ -216,13 +223,18 @@ public enum BackgroundFamily {
                 for (int x = 0; x < size; x++) {
                     int col = (x + ox) / w;
                     boolean vertical = (x + ox) % w < mortarWidth;
-                    px[y * size + x] = horizontal || vertical ? mortar
-                            : Colours.shift(brick, shade[(row % rows) * cols + (col % cols)]);
+                    px[y * size + x] =
+                            horizontal || vertical
+                                    ? mortar
+                                    : Colours.shift(
+                                            brick, shade[(row % rows) * cols + (col % cols)]);
                 }
             }
         }
     },
-    /** Tartan: translucent horizontal and vertical bands of two colours crossing on a base colour. */
+    /**
+     * Tartan: translucent horizontal and vertical bands of two colours crossing on a base colour.
+     */
     PLAID {
         @Override
         void paint(int[] px, int size, SplittableRandom r, Colours.Band band) {

@@ -30,7 +30,10 @@ final class Colours {
         return 0.299 * ((rgb >> 16) & 0xFF) + 0.587 * ((rgb >> 8) & 0xFF) + 0.114 * (rgb & 0xFF);
     }
 
-    /** A random colour whose luma lies in {@code band} (rejection sampling: deterministic per stream). */
+    /**
+     * A random colour whose luma lies in {@code band} (rejection sampling: deterministic per
+     * stream).
+     */
     static int random(SplittableRandom r, Band band) {
         while (true) {
             int c = r.nextInt(1 << 24);
@@ -41,7 +44,10 @@ final class Colours {
         }
     }
 
-    /** A random colour in {@code band} that differs from {@code other} by at least 60 in some channel. */
+    /**
+     * A random colour in {@code band} that differs from {@code other} by at least 60 in some
+     * channel.
+     */
     static int randomDistinct(SplittableRandom r, Band band, int other) {
         while (true) {
             int c = random(r, band);

@@ -62,7 +62,10 @@ public final class DatasetConfig {
         return counts.getOrDefault(split, 0);
     }
 
-    /** Probability that a {@link Split#TRAIN} or {@link Split#NATURAL} image has its class's own background. */
+    /**
+     * Probability that a {@link Split#TRAIN} or {@link Split#NATURAL} image has its class's own
+     * background.
+     */
     public double ownBackgroundRate() {
         return ownBackgroundRate;
     }
@@ -92,10 +95,25 @@ public final class DatasetConfig {
 
     @Override
     public String toString() {
-        return "DatasetConfig{seed=" + seed + ", imageSize=" + imageSize + ", counts=" + new EnumMap<>(counts)
-                + ", ownBackgroundRate=" + ownBackgroundRate + ", object=" + minObjectFraction + ".."
-                + maxObjectFraction + ", fills=" + EnumSet.copyOf(fillStyles) + ", distractors=" + minDistractors
-                + ".." + maxDistractors + "}";
+        return "DatasetConfig{seed="
+                + seed
+                + ", imageSize="
+                + imageSize
+                + ", counts="
+                + new EnumMap<>(counts)
+                + ", ownBackgroundRate="
+                + ownBackgroundRate
+                + ", object="
+                + minObjectFraction
+                + ".."
+                + maxObjectFraction
+                + ", fills="
+                + EnumSet.copyOf(fillStyles)
+                + ", distractors="
+                + minDistractors
+                + ".."
+                + maxDistractors
+                + "}";
     }
 
     /** Builder for {@link DatasetConfig}; validated in {@link #build()}. */
@@ -144,7 +162,8 @@ public final class DatasetConfig {
 
         /** Restricts the fill styles (default all). */
         public Builder optFillStyles(Set<FillStyle> styles) {
-            this.fillStyles = styles.isEmpty() ? EnumSet.noneOf(FillStyle.class) : EnumSet.copyOf(styles);
+            this.fillStyles =
+                    styles.isEmpty() ? EnumSet.noneOf(FillStyle.class) : EnumSet.copyOf(styles);
             return this;
         }
 
@@ -158,32 +177,43 @@ public final class DatasetConfig {
         /**
          * Validates and builds.
          *
-         * @throws IllegalArgumentException on a size under 32, a negative count, a rate outside
-         *     [0, 1], an object range outside (0, 0.7] or reversed, no fill style, or a bad
-         *     distractor range
+         * @throws IllegalArgumentException on a size under 32, a negative count, a rate outside [0,
+         *     1], an object range outside (0, 0.7] or reversed, no fill style, or a bad distractor
+         *     range
          */
         public DatasetConfig build() {
             if (imageSize < 32) {
-                throw new IllegalArgumentException("image size must be at least 32, got " + imageSize);
+                throw new IllegalArgumentException(
+                        "image size must be at least 32, got " + imageSize);
             }
             for (Map.Entry<Split, Integer> e : counts.entrySet()) {
                 if (e.getValue() < 0) {
-                    throw new IllegalArgumentException("negative count for " + e.getKey().dirName());
+                    throw new IllegalArgumentException(
+                            "negative count for " + e.getKey().dirName());
                 }
             }
             if (!(ownBackgroundRate >= 0 && ownBackgroundRate <= 1)) {
-                throw new IllegalArgumentException("own-background rate must be in [0, 1], got " + ownBackgroundRate);
+                throw new IllegalArgumentException(
+                        "own-background rate must be in [0, 1], got " + ownBackgroundRate);
             }
-            if (!(minObjectFraction > 0 && minObjectFraction <= maxObjectFraction && maxObjectFraction <= 0.7)) {
-                throw new IllegalArgumentException("object fraction range must satisfy 0 < min <= max <= 0.7, got "
-                        + minObjectFraction + ".." + maxObjectFraction);
+            if (!(minObjectFraction > 0
+                    && minObjectFraction <= maxObjectFraction
+                    && maxObjectFraction <= 0.7)) {
+                throw new IllegalArgumentException(
+                        "object fraction range must satisfy 0 < min <= max <= 0.7, got "
+                                + minObjectFraction
+                                + ".."
+                                + maxObjectFraction);
             }
             if (fillStyles.isEmpty()) {
                 throw new IllegalArgumentException("at least one fill style is needed");
             }
             if (minDistractors < 0 || minDistractors > maxDistractors) {
-                throw new IllegalArgumentException("distractor range must satisfy 0 <= min <= max, got "
-                        + minDistractors + ".." + maxDistractors);
+                throw new IllegalArgumentException(
+                        "distractor range must satisfy 0 <= min <= max, got "
+                                + minDistractors
+                                + ".."
+                                + maxDistractors);
             }
             return new DatasetConfig(this);
         }

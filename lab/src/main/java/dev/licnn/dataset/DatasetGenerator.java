@@ -1,9 +1,9 @@
 package dev.licnn.dataset;
 
+import java.awt.image.RenderedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.awt.image.RenderedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,17 +55,21 @@ public final class DatasetGenerator {
      * @throws IOException if a file cannot be written
      * @throws InterruptedException if interrupted while waiting for the renderers
      */
-    public List<ManifestEntry> generate(Path out, int threads) throws IOException, InterruptedException {
+    public List<ManifestEntry> generate(Path out, int threads)
+            throws IOException, InterruptedException {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
         Files.createDirectories(out);
         List<ManifestEntry> rows = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "dataset-render");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool =
+                Executors.newFixedThreadPool(
+                        threads,
+                        r -> {
+                            Thread t = new Thread(r, "dataset-render");
+                            t.setDaemon(true);
+                            return t;
+                        });
         try {
             for (Split split : Split.values()) {
                 int n = config.count(split);
@@ -93,7 +97,8 @@ public final class DatasetGenerator {
         return rows;
     }
 
-    private static ManifestEntry get(Future<ManifestEntry> f) throws IOException, InterruptedException {
+    private static ManifestEntry get(Future<ManifestEntry> f)
+            throws IOException, InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -39,41 +39,60 @@ public enum FillStyle {
         throw new IllegalArgumentException("unknown fill style '" + key + "'");
     }
 
-    /** Draws this style's colours and geometry from {@code r} for an object covering {@code bounds}. */
+    /**
+     * Draws this style's colours and geometry from {@code r} for an object covering {@code bounds}.
+     */
     Fill create(SplittableRandom r, Colours.Band band, Rectangle2D bounds) {
         int c1 = Colours.random(r, band);
         int c2 = Colours.randomDistinct(r, band, c1);
         switch (this) {
             case SOLID:
                 return fill(c1, (x, y) -> c1);
-            case STRIPES: {
-                double a = r.nextDouble() * Math.PI;
-                double ca = StrictMath.cos(a);
-                double sa = StrictMath.sin(a);
-                double period = 6 + r.nextInt(9);
-                return fill(c1, (x, y) -> {
-                    double t = (x * ca + y * sa) / period;
-                    return t - Math.floor(t) < 0.5 ? c1 : c2;
-                });
-            }
-            case DOTS: {
-                double spacing = 6 + r.nextInt(6);
-                double radius = spacing * (0.2 + 0.15 * r.nextDouble());
-                return fill(c1, (x, y) -> {
-                    double dx = x - (Math.floor(x / spacing) + 0.5) * spacing;
-                    double dy = y - (Math.floor(y / spacing) + 0.5) * spacing;
-                    return dx * dx + dy * dy <= radius * radius ? c2 : c1;
-                });
-            }
-            case GRADIENT: {
-                double a = r.nextDouble() * 2 * Math.PI;
-                double ca = StrictMath.cos(a);
-                double sa = StrictMath.sin(a);
-                double cx = bounds.getCenterX();
-                double cy = bounds.getCenterY();
-                double extent = Math.max(1, Math.abs(ca) * bounds.getWidth() + Math.abs(sa) * bounds.getHeight());
-                return fill(c1, (x, y) -> Colours.mix(c1, c2, ((x - cx) * ca + (y - cy) * sa) / extent + 0.5));
-            }
+            case STRIPES:
+                {
+                    double a = r.nextDouble() * Math.PI;
+                    double ca = StrictMath.cos(a);
+                    double sa = StrictMath.sin(a);
+                    double period = 6 + r.nextInt(9);
+                    return fill(
+                            c1,
+                            (x, y) -> {
+                                double t = (x * ca + y * sa) / period;
+                                return t - Math.floor(t) < 0.5 ? c1 : c2;
+                            });
+                }
+            case DOTS:
+                {
+                    double spacing = 6 + r.nextInt(6);
+                    double radius = spacing * (0.2 + 0.15 * r.nextDouble());
+                    return fill(
+                            c1,
+                            (x, y) -> {
+                                double dx = x - (Math.floor(x / spacing) + 0.5) * spacing;
+                                double dy = y - (Math.floor(y / spacing) + 0.5) * spacing;
+                                return dx * dx + dy * dy <= radius * radius ? c2 : c1;
+                            });
+                }
+            case GRADIENT:
+                {
+                    double a = r.nextDouble() * 2 * Math.PI;
+                    double ca = StrictMath.cos(a);
+                    double sa = StrictMath.sin(a);
+                    double cx = bounds.getCenterX();
+                    double cy = bounds.getCenterY();
+                    double extent =
+                            Math.max(
+                                    1,
+                                    Math.abs(ca) * bounds.getWidth()
+                                            + Math.abs(sa) * bounds.getHeight());
+                    return fill(
+                            c1,
+                            (x, y) ->
+                                    Colours.mix(
+                                            c1,
+                                            c2,
+                                            ((x - cx) * ca + (y - cy) * sa) / extent + 0.5));
+                }
             default:
                 throw new AssertionError(this);
         }

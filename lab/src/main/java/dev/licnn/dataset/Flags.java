@@ -36,7 +36,8 @@ public final class Flags {
                 throw new IllegalArgumentException("--" + name + " needs a value");
             }
             if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + " (known: " + known + ")");
+                throw new IllegalArgumentException(
+                        "unknown option --" + name + " (known: " + known + ")");
             }
             out.put(name, value);
         }

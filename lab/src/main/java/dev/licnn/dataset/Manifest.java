@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads and writes {@code manifest.csv}: a header line, then one {@link ManifestEntry} per image. */
+/**
+ * Reads and writes {@code manifest.csv}: a header line, then one {@link ManifestEntry} per image.
+ */
 public final class Manifest {
 
     /** File name of the manifest in a dataset root. */
@@ -38,7 +40,11 @@ public final class Manifest {
         Path file = Files.isDirectory(path) ? path.resolve(FILE_NAME) : path;
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).equals(ManifestEntry.HEADER)) {
-            throw new IOException(file + ": not a dataset manifest (header expected: " + ManifestEntry.HEADER + ")");
+            throw new IOException(
+                    file
+                            + ": not a dataset manifest (header expected: "
+                            + ManifestEntry.HEADER
+                            + ")");
         }
         List<ManifestEntry> out = new ArrayList<>(lines.size() - 1);
         for (int i = 1; i < lines.size(); i++) {

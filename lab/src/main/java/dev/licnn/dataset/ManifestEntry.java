@@ -14,8 +14,15 @@ import java.awt.Rectangle;
  * @param split the split
  * @param bbox tight bounding box of the object's pixels
  */
-public record ManifestEntry(String file, ShapeClass shapeClass, String mask, BackgroundFamily backgroundFamily,
-        boolean ownBackground, FillStyle fillStyle, Split split, Rectangle bbox) {
+public record ManifestEntry(
+        String file,
+        ShapeClass shapeClass,
+        String mask,
+        BackgroundFamily backgroundFamily,
+        boolean ownBackground,
+        FillStyle fillStyle,
+        Split split,
+        Rectangle bbox) {
 
     /** The CSV header, in column order. */
     public static final String HEADER =
@@ -24,16 +31,32 @@ public record ManifestEntry(String file, ShapeClass shapeClass, String mask, Bac
     /** The row for a rendered scene. */
     static ManifestEntry of(Scene s) {
         String dir = s.split().dirName();
-        return new ManifestEntry(dir + "/" + s.shapeClass().key() + "/" + s.id() + ".png", s.shapeClass(),
-                dir + "/masks/" + s.id() + ".png", s.backgroundFamily(), s.ownBackground(), s.fillStyle(),
-                s.split(), s.bbox());
+        return new ManifestEntry(
+                dir + "/" + s.shapeClass().key() + "/" + s.id() + ".png",
+                s.shapeClass(),
+                dir + "/masks/" + s.id() + ".png",
+                s.backgroundFamily(),
+                s.ownBackground(),
+                s.fillStyle(),
+                s.split(),
+                s.bbox());
     }
 
     /** The CSV line (no line break). */
     public String toCsv() {
-        return String.join(",", file, shapeClass.key(), Integer.toString(shapeClass.id()), mask,
-                backgroundFamily.key(), Boolean.toString(ownBackground), fillStyle.key(), split.dirName(),
-                Integer.toString(bbox.x), Integer.toString(bbox.y), Integer.toString(bbox.width),
+        return String.join(
+                ",",
+                file,
+                shapeClass.key(),
+                Integer.toString(shapeClass.id()),
+                mask,
+                backgroundFamily.key(),
+                Boolean.toString(ownBackground),
+                fillStyle.key(),
+                split.dirName(),
+                Integer.toString(bbox.x),
+                Integer.toString(bbox.y),
+                Integer.toString(bbox.width),
                 Integer.toString(bbox.height));
     }
 
@@ -45,14 +68,26 @@ public record ManifestEntry(String file, ShapeClass shapeClass, String mask, Bac
     public static ManifestEntry parse(String line) {
         String[] f = line.split(",", -1);
         if (f.length != 12) {
-            throw new IllegalArgumentException("expected 12 columns, got " + f.length + ": " + line);
+            throw new IllegalArgumentException(
+                    "expected 12 columns, got " + f.length + ": " + line);
         }
         ShapeClass cls = ShapeClass.parse(f[1]);
         if (Integer.parseInt(f[2]) != cls.id()) {
-            throw new IllegalArgumentException("class id " + f[2] + " does not match class " + f[1]);
+            throw new IllegalArgumentException(
+                    "class id " + f[2] + " does not match class " + f[1]);
         }
-        return new ManifestEntry(f[0], cls, f[3], BackgroundFamily.parse(f[4]), Boolean.parseBoolean(f[5]),
-                FillStyle.parse(f[6]), Split.parse(f[7]), new Rectangle(Integer.parseInt(f[8]),
-                        Integer.parseInt(f[9]), Integer.parseInt(f[10]), Integer.parseInt(f[11])));
+        return new ManifestEntry(
+                f[0],
+                cls,
+                f[3],
+                BackgroundFamily.parse(f[4]),
+                Boolean.parseBoolean(f[5]),
+                FillStyle.parse(f[6]),
+                Split.parse(f[7]),
+                new Rectangle(
+                        Integer.parseInt(f[8]),
+                        Integer.parseInt(f[9]),
+                        Integer.parseInt(f[10]),
+                        Integer.parseInt(f[11])));
     }
 }

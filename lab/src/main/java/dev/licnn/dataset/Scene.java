@@ -6,8 +6,8 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 
 /**
- * One generated image with its exact object mask and what went into it. Immutable; array
- * accessors return copies.
+ * One generated image with its exact object mask and what went into it. Immutable; array accessors
+ * return copies.
  */
 public final class Scene {
 
@@ -24,8 +24,19 @@ public final class Scene {
     private final int[] backdrop;
     private final byte[] mask;
 
-    Scene(Split split, int index, ShapeClass shapeClass, BackgroundFamily family, FillStyle fillStyle,
-            int fillPrimary, Shape outline, Rectangle bbox, int size, int[] pixels, int[] backdrop, byte[] mask) {
+    Scene(
+            Split split,
+            int index,
+            ShapeClass shapeClass,
+            BackgroundFamily family,
+            FillStyle fillStyle,
+            int fillPrimary,
+            Shape outline,
+            Rectangle bbox,
+            int size,
+            int[] pixels,
+            int[] backdrop,
+            byte[] mask) {
         this.split = split;
         this.index = index;
         this.shapeClass = shapeClass;
@@ -75,7 +86,10 @@ public final class Scene {
         return fillStyle;
     }
 
-    /** The object's main fill colour, packed {@code 0xRRGGBB}: every object pixel's colour for a solid fill. */
+    /**
+     * The object's main fill colour, packed {@code 0xRRGGBB}: every object pixel's colour for a
+     * solid fill.
+     */
     public int fillPrimary() {
         return fillPrimary;
     }

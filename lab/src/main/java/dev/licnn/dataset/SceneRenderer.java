@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Draws one scene from the configuration, the split and the image index, and nothing else: the
- * same inputs give the same pixels on every call and thread.
+ * Draws one scene from the configuration, the split and the image index, and nothing else: the same
+ * inputs give the same pixels on every call and thread.
  *
- * <p>Order of drawing: the background family fills the square; distractors (short lines, open
- * arcs, jagged polygons and scribbles, none of them a class shape) go on top; then the object's
- * {@link Shape} is rasterised without antialiasing into a binary mask, and exactly the mask's
- * pixels are overwritten with the object's fill. Mask and object pixels therefore coincide.
+ * <p>Order of drawing: the background family fills the square; distractors (short lines, open arcs,
+ * jagged polygons and scribbles, none of them a class shape) go on top; then the object's {@link
+ * Shape} is rasterised without antialiasing into a binary mask, and exactly the mask's pixels are
+ * overwritten with the object's fill. Mask and object pixels therefore coincide.
  *
  * <pre>{@code
  * SceneRenderer renderer = new SceneRenderer(config);
@@ -58,7 +58,11 @@ public final class SceneRenderer {
         if (index < 0) {
             throw new IllegalArgumentException("negative index " + index);
         }
-        long base = mix(mix(config.seed() ^ 0x5DEECE66DL) ^ (split.ordinal() + 1L) * 0x9E3779B97F4A7C15L ^ index);
+        long base =
+                mix(
+                        mix(config.seed() ^ 0x5DEECE66DL)
+                                ^ (split.ordinal() + 1L) * 0x9E3779B97F4A7C15L
+                                ^ index);
         SplittableRandom choice = new SplittableRandom(mix(base ^ 1));
         SplittableRandom bgRandom = new SplittableRandom(mix(base ^ 2));
         SplittableRandom clutterRandom = new SplittableRandom(mix(base ^ 3));
@@ -90,8 +94,19 @@ public final class SceneRenderer {
                 }
             }
         }
-        return new Scene(split, index, cls, family, fillStyle, fill.primary(), outline, bbox, size, px.clone(),
-                backdrop, mask);
+        return new Scene(
+                split,
+                index,
+                cls,
+                family,
+                fillStyle,
+                fill.primary(),
+                outline,
+                bbox,
+                size,
+                px.clone(),
+                backdrop,
+                mask);
     }
 
     private BackgroundFamily chooseFamily(Split split, ShapeClass cls, SplittableRandom r) {
@@ -105,10 +120,14 @@ public final class SceneRenderer {
         return all[k >= own.ordinal() ? k + 1 : k];
     }
 
-    /** Scales, rotates and places the class's shape so that it lies inside the image with a margin. */
+    /**
+     * Scales, rotates and places the class's shape so that it lies inside the image with a margin.
+     */
     private Shape placeObject(ShapeClass cls, int size, SplittableRandom r) {
-        double fraction = config.minObjectFraction()
-                + (config.maxObjectFraction() - config.minObjectFraction()) * r.nextDouble();
+        double fraction =
+                config.minObjectFraction()
+                        + (config.maxObjectFraction() - config.minObjectFraction())
+                                * r.nextDouble();
         double scale = fraction * size / 2;
         double angle = r.nextDouble() * 2 * Math.PI;
         AffineTransform t = new AffineTransform();
@@ -166,7 +185,9 @@ public final class SceneRenderer {
     }
 
     private void drawDistractors(BufferedImage image, int size, SplittableRandom r) {
-        int n = config.minDistractors() + r.nextInt(config.maxDistractors() - config.minDistractors() + 1);
+        int n =
+                config.minDistractors()
+                        + r.nextInt(config.maxDistractors() - config.minDistractors() + 1);
         Graphics2D g = image.createGraphics();
         try {
             hardEdges(g);
@@ -179,16 +200,24 @@ public final class SceneRenderer {
                 float width = (float) (1.5 + 2.5 * r.nextDouble());
                 g.setStroke(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
                 switch (r.nextInt(4)) {
-                    case 0: {
-                        double a = r.nextDouble() * Math.PI;
-                        double dx = extent * StrictMath.cos(a);
-                        double dy = extent * StrictMath.sin(a);
-                        g.draw(new Line2D.Double(cx - dx, cy - dy, cx + dx, cy + dy));
-                        break;
-                    }
+                    case 0:
+                        {
+                            double a = r.nextDouble() * Math.PI;
+                            double dx = extent * StrictMath.cos(a);
+                            double dy = extent * StrictMath.sin(a);
+                            g.draw(new Line2D.Double(cx - dx, cy - dy, cx + dx, cy + dy));
+                            break;
+                        }
                     case 1:
-                        g.draw(new Arc2D.Double(cx - extent, cy - extent, 2 * extent, 2 * extent,
-                                r.nextDouble() * 360, 60 + r.nextDouble() * 150, Arc2D.OPEN));
+                        g.draw(
+                                new Arc2D.Double(
+                                        cx - extent,
+                                        cy - extent,
+                                        2 * extent,
+                                        2 * extent,
+                                        r.nextDouble() * 360,
+                                        60 + r.nextDouble() * 150,
+                                        Arc2D.OPEN));
                         break;
                     case 2:
                         g.fill(jaggedPolygon(cx, cy, extent * 0.7, r));

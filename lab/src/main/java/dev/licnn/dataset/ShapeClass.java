@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * The object classes, in label order. Each draws itself as a Java2D {@link Shape} centred on the
  * origin and fitting the square {@code [-1, 1] x [-1, 1]}; the generator scales, rotates and places
- * it. The class index is the label id, and class {@code i}'s own background family is
- * {@link BackgroundFamily#ownedBy(ShapeClass)}.
+ * it. The class index is the label id, and class {@code i}'s own background family is {@link
+ * BackgroundFamily#ownedBy(ShapeClass)}.
  */
 public enum ShapeClass {
     CIRCLE {
@@ -71,7 +71,15 @@ public enum ShapeClass {
         @Override
         Shape unitShape() {
             Path2D.Double p = new Path2D.Double();
-            double[][] pts = {{-1, -0.22}, {0.15, -0.22}, {0.15, -0.62}, {1, 0}, {0.15, 0.62}, {0.15, 0.22}, {-1, 0.22}};
+            double[][] pts = {
+                {-1, -0.22},
+                {0.15, -0.22},
+                {0.15, -0.62},
+                {1, 0},
+                {0.15, 0.62},
+                {0.15, 0.22},
+                {-1, 0.22}
+            };
             for (int i = 0; i < pts.length; i++) {
                 point(p, i == 0, pts[i][0], pts[i][1]);
             }

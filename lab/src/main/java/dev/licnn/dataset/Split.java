@@ -34,6 +34,7 @@ public enum Split {
                 return split;
             }
         }
-        throw new IllegalArgumentException("unknown split '" + s + "' (expected train|natural|adversarial)");
+        throw new IllegalArgumentException(
+                "unknown split '" + s + "' (expected train|natural|adversarial)");
     }
 }

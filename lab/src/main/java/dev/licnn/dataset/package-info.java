@@ -10,7 +10,7 @@
  * always comes on another class's family (see {@link dev.licnn.dataset.Split}).
  *
  * <p>Generation is pure Java2D and depends only on the seed and the image's split and index, so a
- * seed reproduces byte-identical PNG files. This package must not import DJL ({@code ai.djl}),
- * gRPC ({@code io.grpc}) or the engine ({@code dev.licnn.engine}).
+ * seed reproduces byte-identical PNG files. This package must not import DJL ({@code ai.djl}), gRPC
+ * ({@code io.grpc}) or the engine ({@code dev.licnn.engine}).
  */
 package dev.licnn.dataset;

@@ -22,17 +22,24 @@ public final class EvaluateMain {
     private EvaluateMain() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = Flags.parse(args, List.of("model", "data", "split", "batch", "threads"));
+        Map<String, String> a =
+                Flags.parse(args, List.of("model", "data", "split", "batch", "threads"));
         if (!a.containsKey("model") || !a.containsKey("data")) {
-            System.err.println("usage: EvaluateMain --model DIR --data DIR [--split natural] [--batch 50]");
+            System.err.println(
+                    "usage: EvaluateMain --model DIR --data DIR [--split natural] [--batch 50]");
             System.exit(2);
         }
         ModelCard card = ModelCard.load(Path.of(a.get("model")));
         Split split = Split.parse(a.getOrDefault("split", "natural"));
-        ImageSet images = ImageSet.load(Path.of(a.get("data")), split, card.preprocess(),
-                Integer.parseInt(a.getOrDefault("threads", "2")));
+        ImageSet images =
+                ImageSet.load(
+                        Path.of(a.get("data")),
+                        split,
+                        card.preprocess(),
+                        Integer.parseInt(a.getOrDefault("threads", "2")));
         try (VggNetwork net = card.createNetwork(Device.cpu())) {
-            Evaluation ev = Evaluation.of(net, images, Integer.parseInt(a.getOrDefault("batch", "50")));
+            Evaluation ev =
+                    Evaluation.of(net, images, Integer.parseInt(a.getOrDefault("batch", "50")));
             System.out.println(card.name() + " on " + split.dirName() + ": " + ev);
             System.out.println("per class: " + ev.perClass());
         }

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param ownCorrect of those, correctly classified
  * @param confusion {@code confusion[true][predicted]} counts
  */
-public record Evaluation(int images, int correct, int ownImages, int ownCorrect, int[][] confusion) {
+public record Evaluation(
+        int images, int correct, int ownImages, int ownCorrect, int[][] confusion) {
 
     /** Top-1 accuracy over all images. */
     public double accuracy() {
@@ -44,7 +45,8 @@ public record Evaluation(int images, int correct, int ownImages, int ownCorrect,
             for (int v : confusion[c]) {
                 n += v;
             }
-            String key = c < ShapeClass.values().length ? ShapeClass.values()[c].key() : "class_" + c;
+            String key =
+                    c < ShapeClass.values().length ? ShapeClass.values()[c].key() : "class_" + c;
             out.put(key, n == 0 ? Double.NaN : (double) confusion[c][c] / n);
         }
         return out;
@@ -109,9 +111,15 @@ public record Evaluation(int images, int correct, int ownImages, int ownCorrect,
 
     @Override
     public String toString() {
-        return String.format("top-1 %.2f%% (%d/%d); own background %s (%d), other background %s (%d)",
-                100 * accuracy(), correct, images, percent(ownBackgroundAccuracy()), ownImages,
-                percent(otherBackgroundAccuracy()), images - ownImages);
+        return String.format(
+                "top-1 %.2f%% (%d/%d); own background %s (%d), other background %s (%d)",
+                100 * accuracy(),
+                correct,
+                images,
+                percent(ownBackgroundAccuracy()),
+                ownImages,
+                percent(otherBackgroundAccuracy()),
+                images - ownImages);
     }
 
     /** A share as a percentage, or "-" when there were no images to take it over. */

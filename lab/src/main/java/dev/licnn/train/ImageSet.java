@@ -13,17 +13,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
 
 /**
- * The images of one split, decoded and cropped by the model's {@link ImagePreprocessor} and held
- * as 8-bit CHW planes (a quarter of the memory of floats); batches are normalised on demand with
- * the same arithmetic as the pre-processor, so training sees exactly what serving sees.
+ * The images of one split, decoded and cropped by the model's {@link ImagePreprocessor} and held as
+ * 8-bit CHW planes (a quarter of the memory of floats); batches are normalised on demand with the
+ * same arithmetic as the pre-processor, so training sees exactly what serving sees.
  *
  * <pre>{@code
  * ImageSet train = ImageSet.load(Path.of("data/shapes"), Split.TRAIN, preprocess, 2);
@@ -39,7 +39,8 @@ public final class ImageSet {
     private final float[] mean;
     private final float[] std;
 
-    private ImageSet(List<ManifestEntry> entries, byte[][] planes, int side, PreprocessConfig config) {
+    private ImageSet(
+            List<ManifestEntry> entries, byte[][] planes, int side, PreprocessConfig config) {
         this.entries = List.copyOf(entries);
         this.planes = planes;
         this.side = side;
@@ -66,7 +67,8 @@ public final class ImageSet {
     }
 
     /** Loads the given manifest entries (paths relative to {@code root}). */
-    public static ImageSet of(Path root, List<ManifestEntry> entries, PreprocessConfig config, int threads)
+    public static ImageSet of(
+            Path root, List<ManifestEntry> entries, PreprocessConfig config, int threads)
             throws IOException, InterruptedException {
         ImagePreprocessor pre = new ImagePreprocessor(config);
         int side = config.cropSize();
@@ -76,14 +78,21 @@ public final class ImageSet {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
                 int index = i;
-                futures.add(pool.submit(() -> {
-                    try {
-                        PreparedImage img = pre.prepare(Files.readAllBytes(root.resolve(entries.get(index).file())));
-                        planes[index] = toPlanes(img.rgb(), side);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }));
+                futures.add(
+                        pool.submit(
+                                () -> {
+                                    try {
+                                        PreparedImage img =
+                                                pre.prepare(
+                                                        Files.readAllBytes(
+                                                                root.resolve(
+                                                                        entries.get(index)
+                                                                                .file())));
+                                        planes[index] = toPlanes(img.rgb(), side);
+                                    } catch (IOException e) {
+                                        throw new UncheckedIOException(e);
+                                    }
+                                }));
             }
             for (Future<?> f : futures) {
                 try {
@@ -130,7 +139,10 @@ public final class ImageSet {
         return labels[i];
     }
 
-    /** The normalised {@code [n, 3, side, side]} input for images {@code indices}, owned by {@code manager}. */
+    /**
+     * The normalised {@code [n, 3, side, side]} input for images {@code indices}, owned by {@code
+     * manager}.
+     */
     public NDArray batch(int[] indices, NDManager manager) {
         int plane = side * side;
         float[] out = new float[indices.length * 3 * plane];

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Trains the shapes model on a generated dataset and writes a model folder
- * ({@code model.json}, {@code weights.safetensors}, {@code labels.json}):
+ * Trains the shapes model on a generated dataset and writes a model folder ({@code model.json},
+ * {@code weights.safetensors}, {@code labels.json}):
  *
  * <pre>
  * java -Dai.djl.offline=true dev.licnn.train.TrainMain --data data/shapes --out models/shapes-vgg16 \
@@ -42,25 +42,46 @@ public final class TrainMain {
     private TrainMain() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = Flags.parse(args, List.of("data", "out", "epochs", "seed", "batch", "lr", "final-lr",
-                "batch-norm", "limit", "threads", "weight-decay", "dropout", "max-minutes", "pooled-classifier", "init"));
+        Map<String, String> a =
+                Flags.parse(
+                        args,
+                        List.of(
+                                "data",
+                                "out",
+                                "epochs",
+                                "seed",
+                                "batch",
+                                "lr",
+                                "final-lr",
+                                "batch-norm",
+                                "limit",
+                                "threads",
+                                "weight-decay",
+                                "dropout",
+                                "max-minutes",
+                                "pooled-classifier",
+                                "init"));
         if (!a.containsKey("data") || !a.containsKey("out")) {
-            System.err.println("usage: TrainMain --data DIR --out DIR [--epochs 5] [--seed 1] [--batch 32] [--lr 0.001]"
-                    + " [--final-lr 0.00005] [--batch-norm true] [--limit N] [--threads N]");
+            System.err.println(
+                    "usage: TrainMain --data DIR --out DIR [--epochs 5] [--seed 1] [--batch 32] [--lr 0.001]"
+                            + " [--final-lr 0.00005] [--batch-norm true] [--limit N] [--threads N]");
             System.exit(2);
         }
         Path data = Path.of(a.get("data"));
         Path out = Path.of(a.get("out"));
-        TrainOptions options = TrainOptions.builder()
-                .optEpochs(Integer.parseInt(a.getOrDefault("epochs", "5")))
-                .optSeed(Long.parseLong(a.getOrDefault("seed", "1")))
-                .optBatchSize(Integer.parseInt(a.getOrDefault("batch", "32")))
-                .optLearningRate(Float.parseFloat(a.getOrDefault("lr", "0.001")))
-                .optFinalLearningRate(Float.parseFloat(a.getOrDefault("final-lr", "0.00005")))
-                .optWeightDecay(Float.parseFloat(a.getOrDefault("weight-decay", "0")))
-                .optDropout(Float.parseFloat(a.getOrDefault("dropout", "0.5")))
-                .optPooledClassifier(Boolean.parseBoolean(a.getOrDefault("pooled-classifier", "true")))
-                .build();
+        TrainOptions options =
+                TrainOptions.builder()
+                        .optEpochs(Integer.parseInt(a.getOrDefault("epochs", "5")))
+                        .optSeed(Long.parseLong(a.getOrDefault("seed", "1")))
+                        .optBatchSize(Integer.parseInt(a.getOrDefault("batch", "32")))
+                        .optLearningRate(Float.parseFloat(a.getOrDefault("lr", "0.001")))
+                        .optFinalLearningRate(
+                                Float.parseFloat(a.getOrDefault("final-lr", "0.00005")))
+                        .optWeightDecay(Float.parseFloat(a.getOrDefault("weight-decay", "0")))
+                        .optDropout(Float.parseFloat(a.getOrDefault("dropout", "0.5")))
+                        .optPooledClassifier(
+                                Boolean.parseBoolean(a.getOrDefault("pooled-classifier", "true")))
+                        .build();
         boolean batchNorm = Boolean.parseBoolean(a.getOrDefault("batch-norm", "true"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
         VggSpec spec = ShapesModel.spec(batchNorm);
@@ -69,14 +90,20 @@ public final class TrainMain {
         List<ManifestEntry> manifest = Manifest.read(data);
         List<ManifestEntry> trainRows = Manifest.ofSplit(manifest, Split.TRAIN);
         if (a.containsKey("limit")) {
-            trainRows = trainRows.subList(0, Math.min(trainRows.size(), Integer.parseInt(a.get("limit"))));
+            trainRows =
+                    trainRows.subList(
+                            0, Math.min(trainRows.size(), Integer.parseInt(a.get("limit"))));
         }
         long t0 = System.nanoTime();
         ImageSet train = ImageSet.of(data, trainRows, preprocess, threads);
-        ImageSet natural = ImageSet.of(data, Manifest.ofSplit(manifest, Split.NATURAL), preprocess, threads);
-        ImageSet adversarial = ImageSet.of(data, Manifest.ofSplit(manifest, Split.ADVERSARIAL), preprocess, threads);
-        System.out.printf("loaded %d train, %d natural, %d adversarial images in %.1f s%n", train.size(),
-                natural.size(), adversarial.size(), (System.nanoTime() - t0) / 1e9);
+        ImageSet natural =
+                ImageSet.of(data, Manifest.ofSplit(manifest, Split.NATURAL), preprocess, threads);
+        ImageSet adversarial =
+                ImageSet.of(
+                        data, Manifest.ofSplit(manifest, Split.ADVERSARIAL), preprocess, threads);
+        System.out.printf(
+                "loaded %d train, %d natural, %d adversarial images in %.1f s%n",
+                train.size(), natural.size(), adversarial.size(), (System.nanoTime() - t0) / 1e9);
         System.out.println(spec + " " + options);
 
         Files.createDirectories(out);
@@ -86,20 +113,24 @@ public final class TrainMain {
         double exportDiff;
         int steps = Trainer.stepsPerEpoch(train.size(), options.batchSize());
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-                StateDict start = a.containsKey("init") ? StateDict.fromSafeTensors(Path.of(a.get("init")), manager)
-                        : null;
+                StateDict start =
+                        a.containsKey("init")
+                                ? StateDict.fromSafeTensors(Path.of(a.get("init")), manager)
+                                : null;
                 Trainer trainer = new Trainer(spec, options, steps * options.epochs(), start)) {
             double maxSeconds = 60 * Double.parseDouble(a.getOrDefault("max-minutes", "1e9"));
             for (int e = 0; e < options.epochs(); e++) {
                 double elapsed = (System.nanoTime() - trainStart) / 1e9;
                 if (e > 0 && elapsed * (e + 1) / e > maxSeconds) {
-                    System.out.printf("stopping after %d epochs: another would pass --max-minutes%n", e);
+                    System.out.printf(
+                            "stopping after %d epochs: another would pass --max-minutes%n", e);
                     break;
                 }
                 Trainer.EpochStats s = trainer.trainEpoch(train, e, TrainMain::progress);
                 double val = natural.size() > 0 ? trainer.accuracy(natural, 50) : Double.NaN;
-                System.out.printf("epoch %d: loss %.4f, train top-1 %.2f%%, natural top-1 %.2f%%, %.0f s%n", e + 1,
-                        s.meanLoss(), 100 * s.accuracy(), 100 * val, s.seconds());
+                System.out.printf(
+                        "epoch %d: loss %.4f, train top-1 %.2f%%, natural top-1 %.2f%%, %.0f s%n",
+                        e + 1, s.meanLoss(), 100 * s.accuracy(), 100 * val, s.seconds());
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("epoch", e + 1);
                 m.put("train_loss", Evaluation.round(s.meanLoss()));
@@ -114,17 +145,26 @@ public final class TrainMain {
             try (StateDict weights = trainer.export(manager)) {
                 weights.toSafeTensors(weightsPath);
             }
-            exportDiff = checkExport(trainer, spec, weightsPath, natural.size() > 0 ? natural : train, manager);
+            exportDiff =
+                    checkExport(
+                            trainer,
+                            spec,
+                            weightsPath,
+                            natural.size() > 0 ? natural : train,
+                            manager);
         }
         double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-        System.out.printf("trained in %.0f s; exported weights reproduce the block's logits to %.2e%n", trainSeconds,
-                exportDiff);
+        System.out.printf(
+                "trained in %.0f s; exported weights reproduce the block's logits to %.2e%n",
+                trainSeconds, exportDiff);
 
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("weights", WEIGHTS);
-        info.put("description", "VGG-16-shaped network (13 convolutions, 5 pools) trained from scratch on the "
-                + "generated shapes dataset (dev.licnn.dataset); batch norm "
-                + (batchNorm ? "is folded into the convolutions when served" : "not used"));
+        info.put(
+                "description",
+                "VGG-16-shaped network (13 convolutions, 5 pools) trained from scratch on the "
+                        + "generated shapes dataset (dev.licnn.dataset); batch norm "
+                        + (batchNorm ? "is folded into the convolutions when served" : "not used"));
         info.put("dataset", data.toString());
         Path dataConfig = data.resolve("dataset.txt");
         if (Files.isRegularFile(dataConfig)) {
@@ -144,7 +184,8 @@ public final class TrainMain {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
                 StateDict weights = StateDict.fromSafeTensors(weightsPath, manager);
                 VggNetwork net = VggNetwork.create(spec, weights.asMap(), Device.cpu())) {
-            for (Map.Entry<String, ImageSet> e : Map.of("natural", natural, "adversarial", adversarial).entrySet()) {
+            for (Map.Entry<String, ImageSet> e :
+                    Map.of("natural", natural, "adversarial", adversarial).entrySet()) {
                 if (e.getValue().size() > 0) {
                     Evaluation ev = Evaluation.of(net, e.getValue(), 50);
                     System.out.println(e.getKey() + ": " + ev);
@@ -152,21 +193,29 @@ public final class TrainMain {
                 }
             }
         }
-        ModelCard card = ModelCard.ofFile(ShapesModel.NAME, spec, weightsPath, ShapesModel.labels())
-                .withPreprocess(preprocess).withInfo(info);
+        ModelCard card =
+                ModelCard.ofFile(ShapesModel.NAME, spec, weightsPath, ShapesModel.labels())
+                        .withPreprocess(preprocess)
+                        .withInfo(info);
         card.save(out, WEIGHTS);
         System.out.println("wrote " + out);
     }
 
-    private static void progress(int epoch, int step, int steps, float loss, int correct, int batch) {
+    private static void progress(
+            int epoch, int step, int steps, float loss, int correct, int batch) {
         if (step % 25 == 0 || step == steps - 1) {
-            System.out.printf("  epoch %d step %d/%d loss %.4f batch top-1 %d/%d%n", epoch + 1, step + 1, steps, loss,
-                    correct, batch);
+            System.out.printf(
+                    "  epoch %d step %d/%d loss %.4f batch top-1 %d/%d%n",
+                    epoch + 1, step + 1, steps, loss, correct, batch);
         }
     }
 
-    /** Largest absolute difference between the block's and the reloaded network's logits on a few images. */
-    static double checkExport(Trainer trainer, VggSpec spec, Path weightsPath, ImageSet images, NDManager manager)
+    /**
+     * Largest absolute difference between the block's and the reloaded network's logits on a few
+     * images.
+     */
+    static double checkExport(
+            Trainer trainer, VggSpec spec, Path weightsPath, ImageSet images, NDManager manager)
             throws java.io.IOException {
         int[] idx = Trainer.range(0, Math.min(8, images.size()));
         try (NDManager m = manager.newSubManager();
@@ -182,8 +231,11 @@ public final class TrainMain {
                 scale = Math.max(scale, Math.abs(expected[i]));
             }
             if (diff > 1e-3 * scale + 1e-4) {
-                throw new IllegalStateException("exported weights do not reproduce the trained logits: max diff " + diff
-                        + " at logit scale " + scale);
+                throw new IllegalStateException(
+                        "exported weights do not reproduce the trained logits: max diff "
+                                + diff
+                                + " at logit scale "
+                                + scale);
             }
             return diff;
         }

@@ -65,16 +65,33 @@ public final class TrainOptions {
         return seed;
     }
 
-    /** Whether the first classifier layer is trained position-invariant (see {@link VggBlocks#build(dev.licnn.engine.model.VggSpec, float, boolean)}). */
+    /**
+     * Whether the first classifier layer is trained position-invariant (see {@link
+     * VggBlocks#build(dev.licnn.engine.model.VggSpec, float, boolean)}).
+     */
     public boolean pooledClassifier() {
         return pooledClassifier;
     }
 
     @Override
     public String toString() {
-        return "TrainOptions{epochs=" + epochs + ", batchSize=" + batchSize + ", lr=" + learningRate + "->"
-                + finalLearningRate + " (cosine), weightDecay=" + weightDecay + ", dropout=" + dropout + ", seed="
-                + seed + ", pooledClassifier=" + pooledClassifier + "}";
+        return "TrainOptions{epochs="
+                + epochs
+                + ", batchSize="
+                + batchSize
+                + ", lr="
+                + learningRate
+                + "->"
+                + finalLearningRate
+                + " (cosine), weightDecay="
+                + weightDecay
+                + ", dropout="
+                + dropout
+                + ", seed="
+                + seed
+                + ", pooledClassifier="
+                + pooledClassifier
+                + "}";
     }
 
     /** Builder for {@link TrainOptions}; validated in {@link #build()}. */
@@ -135,15 +152,21 @@ public final class TrainOptions {
          * Validates and builds.
          *
          * @throws IllegalArgumentException on a non-positive epoch count, batch size or learning
-         *     rate, a final rate above the initial one, negative weight decay or dropout outside [0, 1)
+         *     rate, a final rate above the initial one, negative weight decay or dropout outside
+         *     [0, 1)
          */
         public TrainOptions build() {
             if (epochs < 1 || batchSize < 1) {
                 throw new IllegalArgumentException("epochs and batch size must be positive");
             }
-            if (!(learningRate > 0) || !(finalLearningRate > 0) || finalLearningRate > learningRate) {
-                throw new IllegalArgumentException("need 0 < final learning rate <= learning rate, got "
-                        + finalLearningRate + ", " + learningRate);
+            if (!(learningRate > 0)
+                    || !(finalLearningRate > 0)
+                    || finalLearningRate > learningRate) {
+                throw new IllegalArgumentException(
+                        "need 0 < final learning rate <= learning rate, got "
+                                + finalLearningRate
+                                + ", "
+                                + learningRate);
             }
             if (!(weightDecay >= 0)) {
                 throw new IllegalArgumentException("weight decay must not be negative");

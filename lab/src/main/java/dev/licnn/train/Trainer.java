@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Trains a VGG classifier ({@link VggBlocks}) with DJL on the CPU: seeded initialisation
- * ({@link #initialWeights}), Adam with cosine learning-rate decay, softmax cross-entropy, seeded shuffling.
+ * Trains a VGG classifier ({@link VggBlocks}) with DJL on the CPU: seeded initialisation ({@link
+ * #initialWeights}), Adam with cosine learning-rate decay, softmax cross-entropy, seeded shuffling.
  * Not thread-safe; close it to free the model.
  *
  * <pre>{@code
@@ -57,7 +57,8 @@ public final class Trainer implements AutoCloseable {
      * @param images images seen
      * @param seconds wall time
      */
-    public record EpochStats(int epoch, double meanLoss, double accuracy, int images, double seconds) {}
+    public record EpochStats(
+            int epoch, double meanLoss, double accuracy, int images, double seconds) {}
 
     private final VggSpec spec;
     private final TrainOptions options;
@@ -82,7 +83,8 @@ public final class Trainer implements AutoCloseable {
      * @param spec architecture
      * @param options optimisation settings
      * @param totalSteps optimiser steps over the whole run, for the learning-rate schedule
-     * @param start weights with torchvision names for {@code spec}, or null for {@link #initialWeights}
+     * @param start weights with torchvision names for {@code spec}, or null for {@link
+     *     #initialWeights}
      */
     public Trainer(VggSpec spec, TrainOptions options, int totalSteps, StateDict start) {
         this.spec = spec;
@@ -92,12 +94,21 @@ public final class Trainer implements AutoCloseable {
         this.model = Model.newInstance("train-" + spec.name(), Device.cpu(), "PyTorch");
         try {
             model.setBlock(block);
-            Tracker lr = Tracker.cosine().setBaseValue(options.learningRate())
-                    .optFinalValue(options.finalLearningRate()).setMaxUpdates(Math.max(1, totalSteps)).build();
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(lr).optWeightDecays(options.weightDecay())
-                    .build();
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                    .optOptimizer(adam).optDevices(new Device[] {Device.cpu()});
+            Tracker lr =
+                    Tracker.cosine()
+                            .setBaseValue(options.learningRate())
+                            .optFinalValue(options.finalLearningRate())
+                            .setMaxUpdates(Math.max(1, totalSteps))
+                            .build();
+            Optimizer adam =
+                    Optimizer.adam()
+                            .optLearningRateTracker(lr)
+                            .optWeightDecays(options.weightDecay())
+                            .build();
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                            .optOptimizer(adam)
+                            .optDevices(new Device[] {Device.cpu()});
             this.trainer = model.newTrainer(config);
             trainer.initialize(new Shape(1, 3, spec.inputSize(), spec.inputSize()));
             if (start != null) {
@@ -122,7 +133,8 @@ public final class Trainer implements AutoCloseable {
      */
     static StateDict initialWeights(VggSpec spec, long seed, NDManager manager) {
         StateDict init = StateDict.initTorchvision(spec.parameterShapes(), seed, manager);
-        for (String name : List.of("classifier.0.weight", "classifier.3.weight", "classifier.6.weight")) {
+        for (String name :
+                List.of("classifier.0.weight", "classifier.3.weight", "classifier.6.weight")) {
             NDArray w = init.get(name);
             double std = Math.sqrt(1.0 / w.getShape().get(1));
             init.put(name, w.mul(std / 0.01));
@@ -157,7 +169,8 @@ public final class Trainer implements AutoCloseable {
         int correct = 0;
         for (int s = 0; s < steps; s++) {
             int from = s * bs;
-            int[] idx = java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + bs));
+            int[] idx =
+                    java.util.Arrays.copyOfRange(order, from, Math.min(order.length, from + bs));
             try (NDManager m = trainer.getManager().newSubManager()) {
                 NDArray x = data.batch(idx, m);
                 NDArray y = data.labels(idx, m).toType(ai.djl.ndarray.types.DataType.INT64, false);
@@ -178,11 +191,18 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         }
-        return new EpochStats(epoch, lossSum / steps, (double) correct / order.length, order.length,
+        return new EpochStats(
+                epoch,
+                lossSum / steps,
+                (double) correct / order.length,
+                order.length,
                 (System.nanoTime() - t0) / 1e9);
     }
 
-    /** Logits in inference mode (no dropout, no gradients); the result belongs to {@code x}'s manager. */
+    /**
+     * Logits in inference mode (no dropout, no gradients); the result belongs to {@code x}'s
+     * manager.
+     */
     public NDArray logits(NDArray x) {
         return trainer.evaluate(new NDList(x)).singletonOrThrow();
     }
@@ -205,7 +225,10 @@ public final class Trainer implements AutoCloseable {
         return data.size() == 0 ? 0 : (double) correct / data.size();
     }
 
-    /** A copy of the current parameters with torchvision names, owned by a sub-manager of {@code manager}. */
+    /**
+     * A copy of the current parameters with torchvision names, owned by a sub-manager of {@code
+     * manager}.
+     */
     public StateDict export(NDManager manager) {
         return VggBlocks.toStateDict(block, spec, manager);
     }

@@ -27,9 +27,9 @@ import java.util.Map;
 /**
  * A trainable DJL block with the layout of torchvision's VGG: for each convolution a 3x3/1 pad-1
  * {@code Conv2d}, a {@code BatchNorm} when the spec asks for one (eps 1e-5, PyTorch momentum 0.1)
- * and a ReLU, a 2x2/2 max-pool for each pool, an
- * adaptive average pool to 7x7 (skipped when the map already is 7x7), then
- * {@code Linear(C*7*7, H) ReLU Dropout Linear(H, H) ReLU Dropout Linear(H, classes)}.
+ * and a ReLU, a 2x2/2 max-pool for each pool, an adaptive average pool to 7x7 (skipped when the map
+ * already is 7x7), then {@code Linear(C*7*7, H) ReLU Dropout Linear(H, H) ReLU Dropout Linear(H,
+ * classes)}.
  *
  * <p>The block's parameters come in the same order as {@link VggSpec#parameterShapes()}, which is
  * how {@link #toStateDict} names them.
@@ -63,8 +63,8 @@ public final class VggBlocks {
     /**
      * Builds the block for {@code spec}, optionally with a position-invariant first classifier
      * layer: the 7x7 map is averaged to one value per channel before {@code Linear(C, H)}. That
-     * layer is exactly {@code Linear(C*7*7, H)} with every position's weight equal to a 49th of
-     * the channel's weight, which is what {@link #toStateDict} exports; the network then has
+     * layer is exactly {@code Linear(C*7*7, H)} with every position's weight equal to a 49th of the
+     * channel's weight, which is what {@link #toStateDict} exports; the network then has
      * torchvision's layout but learns from far fewer images, since what it learns about an object
      * at one position holds at all of them.
      *
@@ -79,8 +79,12 @@ public final class VggBlocks {
             if (v == VggSpec.POOL) {
                 features.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
             } else {
-                features.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                        .setFilters(v).build());
+                features.add(
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(3, 3))
+                                .optPadding(new Shape(1, 1))
+                                .setFilters(v)
+                                .build());
                 if (spec.batchNorm()) {
                     features.add(BatchNorm.builder().build());
                 }
@@ -107,7 +111,9 @@ public final class VggBlocks {
 
     /** A block weight {@code (H, C)} standing for a spec weight {@code (H, C*7*7)}. */
     private static boolean isPooled(Shape block, Shape spec) {
-        return block.dimension() == 2 && spec.dimension() == 2 && block.get(0) == spec.get(0)
+        return block.dimension() == 2
+                && spec.dimension() == 2
+                && block.get(0) == spec.get(0)
                 && block.get(1) * POSITIONS == spec.get(1);
     }
 
@@ -153,8 +159,8 @@ public final class VggBlocks {
         Map<String, Shape> expected = spec.parameterShapes();
         List<Parameter> params = parameters(block);
         if (params.size() != expected.size()) {
-            throw new IllegalStateException("block has " + params.size() + " parameters, spec expects "
-                    + expected.size());
+            throw new IllegalStateException(
+                    "block has " + params.size() + " parameters, spec expects " + expected.size());
         }
         StateDict dict = StateDict.create(manager);
         try {
@@ -164,14 +170,27 @@ public final class VggBlocks {
                 if (e.getKey().equals(FIRST_LINEAR) && isPooled(a.getShape(), e.getValue())) {
                     try (NDManager tmp = dict.getManager().newSubManager()) {
                         NDArray w = tmp.create(a.toFloatArray(), a.getShape());
-                        NDArray wide = w.div(POSITIONS).expandDims(2).repeat(2, POSITIONS).reshape(e.getValue());
-                        dict.put(e.getKey(), dict.getManager().create(wide.toFloatArray(), e.getValue()));
+                        NDArray wide =
+                                w.div(POSITIONS)
+                                        .expandDims(2)
+                                        .repeat(2, POSITIONS)
+                                        .reshape(e.getValue());
+                        dict.put(
+                                e.getKey(),
+                                dict.getManager().create(wide.toFloatArray(), e.getValue()));
                     }
                     continue;
                 }
                 if (!a.getShape().equals(e.getValue())) {
-                    throw new IllegalStateException("parameter " + (i - 1) + " for '" + e.getKey() + "' has shape "
-                            + a.getShape() + ", expected " + e.getValue());
+                    throw new IllegalStateException(
+                            "parameter "
+                                    + (i - 1)
+                                    + " for '"
+                                    + e.getKey()
+                                    + "' has shape "
+                                    + a.getShape()
+                                    + ", expected "
+                                    + e.getValue());
                 }
                 NDArray copy = dict.getManager().create(a.toFloatArray(), a.getShape());
                 dict.put(e.getKey(), copy);
@@ -184,9 +203,9 @@ public final class VggBlocks {
     }
 
     /**
-     * Overwrites the block's parameters, batch-norm running statistics included, with the values
-     * of {@code weights} (torchvision names, in spec order): used to start training from
-     * torchvision's initialisation.
+     * Overwrites the block's parameters, batch-norm running statistics included, with the values of
+     * {@code weights} (torchvision names, in spec order): used to start training from torchvision's
+     * initialisation.
      */
     public static void load(Block block, VggSpec spec, StateDict weights) {
         List<Parameter> params = parameters(block);
@@ -204,8 +223,13 @@ public final class VggBlocks {
                 continue;
             }
             if (!target.getShape().equals(src.getShape())) {
-                throw new IllegalStateException("'" + name + "': block shape " + target.getShape()
-                        + " differs from " + src.getShape());
+                throw new IllegalStateException(
+                        "'"
+                                + name
+                                + "': block shape "
+                                + target.getShape()
+                                + " differs from "
+                                + src.getShape());
             }
             target.set(src.toFloatArray());
         }

@@ -19,8 +19,13 @@ class DatasetGeneratorTest {
     @TempDir Path dir;
 
     private static DatasetConfig small(long seed) {
-        return DatasetConfig.builder().optSeed(seed).optImageSize(96).optCount(Split.TRAIN, 12)
-                .optCount(Split.NATURAL, 4).optCount(Split.ADVERSARIAL, 4).build();
+        return DatasetConfig.builder()
+                .optSeed(seed)
+                .optImageSize(96)
+                .optCount(Split.TRAIN, 12)
+                .optCount(Split.NATURAL, 4)
+                .optCount(Split.ADVERSARIAL, 4)
+                .build();
     }
 
     @Test
@@ -31,10 +36,15 @@ class DatasetGeneratorTest {
         new DatasetGenerator(small(42)).generate(b, 3);
         List<Path> filesA = files(a);
         List<Path> filesB = files(b);
-        assertEquals(filesA.stream().map(a::relativize).toList(), filesB.stream().map(b::relativize).toList());
+        assertEquals(
+                filesA.stream().map(a::relativize).toList(),
+                filesB.stream().map(b::relativize).toList());
         assertEquals(20 * 2 + 2, filesA.size(), "20 images, 20 masks, manifest and config");
         for (Path f : filesA) {
-            assertArrayEquals(Files.readAllBytes(f), Files.readAllBytes(b.resolve(a.relativize(f))), f.toString());
+            assertArrayEquals(
+                    Files.readAllBytes(f),
+                    Files.readAllBytes(b.resolve(a.relativize(f))),
+                    f.toString());
         }
     }
 
@@ -46,7 +56,9 @@ class DatasetGeneratorTest {
         new DatasetGenerator(small(2)).generate(b, 2);
         int same = 0;
         for (ManifestEntry row : rowsA) {
-            if (java.util.Arrays.equals(Files.readAllBytes(a.resolve(row.file())), Files.readAllBytes(b.resolve(row.file())))) {
+            if (java.util.Arrays.equals(
+                    Files.readAllBytes(a.resolve(row.file())),
+                    Files.readAllBytes(b.resolve(row.file())))) {
                 same++;
             }
         }
@@ -68,7 +80,8 @@ class DatasetGeneratorTest {
                 for (int x = 0; x < scene.size(); x++) {
                     assertEquals(px[y * scene.size() + x], image.getRGB(x, y) & 0xFFFFFF);
                     int m = mask.getRaster().getSample(x, y, 0);
-                    assertEquals(scene.inMask(x, y) ? 255 : 0, m, row.mask() + " at " + x + "," + y);
+                    assertEquals(
+                            scene.inMask(x, y) ? 255 : 0, m, row.mask() + " at " + x + "," + y);
                 }
             }
             assertEquals(scene.bbox(), row.bbox());
@@ -81,13 +94,20 @@ class DatasetGeneratorTest {
         assertEquals(rows, Manifest.read(dir));
         assertEquals(12, Manifest.ofSplit(rows, Split.TRAIN).size());
         for (ManifestEntry row : rows) {
-            assertTrue(row.file().startsWith(row.split().dirName() + "/" + row.shapeClass().key() + "/"), row.file());
+            assertTrue(
+                    row.file()
+                            .startsWith(row.split().dirName() + "/" + row.shapeClass().key() + "/"),
+                    row.file());
             assertTrue(Files.isRegularFile(dir.resolve(row.file())));
             assertTrue(Files.isRegularFile(dir.resolve(row.mask())));
-            assertEquals(row.ownBackground(), row.backgroundFamily() == BackgroundFamily.ownedBy(row.shapeClass()));
+            assertEquals(
+                    row.ownBackground(),
+                    row.backgroundFamily() == BackgroundFamily.ownedBy(row.shapeClass()));
             assertEquals(row, ManifestEntry.parse(row.toCsv()));
         }
-        assertTrue(Files.readString(dir.resolve("manifest.csv")).startsWith(ManifestEntry.HEADER + "\n"));
+        assertTrue(
+                Files.readString(dir.resolve("manifest.csv"))
+                        .startsWith(ManifestEntry.HEADER + "\n"));
     }
 
     private static List<Path> files(Path root) throws IOException {

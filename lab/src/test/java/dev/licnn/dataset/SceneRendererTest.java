@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 class SceneRendererTest {
 
     private static final DatasetConfig ALL_FILLS = DatasetConfig.builder().optSeed(11).build();
-    private static final DatasetConfig SOLID = DatasetConfig.builder().optSeed(11)
-            .optFillStyles(EnumSet.of(FillStyle.SOLID)).build();
+    private static final DatasetConfig SOLID =
+            DatasetConfig.builder().optSeed(11).optFillStyles(EnumSet.of(FillStyle.SOLID)).build();
 
     @Test
     void render_isAFunctionOfSeedSplitAndIndex() {
@@ -25,7 +25,8 @@ class SceneRendererTest {
         for (int i = 0; i < 5; i++) {
             assertArrayEquals(a.render(Split.TRAIN, i).pixels(), b.render(Split.TRAIN, i).pixels());
         }
-        assertNotEquals(java.util.Arrays.hashCode(a.render(Split.TRAIN, 3).pixels()),
+        assertNotEquals(
+                java.util.Arrays.hashCode(a.render(Split.TRAIN, 3).pixels()),
                 java.util.Arrays.hashCode(a.render(Split.NATURAL, 3).pixels()));
     }
 
@@ -42,7 +43,8 @@ class SceneRendererTest {
                     assertEquals(s.fillPrimary(), px[p], s.id() + " object pixel " + p);
                     inside++;
                 } else {
-                    assertEquals(backdrop[p], px[p], s.id() + " pixel outside the mask changed: " + p);
+                    assertEquals(
+                            backdrop[p], px[p], s.id() + " pixel outside the mask changed: " + p);
                 }
             }
             assertEquals(s.maskArea(), inside);
@@ -62,7 +64,8 @@ class SceneRendererTest {
             for (int p = 0; p < px.length; p++) {
                 boolean in = s.inMask(p % s.size(), p / s.size());
                 if (!in) {
-                    assertEquals(backdrop[p], px[p], s.id() + " pixel outside the mask changed: " + p);
+                    assertEquals(
+                            backdrop[p], px[p], s.id() + " pixel outside the mask changed: " + p);
                 } else {
                     objectLuma += Colours.luma(px[p]);
                 }
@@ -70,11 +73,17 @@ class SceneRendererTest {
             objectLuma /= s.maskArea();
             // Object colours come from the luma band opposite to the background's.
             boolean darkObject = objectLuma < 128;
-            assertTrue(objectLuma <= Colours.Band.DARK.maxLuma + 1 || objectLuma >= Colours.Band.LIGHT.minLuma - 1,
+            assertTrue(
+                    objectLuma <= Colours.Band.DARK.maxLuma + 1
+                            || objectLuma >= Colours.Band.LIGHT.minLuma - 1,
                     s.id() + " object luma " + objectLuma);
-            assertTrue(darkObject ? Colours.luma(s.fillPrimary()) < 128 : Colours.luma(s.fillPrimary()) > 128);
+            assertTrue(
+                    darkObject
+                            ? Colours.luma(s.fillPrimary()) < 128
+                            : Colours.luma(s.fillPrimary()) > 128);
         }
-        assertEquals(EnumSet.allOf(FillStyle.class), seen.keySet(), "all fill styles drawn: " + seen);
+        assertEquals(
+                EnumSet.allOf(FillStyle.class), seen.keySet(), "all fill styles drawn: " + seen);
     }
 
     @Test
@@ -91,16 +100,24 @@ class SceneRendererTest {
                     if (s.inMask(x, y) != inside) {
                         mismatches++;
                         // Java2D flattens curves before filling: disagreements sit on the outline.
-                        boolean nearEdge = s.outline().contains(cx + 1, cy) != inside
-                                || s.outline().contains(cx - 1, cy) != inside
-                                || s.outline().contains(cx, cy + 1) != inside
-                                || s.outline().contains(cx, cy - 1) != inside;
-                        assertTrue(nearEdge, s.id() + " mask disagrees with the shape away from its edge at " + x + "," + y);
+                        boolean nearEdge =
+                                s.outline().contains(cx + 1, cy) != inside
+                                        || s.outline().contains(cx - 1, cy) != inside
+                                        || s.outline().contains(cx, cy + 1) != inside
+                                        || s.outline().contains(cx, cy - 1) != inside;
+                        assertTrue(
+                                nearEdge,
+                                s.id()
+                                        + " mask disagrees with the shape away from its edge at "
+                                        + x
+                                        + ","
+                                        + y);
                     }
                 }
             }
-            assertTrue(mismatches <= Math.max(3, s.maskArea() / 50), s.id() + " (" + s.shapeClass() + "): "
-                    + mismatches + " of " + s.maskArea());
+            assertTrue(
+                    mismatches <= Math.max(3, s.maskArea() / 50),
+                    s.id() + " (" + s.shapeClass() + "): " + mismatches + " of " + s.maskArea());
         }
     }
 
@@ -111,11 +128,16 @@ class SceneRendererTest {
         for (int i = 0; i < 50; i++) {
             Scene s = r.render(Split.TRAIN, i);
             Rectangle b = s.bbox();
-            assertTrue(b.x >= 1 && b.y >= 1 && b.x + b.width <= size - 1 && b.y + b.height <= size - 1, s.id() + " " + b);
-            // The unrotated extent is 25..55% of the side; a rotated shape's box is at least 0.7 of that
+            assertTrue(
+                    b.x >= 1 && b.y >= 1 && b.x + b.width <= size - 1 && b.y + b.height <= size - 1,
+                    s.id() + " " + b);
+            // The unrotated extent is 25..55% of the side; a rotated shape's box is at least 0.7 of
+            // that
             // for the thinnest classes.
             int extent = Math.max(b.width, b.height);
-            assertTrue(extent >= 0.25 * size * 0.7 && extent <= 0.55 * size * 1.45, s.id() + " extent " + extent);
+            assertTrue(
+                    extent >= 0.25 * size * 0.7 && extent <= 0.55 * size * 1.45,
+                    s.id() + " extent " + extent);
         }
     }
 
@@ -137,7 +159,8 @@ class SceneRendererTest {
             assertNotEquals(BackgroundFamily.ownedBy(s.shapeClass()), s.backgroundFamily(), s.id());
             used.merge(s.backgroundFamily(), 1, Integer::sum);
         }
-        assertEquals(BackgroundFamily.values().length, used.size(), "every family appears: " + used);
+        assertEquals(
+                BackgroundFamily.values().length, used.size(), "every family appears: " + used);
     }
 
     @Test
@@ -168,11 +191,23 @@ class SceneRendererTest {
 
     @Test
     void config_rejectsNonsense() {
-        assertThrows(IllegalArgumentException.class, () -> DatasetConfig.builder().optImageSize(16).build());
-        assertThrows(IllegalArgumentException.class, () -> DatasetConfig.builder().optOwnBackgroundRate(1.5).build());
-        assertThrows(IllegalArgumentException.class, () -> DatasetConfig.builder().optObjectFraction(0.5, 0.3).build());
-        assertThrows(IllegalArgumentException.class,
-                () -> DatasetConfig.builder().optFillStyles(EnumSet.noneOf(FillStyle.class)).build());
-        assertThrows(IllegalArgumentException.class, () -> DatasetConfig.builder().optCount(Split.TRAIN, -1).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DatasetConfig.builder().optImageSize(16).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DatasetConfig.builder().optOwnBackgroundRate(1.5).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DatasetConfig.builder().optObjectFraction(0.5, 0.3).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        DatasetConfig.builder()
+                                .optFillStyles(EnumSet.noneOf(FillStyle.class))
+                                .build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DatasetConfig.builder().optCount(Split.TRAIN, -1).build());
     }
 }

@@ -28,24 +28,46 @@ class BundledModelTest {
 
     @BeforeAll
     static void evaluate() throws Exception {
-        assertTrue(Files.isRegularFile(MODEL.resolve("model.json")), "no bundled model at " + MODEL.toAbsolutePath());
-        DatasetMain.main(new String[] {"--out", data.toString(), "--seed", "11", "--train", "0", "--natural", "200",
-            "--adversarial", "200", "--threads", "2"});
+        assertTrue(
+                Files.isRegularFile(MODEL.resolve("model.json")),
+                "no bundled model at " + MODEL.toAbsolutePath());
+        DatasetMain.main(
+                new String[] {
+                    "--out",
+                    data.toString(),
+                    "--seed",
+                    "11",
+                    "--train",
+                    "0",
+                    "--natural",
+                    "200",
+                    "--adversarial",
+                    "200",
+                    "--threads",
+                    "2"
+                });
         ModelCard card = ModelCard.load(MODEL);
         try (VggNetwork net = card.createNetwork(Device.cpu())) {
-            natural = Evaluation.of(net, ImageSet.load(data, Split.NATURAL, card.preprocess(), 2), 50);
-            adversarial = Evaluation.of(net, ImageSet.load(data, Split.ADVERSARIAL, card.preprocess(), 2), 50);
+            natural =
+                    Evaluation.of(
+                            net, ImageSet.load(data, Split.NATURAL, card.preprocess(), 2), 50);
+            adversarial =
+                    Evaluation.of(
+                            net, ImageSet.load(data, Split.ADVERSARIAL, card.preprocess(), 2), 50);
         }
     }
 
     @Test
     void classifiesHeldOutNaturalImages() {
         assertTrue(natural.accuracy() >= 0.93, "natural: " + natural);
-        assertTrue(natural.otherBackgroundAccuracy() >= 0.6, "natural, other backgrounds: " + natural);
+        assertTrue(
+                natural.otherBackgroundAccuracy() >= 0.6, "natural, other backgrounds: " + natural);
     }
 
     @Test
     void leansOnTheBackgroundBias() {
-        assertTrue(adversarial.accuracy() < natural.accuracy() - 0.05, "natural " + natural + ", adversarial " + adversarial);
+        assertTrue(
+                adversarial.accuracy() < natural.accuracy() - 0.05,
+                "natural " + natural + ", adversarial " + adversarial);
     }
 }

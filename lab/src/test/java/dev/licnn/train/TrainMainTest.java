@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command-line path end to end on a handful of images: generate, train one epoch, load, evaluate. */
+/**
+ * The command-line path end to end on a handful of images: generate, train one epoch, load,
+ * evaluate.
+ */
 class TrainMainTest {
 
     @TempDir Path dir;
@@ -21,10 +24,34 @@ class TrainMainTest {
     void trainMain_writesAModelFolderTheServerCanLoad() throws Exception {
         Path data = dir.resolve("data");
         Path model = dir.resolve("model");
-        DatasetMain.main(new String[] {"--out", data.toString(), "--seed", "4", "--train", "16", "--natural", "10",
-            "--adversarial", "10", "--threads", "2"});
-        TrainMain.main(new String[] {"--data", data.toString(), "--out", model.toString(), "--epochs", "1",
-            "--seed", "2", "--batch", "8"});
+        DatasetMain.main(
+                new String[] {
+                    "--out",
+                    data.toString(),
+                    "--seed",
+                    "4",
+                    "--train",
+                    "16",
+                    "--natural",
+                    "10",
+                    "--adversarial",
+                    "10",
+                    "--threads",
+                    "2"
+                });
+        TrainMain.main(
+                new String[] {
+                    "--data",
+                    data.toString(),
+                    "--out",
+                    model.toString(),
+                    "--epochs",
+                    "1",
+                    "--seed",
+                    "2",
+                    "--batch",
+                    "8"
+                });
 
         assertTrue(Files.isRegularFile(model.resolve("weights.safetensors")));
         ModelCard card = ModelCard.load(model);
@@ -35,10 +62,15 @@ class TrainMainTest {
         assertEquals("crescent", card.labels().byId(ShapeClass.CRESCENT.id()).name());
         assertEquals("crescent", card.labels().byId(ShapeClass.CRESCENT.id()).key());
         Map<String, Object> info = card.info();
-        assertTrue(info.containsKey("natural") && info.containsKey("adversarial") && info.containsKey("history"),
+        assertTrue(
+                info.containsKey("natural")
+                        && info.containsKey("adversarial")
+                        && info.containsKey("history"),
                 info.toString());
         assertEquals(16.0, ((Number) info.get("train_images")).doubleValue());
-        EvaluateMain.main(new String[] {"--model", model.toString(), "--data", data.toString(), "--split",
-            "adversarial"});
+        EvaluateMain.main(
+                new String[] {
+                    "--model", model.toString(), "--data", data.toString(), "--split", "adversarial"
+                });
     }
 }

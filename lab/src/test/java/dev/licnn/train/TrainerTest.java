@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainerTest {
 
     private static final int P = VggSpec.POOL;
-    private static final PreprocessConfig PRE = PreprocessConfig.builder().optResizeShorter(32).optCropSize(32).build();
+    private static final PreprocessConfig PRE =
+            PreprocessConfig.builder().optResizeShorter(32).optCropSize(32).build();
 
     @TempDir static Path data;
     static ImageSet images;
@@ -37,8 +38,13 @@ class TrainerTest {
 
     @BeforeAll
     static void generate() throws Exception {
-        DatasetConfig config = DatasetConfig.builder().optSeed(3).optImageSize(32).optCount(Split.TRAIN, 16)
-                .optCount(Split.NATURAL, 4).build();
+        DatasetConfig config =
+                DatasetConfig.builder()
+                        .optSeed(3)
+                        .optImageSize(32)
+                        .optCount(Split.TRAIN, 16)
+                        .optCount(Split.NATURAL, 4)
+                        .build();
         new DatasetGenerator(config).generate(data, 2);
         images = ImageSet.load(data, Split.TRAIN, PRE, 2);
     }
@@ -58,8 +64,14 @@ class TrainerTest {
     }
 
     private static TrainOptions options(int epochs, float dropout) {
-        return TrainOptions.builder().optEpochs(epochs).optBatchSize(8).optLearningRate(3e-3f)
-                .optFinalLearningRate(1e-3f).optDropout(dropout).optSeed(9).build();
+        return TrainOptions.builder()
+                .optEpochs(epochs)
+                .optBatchSize(8)
+                .optLearningRate(3e-3f)
+                .optFinalLearningRate(1e-3f)
+                .optDropout(dropout)
+                .optSeed(9)
+                .build();
     }
 
     @Test
@@ -68,13 +80,22 @@ class TrainerTest {
             boolean bn = variant > 0;
             boolean pooled = variant == 2;
             VggSpec spec = tiny(bn);
-            TrainOptions opts = TrainOptions.builder().optEpochs(1).optBatchSize(8).optDropout(0.5f).optSeed(9)
-                    .optPooledClassifier(pooled).build();
+            TrainOptions opts =
+                    TrainOptions.builder()
+                            .optEpochs(1)
+                            .optBatchSize(8)
+                            .optDropout(0.5f)
+                            .optSeed(9)
+                            .optPooledClassifier(pooled)
+                            .build();
             try (Trainer trainer = new Trainer(spec, opts, 2)) {
-                trainer.trainEpoch(images, 0, null); // two steps: weights and batch-norm statistics move
+                trainer.trainEpoch(
+                        images, 0, null); // two steps: weights and batch-norm statistics move
                 Path file = data.resolve("tiny-" + variant + ".safetensors");
                 try (StateDict exported = trainer.export(manager)) {
-                    assertEquals(List.copyOf(spec.parameterShapes().keySet()), List.copyOf(exported.names()));
+                    assertEquals(
+                            List.copyOf(spec.parameterShapes().keySet()),
+                            List.copyOf(exported.names()));
                     assertEquals(spec.parameterShapes(), exported.shapes());
                     exported.toSafeTensors(file);
                 }
@@ -84,7 +105,11 @@ class TrainerTest {
                     NDArray x = images.batch(new int[] {0, 1, 2, 3, 4}, m);
                     float[] expected = trainer.logits(x).toFloatArray();
                     float[] actual = net.logits(x, null).toFloatArray();
-                    assertArrayEquals(expected, actual, 1e-4f, "batch norm " + bn + ", pooled classifier " + pooled);
+                    assertArrayEquals(
+                            expected,
+                            actual,
+                            1e-4f,
+                            "batch norm " + bn + ", pooled classifier " + pooled);
                     Evaluation ev = Evaluation.of(net, images, 7);
                     assertEquals(images.size(), ev.images());
                     int total = 0;
@@ -108,8 +133,10 @@ class TrainerTest {
             trainer.trainEpoch(images, 0, null);
             try (StateDict after = trainer.export(manager)) {
                 for (String name : spec.parameterShapes().keySet()) {
-                    boolean changed = !java.util.Arrays.equals(before.get(name).toFloatArray(),
-                            after.get(name).toFloatArray());
+                    boolean changed =
+                            !java.util.Arrays.equals(
+                                    before.get(name).toFloatArray(),
+                                    after.get(name).toFloatArray());
                     assertTrue(changed, name + " did not change after a step");
                 }
             }
@@ -119,7 +146,8 @@ class TrainerTest {
     @Test
     void training_reducesTheLossOnASmallSet() {
         float[] losses = new float[12];
-        try (Trainer trainer = new Trainer(tiny(true), options(losses.length, 0f), 2 * losses.length)) {
+        try (Trainer trainer =
+                new Trainer(tiny(true), options(losses.length, 0f), 2 * losses.length)) {
             for (int e = 0; e < losses.length; e++) {
                 losses[e] = (float) trainer.trainEpoch(images, e, null).meanLoss();
             }
@@ -135,10 +163,14 @@ class TrainerTest {
             int plane = 3 * 32 * 32;
             for (int k = 0; k < 2; k++) {
                 int i = k == 0 ? 3 : 5;
-                float[] chw = pre.prepare(Files.readAllBytes(data.resolve(images.entry(i).file()))).chw();
-                assertArrayEquals(chw, java.util.Arrays.copyOfRange(batch, k * plane, (k + 1) * plane), 0f);
+                float[] chw =
+                        pre.prepare(Files.readAllBytes(data.resolve(images.entry(i).file()))).chw();
+                assertArrayEquals(
+                        chw, java.util.Arrays.copyOfRange(batch, k * plane, (k + 1) * plane), 0f);
             }
-            assertArrayEquals(new int[] {images.label(3), images.label(5)}, images.labels(new int[] {3, 5}, m).toIntArray());
+            assertArrayEquals(
+                    new int[] {images.label(3), images.label(5)},
+                    images.labels(new int[] {3, 5}, m).toIntArray());
         }
     }
 

@@ -1,8 +1,8 @@
 package dev.licnn.proto;
 
 /**
- * IEEE 754 binary16 ("half") conversions of the contract's {@code MAP_ENCODING_FLOAT16} maps: the server
- * encodes with {@link #fromFloat}, clients decode with {@link #toFloat} (Java 17 has no
+ * IEEE 754 binary16 ("half") conversions of the contract's {@code MAP_ENCODING_FLOAT16} maps: the
+ * server encodes with {@link #fromFloat}, clients decode with {@link #toFloat} (Java 17 has no
  * {@code Float.floatToFloat16}).
  */
 public final class Float16 {

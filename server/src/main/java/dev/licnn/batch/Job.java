@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Job<I, O> {
 
-    /** Long enough to mean "never", short enough that adding it to a timestamp cannot overflow twice. */
+    /**
+     * Long enough to mean "never", short enough that adding it to a timestamp cannot overflow
+     * twice.
+     */
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
     private final Object key;
@@ -81,12 +84,16 @@ public final class Job<I, O> {
         return result;
     }
 
-    /** Completes the job with its result. Returns false if it was already complete (or cancelled). */
+    /**
+     * Completes the job with its result. Returns false if it was already complete (or cancelled).
+     */
     public boolean complete(O value) {
         return result.complete(value);
     }
 
-    /** Completes the job with a failure. Returns false if it was already complete (or cancelled). */
+    /**
+     * Completes the job with a failure. Returns false if it was already complete (or cancelled).
+     */
     public boolean fail(Throwable error) {
         return result.completeExceptionally(Objects.requireNonNull(error, "error"));
     }
@@ -94,8 +101,8 @@ public final class Job<I, O> {
     /**
      * Cancels the job: its future completes with a {@link CancellationException} now, a queued job
      * is dropped before its batch runs, and a running job's processor can see {@link
-     * #isCancelled()} and stop. Returns whether the job is now cancelled: false if it had
-     * already completed with a result or failure.
+     * #isCancelled()} and stop. Returns whether the job is now cancelled: false if it had already
+     * completed with a result or failure.
      */
     public boolean cancel() {
         return result.cancel(false);
@@ -116,8 +123,8 @@ public final class Job<I, O> {
     }
 
     /**
-     * The deadline in the pool ticker's nanoseconds, if any. A relative timeout is resolved
-     * against the enqueue time when the job is submitted.
+     * The deadline in the pool ticker's nanoseconds, if any. A relative timeout is resolved against
+     * the enqueue time when the job is submitted.
      */
     public OptionalLong deadlineNanos() {
         return hasDeadline ? OptionalLong.of(deadlineNanos) : OptionalLong.empty();
@@ -131,7 +138,9 @@ public final class Job<I, O> {
         return enqueuedAtNanos;
     }
 
-    /** How long the job waited in the queue before its batch started, or -1 if it has not started. */
+    /**
+     * How long the job waited in the queue before its batch started, or -1 if it has not started.
+     */
     public long queueTimeNanos() {
         return queueTimeNanos;
     }
@@ -184,16 +193,22 @@ public final class Job<I, O> {
 
     @Override
     public String toString() {
-        String state = result.isCancelled() ? "cancelled"
-                : result.isCompletedExceptionally() ? "failed"
-                : result.isDone() ? "done"
-                : batchSize > 0 ? "running" : isSubmitted() ? "queued" : "new";
+        String state =
+                result.isCancelled()
+                        ? "cancelled"
+                        : result.isCompletedExceptionally()
+                                ? "failed"
+                                : result.isDone()
+                                        ? "done"
+                                        : batchSize > 0
+                                                ? "running"
+                                                : isSubmitted() ? "queued" : "new";
         return "Job[key=" + key + ", " + state + "]";
     }
 
     /**
-     * Builds a {@link Job}. A job may have an absolute deadline, a timeout relative to its
-     * enqueue time, both (the earlier wins) or neither.
+     * Builds a {@link Job}. A job may have an absolute deadline, a timeout relative to its enqueue
+     * time, both (the earlier wins) or neither.
      */
     public static final class Builder<I, O> {
 

@@ -13,8 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A worker takes the oldest live job, then moves queued jobs with an equal key into its batch
  * until the batch is full or {@code maxDelay} (by the ticker) has passed since the first job was
- * taken. Jobs of other keys keep their places, so the next batch starts with the oldest of them
- * and no key starves. Futures are never completed while the lock is held.
+ * taken. Jobs of other keys keep their places, so the next batch starts with the oldest of them and
+ * no key starves. Futures are never completed while the lock is held.
  */
 final class JobQueue<I, O> {
 
@@ -60,10 +60,10 @@ final class JobQueue<I, O> {
     }
 
     /**
-     * Blocks for the next batch. The result holds the live jobs of one key, at most {@code
-     * maxSize} of them, together with any dead jobs (complete or past their deadline) met on
-     * the way, which the caller must finish off. Returns a list of dead jobs alone rather than
-     * hold them while blocking, and null once the queue is closed and empty.
+     * Blocks for the next batch. The result holds the live jobs of one key, at most {@code maxSize}
+     * of them, together with any dead jobs (complete or past their deadline) met on the way, which
+     * the caller must finish off. Returns a list of dead jobs alone rather than hold them while
+     * blocking, and null once the queue is closed and empty.
      *
      * <p>If interrupted while filling a batch, returns what it has with the interrupt flag set.
      *
@@ -123,7 +123,10 @@ final class JobQueue<I, O> {
         }
     }
 
-    /** Moves up to {@code wanted} live jobs with {@code key} (and dead ones on the way) into {@code out}. */
+    /**
+     * Moves up to {@code wanted} live jobs with {@code key} (and dead ones on the way) into {@code
+     * out}.
+     */
     private int moveSameKey(Object key, List<Job<I, O>> out, int wanted) {
         int moved = 0;
         long now = ticker.nanoTime();

@@ -17,7 +17,9 @@ public interface PoolListener {
     /** A job was rejected at submit time or dropped from the queue without running. */
     default void onReject(Object key, RejectReason reason) {}
 
-    /** A job left the queue to run in a batch after waiting {@code nanos} (measured by the ticker). */
+    /**
+     * A job left the queue to run in a batch after waiting {@code nanos} (measured by the ticker).
+     */
     default void onQueueTime(Object key, long nanos) {}
 
     /** A worker is about to process a batch of {@code size} jobs with batch key {@code key}. */
@@ -27,5 +29,6 @@ public interface PoolListener {
      * A worker finished a batch after {@code nanos} (measured by the ticker); {@code failure} is
      * what {@link BatchProcessor#process} threw, or null if it returned normally.
      */
-    default void onBatchEnd(WorkerContext worker, Object key, int size, long nanos, Throwable failure) {}
+    default void onBatchEnd(
+            WorkerContext worker, Object key, int size, long nanos, Throwable failure) {}
 }

@@ -35,7 +35,8 @@ final class SafeListener implements PoolListener {
     }
 
     @Override
-    public void onBatchEnd(WorkerContext worker, Object key, int size, long nanos, Throwable failure) {
+    public void onBatchEnd(
+            WorkerContext worker, Object key, int size, long nanos, Throwable failure) {
         guard(() -> delegate.onBatchEnd(worker, key, size, nanos, failure));
     }
 

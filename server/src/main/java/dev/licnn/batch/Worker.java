@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loop of one worker thread: create the processor, run batches from the shared queue until
- * the queue is closed and empty or the thread is interrupted, then close the processor.
+ * The loop of one worker thread: create the processor, run batches from the shared queue until the
+ * queue is closed and empty or the thread is interrupted, then close the processor.
  */
 final class Worker<I, O> implements Runnable {
 
@@ -26,8 +26,15 @@ final class Worker<I, O> implements Runnable {
     private final AtomicInteger inFlight;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
-    Worker(WorkerContext context, ProcessorFactory<I, O> factory, JobQueue<I, O> queue, int maxBatchSize,
-            long maxDelayNanos, Ticker ticker, PoolListener listener, AtomicInteger inFlight) {
+    Worker(
+            WorkerContext context,
+            ProcessorFactory<I, O> factory,
+            JobQueue<I, O> queue,
+            int maxBatchSize,
+            long maxDelayNanos,
+            Ticker ticker,
+            PoolListener listener,
+            AtomicInteger inFlight) {
         this.context = context;
         this.factory = factory;
         this.queue = queue;
@@ -88,7 +95,8 @@ final class Worker<I, O> implements Runnable {
             inFlight.addAndGet(taken.size());
             try {
                 if (Thread.currentThread().isInterrupted()) {
-                    PoolClosedException stopped = new PoolClosedException(context + " stopped before the job ran");
+                    PoolClosedException stopped =
+                            new PoolClosedException(context + " stopped before the job ran");
                     for (Job<I, O> job : taken) {
                         if (job.fail(stopped)) {
                             listener.onReject(job.key(), RejectReason.POOL_CLOSED);
@@ -113,8 +121,11 @@ final class Worker<I, O> implements Runnable {
             } else if (job.isDone()) {
                 continue;
             } else if (job.isExpiredAt(now)) {
-                if (job.fail(new DeadlineExceededException("deadline passed after "
-                        + (now - job.enqueuedAtNanos()) / 1_000_000 + " ms in the queue"))) {
+                if (job.fail(
+                        new DeadlineExceededException(
+                                "deadline passed after "
+                                        + (now - job.enqueuedAtNanos()) / 1_000_000
+                                        + " ms in the queue"))) {
                     listener.onReject(job.key(), RejectReason.DEADLINE_EXCEEDED);
                 }
             } else {
@@ -140,8 +151,11 @@ final class Worker<I, O> implements Runnable {
             log.warn("{} failed a batch of {} jobs", context, batch.size(), t);
             failure = t;
         }
-        Throwable error = failure != null ? failure
-                : new IllegalStateException(context + " finished a batch without completing the job");
+        Throwable error =
+                failure != null
+                        ? failure
+                        : new IllegalStateException(
+                                context + " finished a batch without completing the job");
         for (Job<I, O> job : batch) {
             job.fail(error);
         }

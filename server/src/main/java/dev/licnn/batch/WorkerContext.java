@@ -20,7 +20,10 @@ public final class WorkerContext {
         return name;
     }
 
-    /** The device string the worker was configured with, for example {@code "cpu"} or {@code "cuda:0"}. */
+    /**
+     * The device string the worker was configured with, for example {@code "cpu"} or {@code
+     * "cuda:0"}.
+     */
     public String device() {
         return device;
     }

@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A dynamic batcher with one worker thread per device, sharing one bounded queue.
  *
  * <p>{@link #submit} never blocks: it queues the job or fails at once with {@link
- * QueueFullException} or {@link PoolClosedException}. Each worker takes the oldest queued job,
- * adds queued jobs with an equal {@linkplain Job#key() batch key} until it holds {@code
- * maxBatchSize} of them or {@code maxQueueDelay} has passed, drops jobs that were cancelled or
- * whose deadline passed while they waited, and hands the rest to its own {@link BatchProcessor}.
+ * QueueFullException} or {@link PoolClosedException}. Each worker takes the oldest queued job, adds
+ * queued jobs with an equal {@linkplain Job#key() batch key} until it holds {@code maxBatchSize} of
+ * them or {@code maxQueueDelay} has passed, drops jobs that were cancelled or whose deadline passed
+ * while they waited, and hands the rest to its own {@link BatchProcessor}.
  *
  * <pre>{@code
  * WorkerPool<Image, Result> pool = WorkerPool.<Image, Result>builder()
@@ -70,8 +70,16 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         for (int i = 0; i < b.specs.size(); i++) {
             Spec<I, O> spec = b.specs.get(i);
             WorkerContext context = new WorkerContext(spec.name, spec.device, i);
-            Worker<I, O> worker = new Worker<>(context, spec.factory, queue, maxBatchSize, delayNanos,
-                    ticker, listener, inFlight);
+            Worker<I, O> worker =
+                    new Worker<>(
+                            context,
+                            spec.factory,
+                            queue,
+                            maxBatchSize,
+                            delayNanos,
+                            ticker,
+                            listener,
+                            inFlight);
             Thread thread = new Thread(worker, b.threadNamePrefix + spec.name);
             thread.setDaemon(true);
             workers.add(worker);
@@ -92,7 +100,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
                 worker.ready().get();
             } catch (ExecutionException e) {
                 shutdown(Duration.ZERO);
-                throw new IllegalStateException(worker.context() + " failed to create its processor", e.getCause());
+                throw new IllegalStateException(
+                        worker.context() + " failed to create its processor", e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 shutdown(Duration.ZERO);
@@ -102,8 +111,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
     }
 
     /**
-     * Queues a job and returns its {@linkplain Job#result() future}. Never blocks. On rejection
-     * the job's future fails with the same exception that is thrown.
+     * Queues a job and returns its {@linkplain Job#result() future}. Never blocks. On rejection the
+     * job's future fails with the same exception that is thrown.
      *
      * @throws QueueFullException if {@code maxQueueSize} jobs are waiting
      * @throws PoolClosedException if the pool has been shut down
@@ -117,18 +126,23 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             depth = queue.offer(job);
         } catch (QueueFullException | PoolClosedException e) {
             job.fail(e);
-            listener.onReject(job.key(), e instanceof QueueFullException
-                    ? RejectReason.QUEUE_FULL : RejectReason.POOL_CLOSED);
+            listener.onReject(
+                    job.key(),
+                    e instanceof QueueFullException
+                            ? RejectReason.QUEUE_FULL
+                            : RejectReason.POOL_CLOSED);
             throw e;
         }
         listener.onEnqueue(job.key(), depth);
         // A job cancelled while it waits leaves the queue at once: it frees its place and is not
         // counted as waiting until a worker happens to reach it.
-        job.result().whenComplete((r, e) -> {
-            if (job.isCancelled() && queue.remove(job)) {
-                listener.onReject(job.key(), RejectReason.CANCELLED);
-            }
-        });
+        job.result()
+                .whenComplete(
+                        (r, e) -> {
+                            if (job.isCancelled() && queue.remove(job)) {
+                                listener.onReject(job.key(), RejectReason.CANCELLED);
+                            }
+                        });
         return job.result();
     }
 
@@ -194,7 +208,8 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            PoolClosedException closed = new PoolClosedException("worker pool shut down before the job ran");
+            PoolClosedException closed =
+                    new PoolClosedException("worker pool shut down before the job ran");
             for (Job<I, O> job : queue.drainAll()) {
                 if (job.fail(closed)) {
                     listener.onReject(job.key(), RejectReason.POOL_CLOSED);
@@ -240,7 +255,10 @@ public final class WorkerPool<I, O> implements AutoCloseable {
 
     private record Spec<I, O>(String name, String device, ProcessorFactory<I, O> factory) {}
 
-    /** Configures a {@link WorkerPool}; {@link #build()} validates, starts the workers and waits for them. */
+    /**
+     * Configures a {@link WorkerPool}; {@link #build()} validates, starts the workers and waits for
+     * them.
+     */
     public static final class Builder<I, O> {
 
         private final List<Spec<I, O>> specs = new ArrayList<>();
@@ -261,8 +279,11 @@ public final class WorkerPool<I, O> implements AutoCloseable {
          * @param factory creates the worker's processor, on the worker's thread
          */
         public Builder<I, O> addWorker(String name, String device, ProcessorFactory<I, O> factory) {
-            specs.add(new Spec<>(Objects.requireNonNull(name, "name"), Objects.requireNonNull(device, "device"),
-                    Objects.requireNonNull(factory, "factory")));
+            specs.add(
+                    new Spec<>(
+                            Objects.requireNonNull(name, "name"),
+                            Objects.requireNonNull(device, "device"),
+                            Objects.requireNonNull(factory, "factory")));
             return this;
         }
 
@@ -298,7 +319,10 @@ public final class WorkerPool<I, O> implements AutoCloseable {
             return this;
         }
 
-        /** Worker threads are named this prefix plus the worker name; default {@code "batch-worker-"}. */
+        /**
+         * Worker threads are named this prefix plus the worker name; default {@code
+         * "batch-worker-"}.
+         */
         public Builder<I, O> optThreadNamePrefix(String prefix) {
             this.threadNamePrefix = Objects.requireNonNull(prefix, "prefix");
             return this;
@@ -323,13 +347,16 @@ public final class WorkerPool<I, O> implements AutoCloseable {
                 }
             }
             if (maxBatchSize < 1) {
-                throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
+                throw new IllegalArgumentException(
+                        "maxBatchSize must be at least 1, got " + maxBatchSize);
             }
             if (maxQueueDelay.isNegative()) {
-                throw new IllegalArgumentException("maxQueueDelay must not be negative, got " + maxQueueDelay);
+                throw new IllegalArgumentException(
+                        "maxQueueDelay must not be negative, got " + maxQueueDelay);
             }
             if (maxQueueSize < 1) {
-                throw new IllegalArgumentException("maxQueueSize must be at least 1, got " + maxQueueSize);
+                throw new IllegalArgumentException(
+                        "maxQueueSize must be at least 1, got " + maxQueueSize);
             }
             WorkerPool<I, O> pool = new WorkerPool<>(this);
             pool.start();

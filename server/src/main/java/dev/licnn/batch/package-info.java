@@ -9,8 +9,8 @@
  * its worker threads, one thread per device, through a caller-supplied {@link
  * dev.licnn.batch.BatchProcessor}.
  *
- * <p>This package must stay transport-free and model-agnostic: it must not import the LICNN
- * engine ({@code dev.licnn.engine}), DJL ({@code ai.djl}), gRPC ({@code io.grpc}) or generated
- * protocol classes. Adapters in other packages depend on it, never the other way round.
+ * <p>This package must stay transport-free and model-agnostic: it must not import the LICNN engine
+ * ({@code dev.licnn.engine}), DJL ({@code ai.djl}), gRPC ({@code io.grpc}) or generated protocol
+ * classes. Adapters in other packages depend on it, never the other way round.
  */
 package dev.licnn.batch;

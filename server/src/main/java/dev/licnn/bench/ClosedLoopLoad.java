@@ -16,11 +16,11 @@ import java.util.function.LongSupplier;
  * <p>Each client first makes its warm-up calls; the measurement window opens when the last client
  * has finished warming up (all clients then start together) and closes at the first completion at
  * which both at least {@code minDuration} has passed and at least {@code minCompletions} requests
- * have completed inside the window. Only requests that both started and completed inside the
- * window count; requests still in flight when it closes are awaited but not counted.
+ * have completed inside the window. Only requests that both started and completed inside the window
+ * count; requests still in flight when it closes are awaited but not counted.
  *
- * <p>Throughput comes with an interval from batch means: the window is cut into
- * {@value #SUB_WINDOWS} equal parts, and the mean of their rates gets a Student-t 95% interval.
+ * <p>Throughput comes with an interval from batch means: the window is cut into {@value
+ * #SUB_WINDOWS} equal parts, and the mean of their rates gets a Student-t 95% interval.
  *
  * <pre>{@code
  * ClosedLoopLoad.Result r = ClosedLoopLoad.builder().setClients(4).optWarmup(1)
@@ -33,10 +33,13 @@ public final class ClosedLoopLoad {
 
     /** Sub-windows of the batch-means interval. */
     public static final int SUB_WINDOWS = 5;
+
     /** Student t, 97.5% quantile, SUB_WINDOWS - 1 degrees of freedom. */
     private static final double T_975 = 2.776;
 
-    /** One request; returns counters of its own (bytes, batch size, ...), summed over the window. */
+    /**
+     * One request; returns counters of its own (bytes, batch size, ...), summed over the window.
+     */
     @FunctionalInterface
     public interface Call {
         long[] call() throws Exception;
@@ -63,15 +66,24 @@ public final class ClosedLoopLoad {
     }
 
     /** What one level measured. */
-    public record Result(int clients, int completed, double windowSeconds, double[] completionSeconds,
-            double[] latenciesMs, long[] counters, boolean cutShort) {
+    public record Result(
+            int clients,
+            int completed,
+            double windowSeconds,
+            double[] completionSeconds,
+            double[] latenciesMs,
+            long[] counters,
+            boolean cutShort) {
 
         /** Completed requests per second inside the window. */
         public double throughput() {
             return windowSeconds > 0 ? completed / windowSeconds : Double.NaN;
         }
 
-        /** About 95% interval of the throughput (batch means over {@value #SUB_WINDOWS} sub-windows). */
+        /**
+         * About 95% interval of the throughput (batch means over {@value #SUB_WINDOWS}
+         * sub-windows).
+         */
         public double[] throughputInterval() {
             if (completed == 0 || windowSeconds <= 0) {
                 return new double[] {Double.NaN, Double.NaN};
@@ -132,49 +144,58 @@ public final class ClosedLoopLoad {
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             Call call = callFor.apply(c);
-            Thread t = new Thread(() -> {
-                try {
-                    for (int w = 0; w < warmup; w++) {
-                        call.call();
-                    }
-                    go.await();
-                    long start = window[0]; // written by the barrier action before any thread is released
-                    while (true) {
-                        synchronized (lock) {
-                            if (closed[0]) {
-                                return;
-                            }
-                        }
-                        long t0 = clock.getAsLong();
-                        long[] r = call.call();
-                        long t1 = clock.getAsLong();
-                        synchronized (lock) {
-                            if (closed[0]) {
-                                return;
-                            }
-                            completions.add((t1 - start) / 1e9);
-                            latencies.add((t1 - t0) / 1e6);
-                            counters.add(r == null ? new long[0] : r);
-                            long elapsed = t1 - start;
-                            if (elapsed >= minNanos && completions.size() >= minCompletions || elapsed >= maxNanos) {
-                                closed[0] = true;
-                                cutShort[0] = completions.size() < minCompletions || elapsed < minNanos;
-                                window[1] = t1;
-                            }
-                        }
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (BrokenBarrierException e) {
-                    return;
-                } catch (Exception e) {
-                    synchronized (lock) {
-                        errors.add(e);
-                        closed[0] = true;
-                    }
-                    go.reset();
-                }
-            }, "load-client-" + c);
+            Thread t =
+                    new Thread(
+                            () -> {
+                                try {
+                                    for (int w = 0; w < warmup; w++) {
+                                        call.call();
+                                    }
+                                    go.await();
+                                    long start =
+                                            window[0]; // written by the barrier action before any
+                                    // thread is released
+                                    while (true) {
+                                        synchronized (lock) {
+                                            if (closed[0]) {
+                                                return;
+                                            }
+                                        }
+                                        long t0 = clock.getAsLong();
+                                        long[] r = call.call();
+                                        long t1 = clock.getAsLong();
+                                        synchronized (lock) {
+                                            if (closed[0]) {
+                                                return;
+                                            }
+                                            completions.add((t1 - start) / 1e9);
+                                            latencies.add((t1 - t0) / 1e6);
+                                            counters.add(r == null ? new long[0] : r);
+                                            long elapsed = t1 - start;
+                                            if (elapsed >= minNanos
+                                                            && completions.size() >= minCompletions
+                                                    || elapsed >= maxNanos) {
+                                                closed[0] = true;
+                                                cutShort[0] =
+                                                        completions.size() < minCompletions
+                                                                || elapsed < minNanos;
+                                                window[1] = t1;
+                                            }
+                                        }
+                                    }
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                } catch (BrokenBarrierException e) {
+                                    return;
+                                } catch (Exception e) {
+                                    synchronized (lock) {
+                                        errors.add(e);
+                                        closed[0] = true;
+                                    }
+                                    go.reset();
+                                }
+                            },
+                            "load-client-" + c);
             threads.add(t);
             t.start();
         }
@@ -193,7 +214,8 @@ public final class ClosedLoopLoad {
                 sums[i] += a[i];
             }
         }
-        return new Result(clients, comp.length, (window[1] - window[0]) / 1e9, comp, lat, sums, cutShort[0]);
+        return new Result(
+                clients, comp.length, (window[1] - window[0]) / 1e9, comp, lat, sums, cutShort[0]);
     }
 
     /** Settings of a level; {@link #setClients} is required. */
@@ -228,7 +250,9 @@ public final class ClosedLoopLoad {
             return this;
         }
 
-        /** The window closes at the first completion after this long even if short of completions. */
+        /**
+         * The window closes at the first completion after this long even if short of completions.
+         */
         public Builder optMaxDuration(Duration d) {
             this.maxDuration = d;
             return this;
@@ -245,7 +269,8 @@ public final class ClosedLoopLoad {
                 throw new IllegalArgumentException("clients must be at least 1, got " + clients);
             }
             if (warmup < 0 || minCompletions < 1 || minDuration.isNegative()) {
-                throw new IllegalArgumentException("warm-up >= 0, min completions >= 1 and a non-negative duration expected");
+                throw new IllegalArgumentException(
+                        "warm-up >= 0, min completions >= 1 and a non-negative duration expected");
             }
             return new ClosedLoopLoad(this);
         }

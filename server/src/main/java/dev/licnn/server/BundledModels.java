@@ -34,7 +34,9 @@ public final class BundledModels {
         if (Files.isRegularFile(dir.resolve("model.json"))) {
             return ModelCard.load(dir);
         }
-        LOG.warn("bundled model not found at {}; serving a seeded random narrow VGG-16 instead", dir.toAbsolutePath());
+        LOG.warn(
+                "bundled model not found at {}; serving a seeded random narrow VGG-16 instead",
+                dir.toAbsolutePath());
         return randomNarrow();
     }
 
@@ -44,7 +46,10 @@ public final class BundledModels {
         return ModelCard.random("vgg16-narrow-random", spec, 1, Labels.indexed(10));
     }
 
-    /** {@code ARCH} or {@code ARCH:CLASSES} with random weights, e.g. {@code vgg16} (ImageNet labels). */
+    /**
+     * {@code ARCH} or {@code ARCH:CLASSES} with random weights, e.g. {@code vgg16} (ImageNet
+     * labels).
+     */
     public static ModelCard random(String text) {
         String[] p = text.split(":");
         VggSpec spec = VggSpec.byName(p[0]);

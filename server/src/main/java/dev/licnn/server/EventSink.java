@@ -17,9 +17,9 @@ import javax.annotation.Nullable;
  * A server stream that honours flow control without ever blocking the producer.
  *
  * <p>Messages wait in a queue until the transport is ready ({@code isReady}/{@code onReady}). The
- * queue is bounded in bytes: a reader that falls behind by more than the budget fails its own stream
- * with RESOURCE_EXHAUSTED, and the registered cancel actions run (so the work for it stops), while
- * the worker that produced the messages and every other stream go on.
+ * queue is bounded in bytes: a reader that falls behind by more than the budget fails its own
+ * stream with RESOURCE_EXHAUSTED, and the registered cancel actions run (so the work for it stops),
+ * while the worker that produced the messages and every other stream go on.
  *
  * <p>With a deadline ({@link #expireAt}), the stream ends itself with DEADLINE_EXCEEDED a little
  * before the call's deadline. The client then reads that status in the trailers; otherwise the
@@ -29,14 +29,17 @@ import javax.annotation.Nullable;
  * <p>{@link #endStatus()} tells why the stream ended when it was not the producer's doing: a slow
  * reader, the deadline, or the client's cancellation.
  *
- * <p>Thread-safe: producers (worker threads) and the transport's callbacks may call in concurrently.
+ * <p>Thread-safe: producers (worker threads) and the transport's callbacks may call in
+ * concurrently.
  */
 final class EventSink<T extends MessageLite> {
 
     /** A cancellation this close to the deadline (or after it) is the deadline's doing. */
     static final long DEADLINE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
     /** How long before the call's deadline the stream ends itself: at most this, ... */
     private static final long MAX_DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     /** ... and at most this fraction of the time the call had. */
     private static final int DEADLINE_MARGIN_DIVISOR = 4;
 
@@ -58,7 +61,11 @@ final class EventSink<T extends MessageLite> {
      * @param bytesSent told the size of each message handed to the transport
      * @param overBudget run once if the reader falls behind by more than the budget
      */
-    EventSink(ServerCallStreamObserver<T> observer, long budgetBytes, LongConsumer bytesSent, Runnable overBudget) {
+    EventSink(
+            ServerCallStreamObserver<T> observer,
+            long budgetBytes,
+            LongConsumer bytesSent,
+            Runnable overBudget) {
         this.observer = observer;
         this.budgetBytes = budgetBytes;
         this.bytesSent = bytesSent;
@@ -78,29 +85,37 @@ final class EventSink<T extends MessageLite> {
             return;
         }
         long left = deadline.timeRemaining(TimeUnit.NANOSECONDS);
-        long margin = Math.min(MAX_DEADLINE_MARGIN_NANOS, Math.max(0, left) / DEADLINE_MARGIN_DIVISOR);
+        long margin =
+                Math.min(MAX_DEADLINE_MARGIN_NANOS, Math.max(0, left) / DEADLINE_MARGIN_DIVISOR);
         synchronized (this) {
             this.deadline = deadline;
             if (terminal != null || cancelled) {
                 return;
             }
-            deadlineTimer = timer.schedule(() -> fail(Status.DEADLINE_EXCEEDED.withDescription(
-                    "the call's deadline passed before the server finished")), Math.max(0, left - margin),
-                    TimeUnit.NANOSECONDS);
+            deadlineTimer =
+                    timer.schedule(
+                            () ->
+                                    fail(
+                                            Status.DEADLINE_EXCEEDED.withDescription(
+                                                    "the call's deadline passed before the server finished")),
+                            Math.max(0, left - margin),
+                            TimeUnit.NANOSECONDS);
         }
     }
 
     /**
-     * Why the stream ended if it ended on its own rather than by {@link #complete} or {@link #fail}:
-     * RESOURCE_EXHAUSTED for a slow reader, DEADLINE_EXCEEDED for the deadline, CANCELLED for the
-     * client's cancellation; null otherwise.
+     * Why the stream ended if it ended on its own rather than by {@link #complete} or {@link
+     * #fail}: RESOURCE_EXHAUSTED for a slow reader, DEADLINE_EXCEEDED for the deadline, CANCELLED
+     * for the client's cancellation; null otherwise.
      */
     @Nullable
     synchronized Status endStatus() {
         return endStatus;
     }
 
-    /** Runs {@code r} when the client cancels or the stream fails; at once if that already happened. */
+    /**
+     * Runs {@code r} when the client cancels or the stream fails; at once if that already happened.
+     */
     void onCancel(Runnable r) {
         boolean now;
         synchronized (this) {
@@ -127,9 +142,13 @@ final class EventSink<T extends MessageLite> {
             }
             int size = message.getSerializedSize();
             if (!queue.isEmpty() && queuedBytes + size > budgetBytes) {
-                terminal = Status.RESOURCE_EXHAUSTED.withDescription("client reads too slowly: "
-                        + (queuedBytes + size) + " bytes would wait for it, more than the per-stream budget of "
-                        + budgetBytes + " bytes");
+                terminal =
+                        Status.RESOURCE_EXHAUSTED.withDescription(
+                                "client reads too slowly: "
+                                        + (queuedBytes + size)
+                                        + " bytes would wait for it, more than the per-stream budget of "
+                                        + budgetBytes
+                                        + " bytes");
                 endStatus = terminal;
                 stopTimer();
                 queue.clear();
@@ -216,9 +235,13 @@ final class EventSink<T extends MessageLite> {
         List<Runnable> toRun;
         synchronized (this) {
             if (endStatus == null && !terminalSent) {
-                endStatus = deadline != null && deadline.timeRemaining(TimeUnit.NANOSECONDS) <= DEADLINE_SLACK_NANOS
-                        ? Status.DEADLINE_EXCEEDED.withDescription("the call's deadline passed")
-                        : Status.CANCELLED.withDescription("the client cancelled the call");
+                endStatus =
+                        deadline != null
+                                        && deadline.timeRemaining(TimeUnit.NANOSECONDS)
+                                                <= DEADLINE_SLACK_NANOS
+                                ? Status.DEADLINE_EXCEEDED.withDescription(
+                                        "the call's deadline passed")
+                                : Status.CANCELLED.withDescription("the client cancelled the call");
             }
             cancelled = true;
             stopTimer();

@@ -3,10 +3,10 @@ package dev.licnn.server;
 import dev.licnn.batch.Job;
 import dev.licnn.batch.WorkerPool;
 import dev.licnn.engine.explain.ClassAttention;
-import dev.licnn.engine.explain.MapListener;
 import dev.licnn.engine.explain.ExplainResult;
 import dev.licnn.engine.explain.FloatMap;
 import dev.licnn.engine.explain.MapKind;
+import dev.licnn.engine.explain.MapListener;
 import dev.licnn.engine.explain.Prediction;
 import dev.licnn.engine.explain.Ranking;
 import dev.licnn.engine.explain.Targets;
@@ -47,6 +47,7 @@ final class ExplainRun {
     private final Consumer<Status> done;
     private final long startNanos = System.nanoTime();
     private volatile Job<Work, WorkResult> job;
+
     /** Events the worker produced before {@code accepted} was sent; null once it has been. */
     private List<ExplainEvent> early = new ArrayList<>();
 
@@ -54,8 +55,12 @@ final class ExplainRun {
      * @param emit sends one event; returns false when the stream is over
      * @param done called once with the final status (OK after {@code completed} was emitted)
      */
-    ExplainRun(RequestParser parser, WorkerPool<Work, WorkResult> pool, String requestId,
-            Predicate<ExplainEvent> emit, Consumer<Status> done) {
+    ExplainRun(
+            RequestParser parser,
+            WorkerPool<Work, WorkResult> pool,
+            String requestId,
+            Predicate<ExplainEvent> emit,
+            Consumer<Status> done) {
         this.parser = parser;
         this.pool = pool;
         this.requestId = requestId;
@@ -71,7 +76,9 @@ final class ExplainRun {
         }
     }
 
-    /** Validates and submits; any problem ends the run through {@code done} with a precise status. */
+    /**
+     * Validates and submits; any problem ends the run through {@code done} with a precise status.
+     */
     void start(ExplainRequest req, Deadline deadline) {
         RequestParser.Parsed p;
         Targets targets;
@@ -85,13 +92,16 @@ final class ExplainRun {
         }
         ModelCard card = p.model();
         List<String> names = card.spec().featureReluNames();
-        Accepted.Builder acc = Accepted.newBuilder()
-                .setRequestId(requestId)
-                .setModel(ModelDescriptions.summary(card))
-                .setMethod(req.getMethod() == ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED
-                        ? ExplainMethod.EXPLAIN_METHOD_LICNN : req.getMethod())
-                .setLicnnOptions(ProtoMapping.toProto(p.options()))
-                .setNumTargets(p.classIds() != null ? p.classIds().length : p.topK());
+        Accepted.Builder acc =
+                Accepted.newBuilder()
+                        .setRequestId(requestId)
+                        .setModel(ModelDescriptions.summary(card))
+                        .setMethod(
+                                req.getMethod() == ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED
+                                        ? ExplainMethod.EXPLAIN_METHOD_LICNN
+                                        : req.getMethod())
+                        .setLicnnOptions(ProtoMapping.toProto(p.options()))
+                        .setNumTargets(p.classIds() != null ? p.classIds().length : p.topK());
         int selected = 0;
         for (int i = 0; i < names.size(); i++) {
             if (p.layers() == null || p.layers().contains(i)) {
@@ -103,12 +113,25 @@ final class ExplainRun {
             acc.addLayerMapKinds(ProtoMapping.toProto(k));
         }
         acc.setExpectedLayerMaps(p.kinds().size() * selected * acc.getNumTargets());
-        Work work = p.method() == null
-                ? new Work.Licnn(card.name(), targets, p.options(), p.kinds(), p.layers(), new Listener(p))
-                : new Work.Baseline(card.name(), targets, p.method(), p.baselineOptions(), new Listener(p));
+        Work work =
+                p.method() == null
+                        ? new Work.Licnn(
+                                card.name(),
+                                targets,
+                                p.options(),
+                                p.kinds(),
+                                p.layers(),
+                                new Listener(p))
+                        : new Work.Baseline(
+                                card.name(),
+                                targets,
+                                p.method(),
+                                p.baselineOptions(),
+                                new Listener(p));
         Job.Builder<Work, WorkResult> jb = Job.builder(work.batchKey(), work);
         if (deadline != null) {
-            jb.optTimeout(Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
+            jb.optTimeout(
+                    Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
         }
         Job<Work, WorkResult> j = jb.build();
         job = j;
@@ -148,18 +171,21 @@ final class ExplainRun {
         }
     }
 
-    private void finish(RequestParser.Parsed p, Job<Work, WorkResult> j, WorkResult r, Throwable err) {
+    private void finish(
+            RequestParser.Parsed p, Job<Work, WorkResult> j, WorkResult r, Throwable err) {
         if (err != null) {
             done.accept(Statuses.of(err, requestId));
             return;
         }
-        // Explaining work ends in WorkResult.Explained (LicnnProcessor); the batch key keeps kinds apart.
+        // Explaining work ends in WorkResult.Explained (LicnnProcessor); the batch key keeps kinds
+        // apart.
         ExplainResult res = ((WorkResult.Explained) r).result();
         InhibitedRanking.Builder ranking = InhibitedRanking.newBuilder();
         for (ClassAttention c : p.method() != null ? List.<ClassAttention>of() : res.classes()) {
             float[] logits = c.logitsAfter();
             float[] probs = Ranking.softmax(logits);
-            TargetRanking.Builder t = TargetRanking.newBuilder().setClassId(c.classId()).setTargetIndex(c.rank());
+            TargetRanking.Builder t =
+                    TargetRanking.newBuilder().setClassId(c.classId()).setTargetIndex(c.rank());
             int rank = 1;
             for (int id : Ranking.topK(probs, p.rankingSize())) {
                 t.addTopClasses(score(p.model(), id, probs, logits, rank++));
@@ -171,30 +197,45 @@ final class ExplainRun {
             emit.test(ExplainEvent.newBuilder().setInhibitedRanking(ranking).build());
         }
         long total = System.nanoTime() - startNanos;
-        Completed completed = Completed.newBuilder()
-                .setQueueTime(durationOf(j.queueTimeNanos()))
-                .setComputeTime(durationOf(r.timing().computeNanos()))
-                .setTotalTime(durationOf(total))
-                .setBatchSize(j.batchSize())
-                .setWorker(r.timing().worker())
-                .setDevice(r.timing().device())
-                .build();
+        Completed completed =
+                Completed.newBuilder()
+                        .setQueueTime(durationOf(j.queueTimeNanos()))
+                        .setComputeTime(durationOf(r.timing().computeNanos()))
+                        .setTotalTime(durationOf(total))
+                        .setBatchSize(j.batchSize())
+                        .setWorker(r.timing().worker())
+                        .setDevice(r.timing().device())
+                        .build();
         emit.test(ExplainEvent.newBuilder().setCompleted(completed).build());
-        LOG.info("event=explain_done request_id={} model={} targets={} queue_ms={} compute_ms={} total_ms={} batch={} worker={}",
-                requestId, p.model().name(), res.classes().size(), j.queueTimeNanos() / 1_000_000,
-                r.timing().computeNanos() / 1_000_000, total / 1_000_000, j.batchSize(), r.timing().worker());
+        LOG.info(
+                "event=explain_done request_id={} model={} targets={} queue_ms={} compute_ms={} total_ms={} batch={} worker={}",
+                requestId,
+                p.model().name(),
+                res.classes().size(),
+                j.queueTimeNanos() / 1_000_000,
+                r.timing().computeNanos() / 1_000_000,
+                total / 1_000_000,
+                j.batchSize(),
+                r.timing().worker());
         done.accept(Status.OK);
     }
 
     static com.google.protobuf.Duration durationOf(long nanos) {
         long n = Math.max(0, nanos);
-        return com.google.protobuf.Duration.newBuilder().setSeconds(n / 1_000_000_000L)
-                .setNanos((int) (n % 1_000_000_000L)).build();
+        return com.google.protobuf.Duration.newBuilder()
+                .setSeconds(n / 1_000_000_000L)
+                .setNanos((int) (n % 1_000_000_000L))
+                .build();
     }
 
     static ClassScore score(ModelCard card, int id, float[] probs, float[] logits, int rank) {
-        return ClassScore.newBuilder().setClassId(id).setLabel(card.labels().byId(id).name())
-                .setProbability(probs[id]).setLogit(logits[id]).setRank(rank).build();
+        return ClassScore.newBuilder()
+                .setClassId(id)
+                .setLabel(card.labels().byId(id).name())
+                .setProbability(probs[id])
+                .setLogit(logits[id])
+                .setRank(rank)
+                .build();
     }
 
     private static int rankOf(float[] probs, int id) {
@@ -234,14 +275,15 @@ final class ExplainRun {
 
         @Override
         public void onLayerMap(int rank, int classId, int layer, MapKind kind, FloatMap map) {
-            LayerMap lm = LayerMap.newBuilder()
-                    .setClassId(classId)
-                    .setTargetIndex(rank)
-                    .setLayerIndex(layer)
-                    .setLayerName(layerNames.get(layer))
-                    .setKind(ProtoMapping.toProto(kind))
-                    .setMap(MapEncoder.encode(map, p.encoding(), p.outH(), p.outW()))
-                    .build();
+            LayerMap lm =
+                    LayerMap.newBuilder()
+                            .setClassId(classId)
+                            .setTargetIndex(rank)
+                            .setLayerIndex(layer)
+                            .setLayerName(layerNames.get(layer))
+                            .setKind(ProtoMapping.toProto(kind))
+                            .setMap(MapEncoder.encode(map, p.encoding(), p.outH(), p.outW()))
+                            .build();
             send(ExplainEvent.newBuilder().setLayerMap(lm).build());
         }
 
@@ -250,12 +292,15 @@ final class ExplainRun {
             if (p.omitAttention()) {
                 return;
             }
-            AttentionMap am = AttentionMap.newBuilder()
-                    .setClassId(a.classId())
-                    .setTargetIndex(a.rank())
-                    .setLabel(p.model().labels().byId(a.classId()).name())
-                    .setMap(MapEncoder.encode(a.attention(), p.encoding(), p.outH(), p.outW()))
-                    .build();
+            AttentionMap am =
+                    AttentionMap.newBuilder()
+                            .setClassId(a.classId())
+                            .setTargetIndex(a.rank())
+                            .setLabel(p.model().labels().byId(a.classId()).name())
+                            .setMap(
+                                    MapEncoder.encode(
+                                            a.attention(), p.encoding(), p.outH(), p.outW()))
+                            .build();
             send(ExplainEvent.newBuilder().setAttentionMap(am).build());
         }
 
@@ -264,8 +309,9 @@ final class ExplainRun {
             if (p.omitSaliency()) {
                 return;
             }
-            SaliencyMap.Builder sm = SaliencyMap.newBuilder()
-                    .setMap(MapEncoder.encode(saliency, p.encoding(), p.outH(), p.outW()));
+            SaliencyMap.Builder sm =
+                    SaliencyMap.newBuilder()
+                            .setMap(MapEncoder.encode(saliency, p.encoding(), p.outH(), p.outW()));
             for (int c : classIds) {
                 sm.addClassIds(c);
             }

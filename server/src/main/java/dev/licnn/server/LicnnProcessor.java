@@ -1,7 +1,5 @@
 package dev.licnn.server;
 
-import dev.licnn.engine.explain.Outcome;
-
 import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.licnn.batch.BatchProcessor;
@@ -10,6 +8,7 @@ import dev.licnn.batch.ProcessorFactory;
 import dev.licnn.batch.WorkerContext;
 import dev.licnn.engine.baseline.BaselineEngine;
 import dev.licnn.engine.baseline.BaselineJob;
+import dev.licnn.engine.explain.Outcome;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.model.ModelCard;
@@ -32,7 +31,8 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
     static final int VARIANT_CACHE = 6;
 
     private final Map<String, LicnnEngine> engines = new LinkedHashMap<>();
-    private final LinkedHashMap<String, LicnnEngine> variantEngines = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, LicnnEngine> variantEngines =
+            new LinkedHashMap<>(16, 0.75f, true);
     private final ServedModels models;
     private final Device device;
     private final ServerMetrics metrics;
@@ -43,7 +43,10 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         this.metrics = metrics;
     }
 
-    /** The engine of a served model, or of a variant built now (and cached, least recently used first out). */
+    /**
+     * The engine of a served model, or of a variant built now (and cached, least recently used
+     * first out).
+     */
     private LicnnEngine engineFor(String name) throws java.io.IOException {
         LicnnEngine e = engines.get(name);
         if (e == null) {
@@ -61,7 +64,10 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             eldest.getValue().network().close();
             variantEngines.remove(eldest.getKey());
         }
-        LOG.info("event=variant_built model=\"{}\" ms={}", name, (System.nanoTime() - t) / 1_000_000);
+        LOG.info(
+                "event=variant_built model=\"{}\" ms={}",
+                name,
+                (System.nanoTime() - t) / 1_000_000);
         return e;
     }
 
@@ -69,10 +75,11 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
      * @param threads intra-op threads for this worker's thread (0 keeps the engine's default)
      * @param warmUp whether to run one small explain per model before serving
      */
-    static ProcessorFactory<Work, WorkResult> factory(ServedModels models, int threads, boolean warmUp,
-            ServerMetrics metrics) {
+    static ProcessorFactory<Work, WorkResult> factory(
+            ServedModels models, int threads, boolean warmUp, ServerMetrics metrics) {
         return ctx -> {
-            ai.djl.engine.Engine.getEngine("PyTorch"); // loads the natives before any direct JNI call
+            ai.djl.engine.Engine.getEngine(
+                    "PyTorch"); // loads the natives before any direct JNI call
             if (threads > 0) {
                 JniUtils.setNumThreads(threads);
             }
@@ -82,13 +89,23 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
                 for (ModelCard card : models.all()) {
                     long t = System.nanoTime();
                     LicnnEngine engine = new LicnnEngine(card.createNetwork(device));
-                    engine.setStageListener((stage, nanos) -> metrics.computeTime.labelValues(stage).observe(nanos / 1e9));
+                    engine.setStageListener(
+                            (stage, nanos) ->
+                                    metrics.computeTime.labelValues(stage).observe(nanos / 1e9));
                     p.engines.put(card.name(), engine);
                     if (warmUp) {
                         int s = card.preprocess().cropSize();
-                        engine.explain(ExplainJob.builder().setInput(new float[3 * s * s], s, s).optTopK(1).build());
+                        engine.explain(
+                                ExplainJob.builder()
+                                        .setInput(new float[3 * s * s], s, s)
+                                        .optTopK(1)
+                                        .build());
                     }
-                    LOG.info("worker {} loaded model {} on {} in {} ms", ctx.name(), card.name(), device,
+                    LOG.info(
+                            "worker {} loaded model {} on {} in {} ms",
+                            ctx.name(),
+                            card.name(),
+                            device,
                             (System.nanoTime() - t) / 1_000_000);
                 }
             } catch (Exception | Error e) {
@@ -108,11 +125,13 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         if (n.startsWith("cuda:") || n.startsWith("gpu:")) {
             return Device.gpu(Integer.parseInt(n.substring(n.indexOf(':') + 1)));
         }
-        throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu or cuda:N)");
+        throw new IllegalArgumentException(
+                "unknown device '" + name + "' (expected cpu or cuda:N)");
     }
 
     @Override
-    public void process(List<Job<Work, WorkResult>> batch, WorkerContext ctx) throws java.io.IOException {
+    public void process(List<Job<Work, WorkResult>> batch, WorkerContext ctx)
+            throws java.io.IOException {
         Work first = batch.get(0).input();
         LicnnEngine engine = engineFor(first.model());
         long t0 = System.nanoTime();
@@ -124,14 +143,15 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             List<ExplainJob> jobs = new ArrayList<>();
             for (Job<Work, WorkResult> j : batch) {
                 Work.Licnn w = (Work.Licnn) j.input();
-                jobs.add(ExplainJob.builder()
-                        .setTargets(w.targets())
-                        .optOptions(w.options())
-                        .optMapKinds(w.kinds())
-                        .optLayers(w.layers())
-                        .optListener(w.listener())
-                        .optCancelled(j::isCancelled)
-                        .build());
+                jobs.add(
+                        ExplainJob.builder()
+                                .setTargets(w.targets())
+                                .optOptions(w.options())
+                                .optMapKinds(w.kinds())
+                                .optLayers(w.layers())
+                                .optListener(w.listener())
+                                .optCancelled(j::isCancelled)
+                                .build());
             }
             complete(batch, engine.explainAll(jobs), ctx, t0);
         } else {
@@ -139,20 +159,25 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             List<BaselineJob> jobs = new ArrayList<>();
             for (Job<Work, WorkResult> j : batch) {
                 Work.Baseline w = (Work.Baseline) j.input();
-                jobs.add(BaselineJob.builder()
-                        .setTargets(w.targets())
-                        .setMethod(w.method())
-                        .optOptions(w.options())
-                        .optListener(w.listener())
-                        .optCancelled(j::isCancelled)
-                        .build());
+                jobs.add(
+                        BaselineJob.builder()
+                                .setTargets(w.targets())
+                                .setMethod(w.method())
+                                .optOptions(w.options())
+                                .optListener(w.listener())
+                                .optCancelled(j::isCancelled)
+                                .build());
             }
             complete(batch, new BaselineEngine(engine.network()).explainAll(jobs), ctx, t0);
         }
     }
 
-    private void classify(List<Job<Work, WorkResult>> batch, Work.Classify first, LicnnEngine engine,
-            WorkerContext ctx, long t0) {
+    private void classify(
+            List<Job<Work, WorkResult>> batch,
+            Work.Classify first,
+            LicnnEngine engine,
+            WorkerContext ctx,
+            long t0) {
         metrics.observeBatch("classify", batch.size());
         List<float[]> inputs = new ArrayList<>();
         for (Job<Work, WorkResult> j : batch) {
@@ -167,9 +192,10 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         }
     }
 
-    private static void complete(List<Job<Work, WorkResult>> batch, List<Outcome> out, WorkerContext ctx,
-            long t0) {
-        WorkResult.Timing timing = new WorkResult.Timing(System.nanoTime() - t0, ctx.name(), ctx.device());
+    private static void complete(
+            List<Job<Work, WorkResult>> batch, List<Outcome> out, WorkerContext ctx, long t0) {
+        WorkResult.Timing timing =
+                new WorkResult.Timing(System.nanoTime() - t0, ctx.name(), ctx.device());
         for (int i = 0; i < batch.size(); i++) {
             Outcome o = out.get(i);
             if (o.error() != null) {

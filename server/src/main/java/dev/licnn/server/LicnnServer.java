@@ -12,8 +12,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The LICNN gRPC server: the service, health ({@code grpc.health.v1}), reflection, a worker pool
  * with one worker per configured device, optional Prometheus metrics over HTTP, and optionally the
- * same services over gRPC-Web with the browser viewer on a second port ({@link Builder#optWebAddress}).
+ * same services over gRPC-Web with the browser viewer on a second port ({@link
+ * Builder#optWebAddress}).
  *
  * <pre>{@code
  * LicnnServer server = LicnnServer.builder()
@@ -45,8 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class LicnnServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LicnnServer.class);
+
     /** Service name reported by the health service. */
     public static final String SERVICE_NAME = "licnn.v1.LicnnService";
+
     /** Default limit on one request message: 4 MiB. */
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 4 << 20;
 
@@ -70,9 +73,9 @@ public final class LicnnServer implements AutoCloseable {
     }
 
     /**
-     * Loads the models on every worker, then starts serving on {@code serverBuilder}. If anything fails,
-     * everything started so far (workers and their native memory, threads, the listener) is released
-     * before the exception is thrown.
+     * Loads the models on every worker, then starts serving on {@code serverBuilder}. If anything
+     * fails, everything started so far (workers and their native memory, threads, the listener) is
+     * released before the exception is thrown.
      */
     public synchronized LicnnServer start(ServerBuilder<?> serverBuilder) throws IOException {
         if (server != null || closed) {
@@ -88,45 +91,64 @@ public final class LicnnServer implements AutoCloseable {
     }
 
     private LicnnServer startServing(ServerBuilder<?> serverBuilder) throws IOException {
-        TokenAuthInterceptor tokens = cfg.tokenFile == null ? null
-                : new TokenAuthInterceptor(cfg.tokenFile, metrics, System::nanoTime);
+        TokenAuthInterceptor tokens =
+                cfg.tokenFile == null
+                        ? null
+                        : new TokenAuthInterceptor(cfg.tokenFile, metrics, System::nanoTime);
         if (tokens != null) {
             serverBuilder.intercept(tokens);
         }
         if (cfg.reflection == ReflectionAccess.LOOPBACK) {
             serverBuilder.intercept(new ReflectionAccess.LoopbackOnly());
         }
-        WorkerPool.Builder<Work, WorkResult> pb = WorkerPool.<Work, WorkResult>builder()
-                .optMaxBatchSize(cfg.maxBatchSize)
-                .optMaxQueueDelay(cfg.maxQueueDelay)
-                .optMaxQueueSize(cfg.maxQueueSize)
-                .optThreadNamePrefix("licnn-worker-")
-                .optListener(new MetricsListener());
+        WorkerPool.Builder<Work, WorkResult> pb =
+                WorkerPool.<Work, WorkResult>builder()
+                        .optMaxBatchSize(cfg.maxBatchSize)
+                        .optMaxQueueDelay(cfg.maxQueueDelay)
+                        .optMaxQueueSize(cfg.maxQueueSize)
+                        .optThreadNamePrefix("licnn-worker-")
+                        .optListener(new MetricsListener());
         for (WorkerSpec w : cfg.workers) {
-            pb.addWorker(w.name(), w.device(), LicnnProcessor.factory(cfg.models, w.threads(), cfg.warmUp, metrics));
+            pb.addWorker(
+                    w.name(),
+                    w.device(),
+                    LicnnProcessor.factory(cfg.models, w.threads(), cfg.warmUp, metrics));
         }
         pool = pb.build();
         metrics.observePool(pool::queueDepth, pool::inFlight);
         AtomicInteger n = new AtomicInteger();
-        // The queue is unbounded, so a task is refused only once the executor is shut down, after the
+        // The queue is unbounded, so a task is refused only once the executor is shut down, after
+        // the
         // server has terminated: then it is a late callback of a call already closed (a client's
-        // flow-control request over the in-process transport, say) and is dropped rather than thrown
+        // flow-control request over the in-process transport, say) and is dropped rather than
+        // thrown
         // into the caller's thread.
-        executor = new ThreadPoolExecutor(cfg.rpcThreads, cfg.rpcThreads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "licnn-rpc-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.DiscardPolicy());
-        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "licnn-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
+        executor =
+                new ThreadPoolExecutor(
+                        cfg.rpcThreads,
+                        cfg.rpcThreads,
+                        60,
+                        TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(),
+                        r -> {
+                            Thread t = new Thread(r, "licnn-rpc-" + n.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        },
+                        new ThreadPoolExecutor.DiscardPolicy());
+        ScheduledThreadPoolExecutor deadlines =
+                new ScheduledThreadPoolExecutor(
+                        1,
+                        r -> {
+                            Thread t = new Thread(r, "licnn-deadlines");
+                            t.setDaemon(true);
+                            return t;
+                        });
         deadlines.setRemoveOnCancelPolicy(true);
         timer = deadlines;
         TransportLogFilter.install();
-        LicnnService service = new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer);
+        LicnnService service =
+                new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer);
         serverBuilder
                 .executor(executor)
                 .maxInboundMessageSize(cfg.maxInboundMessageBytes)
@@ -139,23 +161,40 @@ public final class LicnnServer implements AutoCloseable {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
         if (cfg.webAddress != null) {
-            // The same service instance: one pool, one set of limits and metrics for both ports; the same
+            // The same service instance: one pool, one set of limits and metrics for both ports;
+            // the same
             // token check (health stays open on both).
-            web = GrpcWebServer.builder().setAddress(cfg.webAddress)
-                    .addService(tokens == null ? service.bindService() : ServerInterceptors.intercept(service, tokens))
-                    .addService(health.getHealthService()).optRpcThreads(cfg.rpcThreads)
-                    .optMaxRequestBytes(cfg.maxInboundMessageBytes).optGrace(cfg.grace).build().start();
+            web =
+                    GrpcWebServer.builder()
+                            .setAddress(cfg.webAddress)
+                            .addService(
+                                    tokens == null
+                                            ? service.bindService()
+                                            : ServerInterceptors.intercept(service, tokens))
+                            .addService(health.getHealthService())
+                            .optRpcThreads(cfg.rpcThreads)
+                            .optMaxRequestBytes(cfg.maxInboundMessageBytes)
+                            .optGrace(cfg.grace)
+                            .build()
+                            .start();
         }
         if (cfg.metricsPort >= 0) {
-            HTTPServer.Builder mb = HTTPServer.builder().port(cfg.metricsPort).registry(metrics.registry());
+            HTTPServer.Builder mb =
+                    HTTPServer.builder().port(cfg.metricsPort).registry(metrics.registry());
             if (cfg.metricsHost != null) {
                 mb.hostname(cfg.metricsHost);
             }
             metricsServer = mb.buildAndStart();
         }
-        LOG.info("serving {} on {} with {} worker(s), max batch {}, max queue delay {} ms", cfg.models.all().size() == 1
-                ? "model " + cfg.models.defaultName() : cfg.models.all().size() + " models",
-                server.getListenSockets(), cfg.workers.size(), cfg.maxBatchSize, cfg.maxQueueDelay.toMillis());
+        LOG.info(
+                "serving {} on {} with {} worker(s), max batch {}, max queue delay {} ms",
+                cfg.models.all().size() == 1
+                        ? "model " + cfg.models.defaultName()
+                        : cfg.models.all().size() + " models",
+                server.getListenSockets(),
+                cfg.workers.size(),
+                cfg.maxBatchSize,
+                cfg.maxQueueDelay.toMillis());
         return this;
     }
 
@@ -203,7 +242,9 @@ public final class LicnnServer implements AutoCloseable {
         health.setStatus("", ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
         if (!cfg.shutdownDelay.isZero()) {
-            LOG.info("health NOT_SERVING; still accepting calls for {} ms before draining", cfg.shutdownDelay.toMillis());
+            LOG.info(
+                    "health NOT_SERVING; still accepting calls for {} ms before draining",
+                    cfg.shutdownDelay.toMillis());
             try {
                 Thread.sleep(cfg.shutdownDelay.toMillis());
             } catch (InterruptedException e) {
@@ -211,7 +252,8 @@ public final class LicnnServer implements AutoCloseable {
             }
         }
         health.enterTerminalState();
-        // One deadline for the whole drain, as grpc-java's shutdown -> awaitTermination -> shutdownNow:
+        // One deadline for the whole drain, as grpc-java's shutdown -> awaitTermination ->
+        // shutdownNow:
         // in-flight work and open calls get the grace period together, then both are cut.
         long deadline = System.nanoTime() + cfg.grace.toNanos();
         server.shutdown();
@@ -311,8 +353,8 @@ public final class LicnnServer implements AutoCloseable {
         }
 
         /**
-         * Largest request message the server reads; larger ones are refused with
-         * RESOURCE_EXHAUSTED before they are read (default 4 MiB, as the contract says).
+         * Largest request message the server reads; larger ones are refused with RESOURCE_EXHAUSTED
+         * before they are read (default 4 MiB, as the contract says).
          */
         public Builder optMaxInboundMessageBytes(int bytes) {
             this.maxInboundMessageBytes = bytes;
@@ -367,8 +409,8 @@ public final class LicnnServer implements AutoCloseable {
         }
 
         /**
-         * Requires a bearer token from this file on every call but health checks; the file is
-         * read again while serving, so tokens rotate without a restart (see {@link
+         * Requires a bearer token from this file on every call but health checks; the file is read
+         * again while serving, so tokens rotate without a restart (see {@link
          * TokenAuthInterceptor}). Default: no authentication.
          */
         public Builder optTokenFile(Path file) {
@@ -403,7 +445,10 @@ public final class LicnnServer implements AutoCloseable {
             return this;
         }
 
-        /** Also serve gRPC-Web and the viewer on this address (port 0: any free port); null: not at all. */
+        /**
+         * Also serve gRPC-Web and the viewer on this address (port 0: any free port); null: not at
+         * all.
+         */
         public Builder optWebAddress(InetSocketAddress a) {
             this.webAddress = a;
             return this;
@@ -416,7 +461,10 @@ public final class LicnnServer implements AutoCloseable {
             if (workers.isEmpty()) {
                 throw new IllegalArgumentException("at least one worker is required");
             }
-            if (maxBatchSize < 1 || maxQueueSize < 1 || streamBudgetBytes < 1 || rpcThreads < 1
+            if (maxBatchSize < 1
+                    || maxQueueSize < 1
+                    || streamBudgetBytes < 1
+                    || rpcThreads < 1
                     || maxInboundMessageBytes < 1) {
                 throw new IllegalArgumentException(
                         "batch size, queue size, stream budget, RPC threads and message limit must be positive");

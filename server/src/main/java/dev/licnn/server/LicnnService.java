@@ -1,9 +1,8 @@
 package dev.licnn.server;
 
-import dev.licnn.engine.InvalidInputException;
-
 import dev.licnn.batch.Job;
 import dev.licnn.batch.WorkerPool;
+import dev.licnn.engine.InvalidInputException;
 import dev.licnn.engine.explain.Ranking;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.Classification;
@@ -40,8 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code licnn.v1.LicnnService} implementation: translates between protobuf and the worker pool,
- * and nothing else. Every response stream is flow-controlled by an {@link EventSink}.
+ * The {@code licnn.v1.LicnnService} implementation: translates between protobuf and the worker
+ * pool, and nothing else. Every response stream is flow-controlled by an {@link EventSink}.
  */
 final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
@@ -55,7 +54,11 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     private final long streamBudgetBytes;
     private final ScheduledExecutorService timer;
 
-    LicnnService(ServedModels models, WorkerPool<Work, WorkResult> pool, ServerMetrics metrics, long streamBudgetBytes,
+    LicnnService(
+            ServedModels models,
+            WorkerPool<Work, WorkResult> pool,
+            ServerMetrics metrics,
+            long streamBudgetBytes,
             ScheduledExecutorService timer) {
         this.models = models;
         this.parser = new RequestParser(models);
@@ -66,9 +69,14 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     }
 
     /** A flow-controlled sink for this call's responses that ends itself at the call's deadline. */
-    private <T extends com.google.protobuf.MessageLite> EventSink<T> sink(StreamObserver<T> observer) {
-        EventSink<T> sink = new EventSink<>((ServerCallStreamObserver<T>) observer, streamBudgetBytes,
-                metrics.bytesStreamed::inc, () -> metrics.rejected.labelValues("SLOW_READER").inc());
+    private <T extends com.google.protobuf.MessageLite> EventSink<T> sink(
+            StreamObserver<T> observer) {
+        EventSink<T> sink =
+                new EventSink<>(
+                        (ServerCallStreamObserver<T>) observer,
+                        streamBudgetBytes,
+                        metrics.bytesStreamed::inc,
+                        () -> metrics.rejected.labelValues("SLOW_READER").inc());
         sink.expireAt(Context.current().getDeadline(), timer);
         return sink;
     }
@@ -82,7 +90,11 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     private void count(String rpc, Status s) {
         metrics.requests.labelValues(rpc, s.getCode().name()).inc();
         if (!s.isOk()) {
-            LOG.info("event=rpc_failed rpc={} status={} message=\"{}\"", rpc, s.getCode(), s.getDescription());
+            LOG.info(
+                    "event=rpc_failed rpc={} status={} message=\"{}\"",
+                    rpc,
+                    s.getCode(),
+                    s.getDescription());
         }
     }
 
@@ -91,59 +103,87 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         EventSink<ExplainEvent> sink = sink(observer);
         String id = UUID.randomUUID().toString();
         ExplainRun[] run = new ExplainRun[1];
-        run[0] = new ExplainRun(parser, pool, id, sink::send, status -> {
-            count("Explain", outcome(status, sink));
-            if (status.isOk()) {
-                sink.complete();
-            } else {
-                sink.fail(status);
-            }
-        });
+        run[0] =
+                new ExplainRun(
+                        parser,
+                        pool,
+                        id,
+                        sink::send,
+                        status -> {
+                            count("Explain", outcome(status, sink));
+                            if (status.isOk()) {
+                                sink.complete();
+                            } else {
+                                sink.fail(status);
+                            }
+                        });
         sink.onCancel(() -> run[0].cancel());
         run[0].start(request, Context.current().getDeadline());
     }
 
     @Override
-    public StreamObserver<ExplainStreamRequest> explainStream(StreamObserver<ExplainStreamEvent> observer) {
+    public StreamObserver<ExplainStreamRequest> explainStream(
+            StreamObserver<ExplainStreamEvent> observer) {
         EventSink<ExplainStreamEvent> sink = sink(observer);
         Map<String, ExplainRun> inFlight = new ConcurrentHashMap<>();
         AtomicBoolean halfClosed = new AtomicBoolean();
         Deadline deadline = Context.current().getDeadline();
         sink.onCancel(() -> inFlight.values().forEach(ExplainRun::cancel));
-        Runnable maybeComplete = () -> {
-            if (halfClosed.get() && inFlight.isEmpty()) {
-                sink.complete();
-            }
-        };
+        Runnable maybeComplete =
+                () -> {
+                    if (halfClosed.get() && inFlight.isEmpty()) {
+                        sink.complete();
+                    }
+                };
         return new StreamObserver<>() {
             @Override
             public void onNext(ExplainStreamRequest req) {
                 String id = req.getRequestId();
                 if (id.isEmpty() || id.length() > MAX_REQUEST_ID) {
-                    failed(id, Status.INVALID_ARGUMENT.withDescription(
-                            "request_id must have 1 to " + MAX_REQUEST_ID + " characters, got " + id.length()));
+                    failed(
+                            id,
+                            Status.INVALID_ARGUMENT.withDescription(
+                                    "request_id must have 1 to "
+                                            + MAX_REQUEST_ID
+                                            + " characters, got "
+                                            + id.length()));
                     return;
                 }
-                ExplainRun run = new ExplainRun(parser, pool, id,
-                        e -> sink.send(ExplainStreamEvent.newBuilder().setRequestId(id).setEvent(e).build()),
-                        status -> {
-                            count("ExplainStream", outcome(status, sink));
-                            if (!status.isOk()) {
-                                failed(id, status);
-                            }
-                            inFlight.remove(id);
-                            maybeComplete.run();
-                        });
+                ExplainRun run =
+                        new ExplainRun(
+                                parser,
+                                pool,
+                                id,
+                                e ->
+                                        sink.send(
+                                                ExplainStreamEvent.newBuilder()
+                                                        .setRequestId(id)
+                                                        .setEvent(e)
+                                                        .build()),
+                                status -> {
+                                    count("ExplainStream", outcome(status, sink));
+                                    if (!status.isOk()) {
+                                        failed(id, status);
+                                    }
+                                    inFlight.remove(id);
+                                    maybeComplete.run();
+                                });
                 if (inFlight.putIfAbsent(id, run) != null) {
-                    failed(id, Status.ALREADY_EXISTS.withDescription("request_id '" + id + "' is already in flight"));
+                    failed(
+                            id,
+                            Status.ALREADY_EXISTS.withDescription(
+                                    "request_id '" + id + "' is already in flight"));
                     return;
                 }
                 run.start(req.getRequest(), deadline);
             }
 
             private void failed(String id, Status status) {
-                sink.send(ExplainStreamEvent.newBuilder().setRequestId(id)
-                        .setFailed(Failed.newBuilder().setStatus(Statuses.toRpc(status))).build());
+                sink.send(
+                        ExplainStreamEvent.newBuilder()
+                                .setRequestId(id)
+                                .setFailed(Failed.newBuilder().setStatus(Statuses.toRpc(status)))
+                                .build());
             }
 
             @Override
@@ -167,9 +207,13 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         try {
             card = models.get(request.getModel());
             int classes = card.spec().numClasses();
-            topK = request.getTopK() == 0 ? Math.min(RequestParser.DEFAULT_TOP_K, classes) : request.getTopK();
+            topK =
+                    request.getTopK() == 0
+                            ? Math.min(RequestParser.DEFAULT_TOP_K, classes)
+                            : request.getTopK();
             if (topK < 1 || topK > classes) {
-                throw new InvalidInputException("top_k must be between 1 and " + classes + ", got " + request.getTopK());
+                throw new InvalidInputException(
+                        "top_k must be between 1 and " + classes + ", got " + request.getTopK());
             }
             if (request.getImagesCount() == 0) {
                 throw new InvalidInputException("images must contain at least one image");
@@ -190,31 +234,52 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                 Work.Classify w = new Work.Classify(card.name(), in.chw(), in.height(), in.width());
                 Job.Builder<Work, WorkResult> jb = Job.builder(w.batchKey(), w);
                 if (deadline != null) {
-                    jb.optTimeout(Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
+                    jb.optTimeout(
+                            Duration.ofNanos(
+                                    Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
                 }
                 Job<Work, WorkResult> job = jb.build();
                 jobs.add(job);
                 final int k = topK;
-                f = submitQuietly(job).handle((r, err) -> err != null ? error(err) : classification(card, ((WorkResult.Logits) r).logits(), k));
+                f =
+                        submitQuietly(job)
+                                .handle(
+                                        (r, err) ->
+                                                err != null
+                                                        ? error(err)
+                                                        : classification(
+                                                                card,
+                                                                ((WorkResult.Logits) r).logits(),
+                                                                k));
             } catch (RuntimeException e) {
                 f = CompletableFuture.completedFuture(error(e));
             }
             results.add(f);
         }
         sink.onCancel(() -> jobs.forEach(Job::cancel));
-        CompletableFuture.allOf(results.toArray(new CompletableFuture[0])).whenComplete((v, err) -> {
-            ClassifyResponse.Builder b = ClassifyResponse.newBuilder().setModel(card.name());
-            results.forEach(f -> b.addResults(f.join()));
-            if (sink.send(b.build())) {
-                sink.complete();
-                count("Classify", Status.OK);
-            } else {
-                count("Classify", outcome(Status.CANCELLED.withDescription("stream closed"), sink));
-            }
-        });
+        CompletableFuture.allOf(results.toArray(new CompletableFuture[0]))
+                .whenComplete(
+                        (v, err) -> {
+                            ClassifyResponse.Builder b =
+                                    ClassifyResponse.newBuilder().setModel(card.name());
+                            results.forEach(f -> b.addResults(f.join()));
+                            if (sink.send(b.build())) {
+                                sink.complete();
+                                count("Classify", Status.OK);
+                            } else {
+                                count(
+                                        "Classify",
+                                        outcome(
+                                                Status.CANCELLED.withDescription("stream closed"),
+                                                sink));
+                            }
+                        });
     }
 
-    /** Submits; a refused job's future already carries the refusal, so the exception is not rethrown. */
+    /**
+     * Submits; a refused job's future already carries the refusal, so the exception is not
+     * rethrown.
+     */
     private CompletableFuture<WorkResult> submitQuietly(Job<Work, WorkResult> job) {
         try {
             return pool.submit(job);
@@ -239,7 +304,8 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
     @Override
     public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
-        ListModelsResponse.Builder b = ListModelsResponse.newBuilder().setDefaultModel(models.defaultName());
+        ListModelsResponse.Builder b =
+                ListModelsResponse.newBuilder().setDefaultModel(models.defaultName());
         for (ModelCard c : models.all()) {
             b.addModels(ModelDescriptions.summary(c));
         }
@@ -249,7 +315,8 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     }
 
     @Override
-    public void describeModel(DescribeModelRequest request, StreamObserver<ModelDescription> observer) {
+    public void describeModel(
+            DescribeModelRequest request, StreamObserver<ModelDescription> observer) {
         try {
             ModelDescription d = ModelDescriptions.describe(models.get(request.getModel()));
             count("DescribeModel", Status.OK);

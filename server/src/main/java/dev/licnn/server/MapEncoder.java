@@ -9,7 +9,10 @@ import dev.licnn.proto.v1.MapEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** Encodes engine maps into {@link MapData}: optional bilinear resize, then float32, float16 or uint8. */
+/**
+ * Encodes engine maps into {@link MapData}: optional bilinear resize, then float32, float16 or
+ * uint8.
+ */
 public final class MapEncoder {
 
     private MapEncoder() {}
@@ -19,8 +22,10 @@ public final class MapEncoder {
      * @param outW output width, or 0 to keep the map's size
      */
     public static MapData encode(FloatMap map, MapEncoding encoding, int outH, int outW) {
-        FloatMap m = (outH > 0 && outW > 0 && (outH != map.height() || outW != map.width()))
-                ? resizeBilinear(map, outH, outW) : map;
+        FloatMap m =
+                (outH > 0 && outW > 0 && (outH != map.height() || outW != map.width()))
+                        ? resizeBilinear(map, outH, outW)
+                        : map;
         float[] v = m.data();
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -30,8 +35,11 @@ public final class MapEncoder {
             max = Math.max(max, x);
             sum += x;
         }
-        MapEncoding enc = encoding == MapEncoding.MAP_ENCODING_UNSPECIFIED || encoding == MapEncoding.UNRECOGNIZED
-                ? MapEncoding.MAP_ENCODING_FLOAT32 : encoding;
+        MapEncoding enc =
+                encoding == MapEncoding.MAP_ENCODING_UNSPECIFIED
+                                || encoding == MapEncoding.UNRECOGNIZED
+                        ? MapEncoding.MAP_ENCODING_FLOAT32
+                        : encoding;
         ByteBuffer buf;
         switch (enc) {
             case MAP_ENCODING_FLOAT16:

@@ -55,29 +55,38 @@ final class ModelDescriptions {
     static ModelDescription describe(ModelCard c) {
         VggSpec s = c.spec();
         int size = c.preprocess().cropSize();
-        ModelDescription.Builder b = ModelDescription.newBuilder()
-                .setName(c.name())
-                .setArchitecture(s.name())
-                .setBatchNorm(s.batchNorm())
-                .setInputSize(ImageSize.newBuilder().setHeight(size).setWidth(size))
-                .setNumClasses(s.numClasses())
-                .setWeights(c.weightsDescription());
+        ModelDescription.Builder b =
+                ModelDescription.newBuilder()
+                        .setName(c.name())
+                        .setArchitecture(s.name())
+                        .setBatchNorm(s.batchNorm())
+                        .setInputSize(ImageSize.newBuilder().setHeight(size).setWidth(size))
+                        .setNumClasses(s.numClasses())
+                        .setWeights(c.weightsDescription());
         Labels labels = c.labels();
         for (Labels.Label l : labels) {
-            b.addLabels(ClassLabel.newBuilder().setClassId(l.id()).setKey(l.key()).setName(l.name()));
+            b.addLabels(
+                    ClassLabel.newBuilder().setClassId(l.id()).setKey(l.key()).setName(l.name()));
         }
         List<String> names = s.featureReluNames();
         List<String> paths = modulePaths(s);
         List<Shape> shapes = s.featureReluShapes(size, size);
         for (int i = 0; i < names.size(); i++) {
             Shape sh = shapes.get(i);
-            b.addFeatureLayers(FeatureLayer.newBuilder().setIndex(i).setName(names.get(i)).setModulePath(paths.get(i))
-                    .setChannels((int) sh.get(0)).setHeight((int) sh.get(1)).setWidth((int) sh.get(2)));
+            b.addFeatureLayers(
+                    FeatureLayer.newBuilder()
+                            .setIndex(i)
+                            .setName(names.get(i))
+                            .setModulePath(paths.get(i))
+                            .setChannels((int) sh.get(0))
+                            .setHeight((int) sh.get(1))
+                            .setWidth((int) sh.get(2)));
         }
-        Preprocessing.Builder p = Preprocessing.newBuilder()
-                .setResizeShorterEdge(c.preprocess().resizeShorter())
-                .setInterpolation("bilinear")
-                .setCropSize(ImageSize.newBuilder().setHeight(size).setWidth(size));
+        Preprocessing.Builder p =
+                Preprocessing.newBuilder()
+                        .setResizeShorterEdge(c.preprocess().resizeShorter())
+                        .setInterpolation("bilinear")
+                        .setCropSize(ImageSize.newBuilder().setHeight(size).setWidth(size));
         for (float m : c.preprocess().mean()) {
             p.addMean(m);
         }
@@ -95,12 +104,13 @@ final class ModelDescriptions {
                 b.addSupportedMapKinds(k);
             }
         }
-        b.setDefaults(ExplainDefaults.newBuilder()
-                .setTopK(RequestParser.DEFAULT_TOP_K)
-                .setMethod(ExplainMethod.EXPLAIN_METHOD_LICNN)
-                .setLicnnOptions(ProtoMapping.toProto(LicnnOptions.defaults()))
-                .setMapEncoding(MapEncoding.MAP_ENCODING_FLOAT32)
-                .setRankingSize(RequestParser.DEFAULT_TOP_K));
+        b.setDefaults(
+                ExplainDefaults.newBuilder()
+                        .setTopK(RequestParser.DEFAULT_TOP_K)
+                        .setMethod(ExplainMethod.EXPLAIN_METHOD_LICNN)
+                        .setLicnnOptions(ProtoMapping.toProto(LicnnOptions.defaults()))
+                        .setMapEncoding(MapEncoding.MAP_ENCODING_FLOAT32)
+                        .setRankingSize(RequestParser.DEFAULT_TOP_K));
         b.setMaxTargets(s.numClasses());
         return b.build();
     }

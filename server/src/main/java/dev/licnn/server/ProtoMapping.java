@@ -1,9 +1,9 @@
 package dev.licnn.server;
 
 import dev.licnn.engine.InvalidInputException;
-import dev.licnn.engine.licnn.LicnnOptions;
 import dev.licnn.engine.explain.MapKind;
 import dev.licnn.engine.explain.ScoreMode;
+import dev.licnn.engine.licnn.LicnnOptions;
 import dev.licnn.proto.v1.ExplainMethod;
 import dev.licnn.proto.v1.ExplainRequest;
 
@@ -31,7 +31,8 @@ final class ProtoMapping {
                 default:
                     throw new InvalidInputException("unknown score mode " + o.getScoreValue());
             }
-            b.optInhibitLastRelu(o.getInhibitLastRelu()).optPerLayerNormalization(o.getPerLayerNormalization());
+            b.optInhibitLastRelu(o.getInhibitLastRelu())
+                    .optPerLayerNormalization(o.getPerLayerNormalization());
             if (o.hasLizSize()) {
                 b.optLizSize(o.getLizSize());
             }
@@ -49,24 +50,38 @@ final class ProtoMapping {
     static dev.licnn.engine.baseline.Method method(ExplainMethod m, int value) {
         switch (m) {
             case EXPLAIN_METHOD_UNSPECIFIED:
-            case EXPLAIN_METHOD_LICNN: return null;
-            case EXPLAIN_METHOD_GRADIENT: return dev.licnn.engine.baseline.Method.GRADIENT;
-            case EXPLAIN_METHOD_GRADIENT_X_INPUT: return dev.licnn.engine.baseline.Method.GRADIENT_X_INPUT;
-            case EXPLAIN_METHOD_INTEGRATED_GRADIENTS: return dev.licnn.engine.baseline.Method.INTEGRATED_GRADIENTS;
-            case EXPLAIN_METHOD_SMOOTHGRAD: return dev.licnn.engine.baseline.Method.SMOOTHGRAD;
-            case EXPLAIN_METHOD_GRAD_CAM: return dev.licnn.engine.baseline.Method.GRAD_CAM;
-            default: throw new UnsupportedMethodException("method " + value + " is not implemented by this server");
+            case EXPLAIN_METHOD_LICNN:
+                return null;
+            case EXPLAIN_METHOD_GRADIENT:
+                return dev.licnn.engine.baseline.Method.GRADIENT;
+            case EXPLAIN_METHOD_GRADIENT_X_INPUT:
+                return dev.licnn.engine.baseline.Method.GRADIENT_X_INPUT;
+            case EXPLAIN_METHOD_INTEGRATED_GRADIENTS:
+                return dev.licnn.engine.baseline.Method.INTEGRATED_GRADIENTS;
+            case EXPLAIN_METHOD_SMOOTHGRAD:
+                return dev.licnn.engine.baseline.Method.SMOOTHGRAD;
+            case EXPLAIN_METHOD_GRAD_CAM:
+                return dev.licnn.engine.baseline.Method.GRAD_CAM;
+            default:
+                throw new UnsupportedMethodException(
+                        "method " + value + " is not implemented by this server");
         }
     }
 
     static MapKind mapKind(dev.licnn.proto.v1.MapKind k) {
         switch (k) {
-            case MAP_KIND_GRADIENT_MAX_C: return MapKind.GRADIENT_MAX_C;
-            case MAP_KIND_INHIBITION: return MapKind.INHIBITION;
-            case MAP_KIND_SUPPRESSION_MASK: return MapKind.SUPPRESSION_MASK;
-            case MAP_KIND_RESPONSE_BEFORE: return MapKind.RESPONSE_BEFORE;
-            case MAP_KIND_RESPONSE_AFTER: return MapKind.RESPONSE_AFTER;
-            default: throw new InvalidInputException("layer_map_kinds contains an invalid kind: " + k);
+            case MAP_KIND_GRADIENT_MAX_C:
+                return MapKind.GRADIENT_MAX_C;
+            case MAP_KIND_INHIBITION:
+                return MapKind.INHIBITION;
+            case MAP_KIND_SUPPRESSION_MASK:
+                return MapKind.SUPPRESSION_MASK;
+            case MAP_KIND_RESPONSE_BEFORE:
+                return MapKind.RESPONSE_BEFORE;
+            case MAP_KIND_RESPONSE_AFTER:
+                return MapKind.RESPONSE_AFTER;
+            default:
+                throw new InvalidInputException("layer_map_kinds contains an invalid kind: " + k);
         }
     }
 
@@ -77,9 +92,10 @@ final class ProtoMapping {
     /** The options in effect, as the contract reports them. */
     static dev.licnn.proto.v1.LicnnOptions toProto(LicnnOptions o) {
         return dev.licnn.proto.v1.LicnnOptions.newBuilder()
-                .setScore(o.scoreMode() == ScoreMode.AFTER_SOFTMAX
-                        ? dev.licnn.proto.v1.ScoreMode.SCORE_MODE_AFTER_SOFTMAX
-                        : dev.licnn.proto.v1.ScoreMode.SCORE_MODE_BEFORE_SOFTMAX)
+                .setScore(
+                        o.scoreMode() == ScoreMode.AFTER_SOFTMAX
+                                ? dev.licnn.proto.v1.ScoreMode.SCORE_MODE_AFTER_SOFTMAX
+                                : dev.licnn.proto.v1.ScoreMode.SCORE_MODE_BEFORE_SOFTMAX)
                 .setInhibitLastRelu(o.inhibitLastRelu())
                 .setPerLayerNormalization(o.perLayerNormalization())
                 .setLizSize(o.lizSize())

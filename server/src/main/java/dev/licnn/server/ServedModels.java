@@ -1,7 +1,6 @@
 package dev.licnn.server;
 
 import dev.licnn.engine.InvalidInputException;
-
 import dev.licnn.engine.model.ModelCard;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,8 +32,8 @@ public final class ServedModels {
 
     /**
      * The model called {@code name}; the default model for an empty name. A variant of a served
-     * model is named {@code BASE?reinit=MODULE,MODULE&seed=N}: the base model with the parameters of
-     * those modules re-initialised (seeded), as the sanity checks need.
+     * model is named {@code BASE?reinit=MODULE,MODULE&seed=N}: the base model with the parameters
+     * of those modules re-initialised (seeded), as the sanity checks need.
      */
     public ModelCard get(String name) {
         String n = name == null || name.isEmpty() ? defaultName : name;
@@ -44,7 +43,8 @@ public final class ServedModels {
         }
         ModelCard c = models.get(n);
         if (c == null) {
-            throw new UnknownModelException("model '" + n + "' is not served (served: " + models.keySet() + ")");
+            throw new UnknownModelException(
+                    "model '" + n + "' is not served (served: " + models.keySet() + ")");
         }
         return c;
     }
@@ -55,7 +55,8 @@ public final class ServedModels {
         for (String kv : params.split("&")) {
             int eq = kv.indexOf('=');
             if (eq < 0) {
-                throw new InvalidInputException("bad model variant parameter '" + kv + "' in '" + fullName + "'");
+                throw new InvalidInputException(
+                        "bad model variant parameter '" + kv + "' in '" + fullName + "'");
             }
             String k = kv.substring(0, eq);
             String v = kv.substring(eq + 1);
@@ -71,12 +72,17 @@ public final class ServedModels {
                     try {
                         seed = Long.parseLong(v);
                     } catch (NumberFormatException e) {
-                        throw new InvalidInputException("seed must be a number in '" + fullName + "'");
+                        throw new InvalidInputException(
+                                "seed must be a number in '" + fullName + "'");
                     }
                     break;
                 default:
-                    throw new InvalidInputException("unknown model variant parameter '" + k + "' in '" + fullName
-                            + "' (known: reinit, seed)");
+                    throw new InvalidInputException(
+                            "unknown model variant parameter '"
+                                    + k
+                                    + "' in '"
+                                    + fullName
+                                    + "' (known: reinit, seed)");
             }
         }
         return base.withReinitialised(fullName, modules, seed);

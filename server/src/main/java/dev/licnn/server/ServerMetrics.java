@@ -15,33 +15,66 @@ import java.util.function.IntSupplier;
 public final class ServerMetrics {
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    final Counter requests = Counter.builder().name("licnn_requests_total")
-            .help("Finished requests by RPC and gRPC status code").labelNames("rpc", "code").register(registry);
+    final Counter requests =
+            Counter.builder()
+                    .name("licnn_requests_total")
+                    .help("Finished requests by RPC and gRPC status code")
+                    .labelNames("rpc", "code")
+                    .register(registry);
     private volatile IntSupplier queueDepth = () -> 0;
     private volatile IntSupplier inFlight = () -> 0;
-    final Histogram queueTime = Histogram.builder().name("licnn_queue_time_seconds")
-            .help("Time from submission until a worker takes the request")
-            .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30).register(registry);
-    final Histogram batchSize = Histogram.builder().name("licnn_batch_size")
-            .help("Requests per batch run by a worker").labelNames("kind")
-            .classicUpperBounds(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64).register(registry);
-    final Histogram computeTime = Histogram.builder().name("licnn_compute_seconds")
-            .help("Compute time of one batch by stage").labelNames("stage")
-            .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64).register(registry);
-    final Counter bytesStreamed = Counter.builder().name("licnn_streamed_bytes_total")
-            .help("Bytes of response messages handed to the transport").register(registry);
-    final Counter batches = Counter.builder().name("licnn_batches_total")
-            .help("Batches run by the workers, by kind").labelNames("kind").register(registry);
-    final Counter rejected = Counter.builder().name("licnn_rejected_total")
-            .help("Requests refused, dropped before computing, or ended by the server, by reason")
-            .labelNames("reason").register(registry);
+    final Histogram queueTime =
+            Histogram.builder()
+                    .name("licnn_queue_time_seconds")
+                    .help("Time from submission until a worker takes the request")
+                    .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+                    .register(registry);
+    final Histogram batchSize =
+            Histogram.builder()
+                    .name("licnn_batch_size")
+                    .help("Requests per batch run by a worker")
+                    .labelNames("kind")
+                    .classicUpperBounds(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64)
+                    .register(registry);
+    final Histogram computeTime =
+            Histogram.builder()
+                    .name("licnn_compute_seconds")
+                    .help("Compute time of one batch by stage")
+                    .labelNames("stage")
+                    .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64)
+                    .register(registry);
+    final Counter bytesStreamed =
+            Counter.builder()
+                    .name("licnn_streamed_bytes_total")
+                    .help("Bytes of response messages handed to the transport")
+                    .register(registry);
+    final Counter batches =
+            Counter.builder()
+                    .name("licnn_batches_total")
+                    .help("Batches run by the workers, by kind")
+                    .labelNames("kind")
+                    .register(registry);
+    final Counter rejected =
+            Counter.builder()
+                    .name("licnn_rejected_total")
+                    .help(
+                            "Requests refused, dropped before computing, or ended by the server, by reason")
+                    .labelNames("reason")
+                    .register(registry);
 
     ServerMetrics() {
-        // Read when scraped, so they never lag behind the pool (cancelled requests leave the queue at once).
-        GaugeWithCallback.builder().name("licnn_queue_depth").help("Requests waiting for a worker")
-                .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
-        GaugeWithCallback.builder().name("licnn_in_flight").help("Requests taken by a worker and not finished")
-                .callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
+        // Read when scraped, so they never lag behind the pool (cancelled requests leave the queue
+        // at once).
+        GaugeWithCallback.builder()
+                .name("licnn_queue_depth")
+                .help("Requests waiting for a worker")
+                .callback(cb -> cb.call(queueDepth.getAsInt()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("licnn_in_flight")
+                .help("Requests taken by a worker and not finished")
+                .callback(cb -> cb.call(inFlight.getAsInt()))
+                .register(registry);
     }
 
     /**
@@ -49,18 +82,28 @@ public final class ServerMetrics {
      * {@code licnn_jvm_heap_used_bytes}, read when scraped (soak tests watch them for growth).
      */
     ServerMetrics withProcessMemory() {
-        GaugeWithCallback.builder().name("licnn_jvm_heap_used_bytes").help("JVM heap in use")
-                .callback(cb -> cb.call(java.lang.management.ManagementFactory.getMemoryMXBean()
-                        .getHeapMemoryUsage().getUsed())).register(registry);
+        GaugeWithCallback.builder()
+                .name("licnn_jvm_heap_used_bytes")
+                .help("JVM heap in use")
+                .callback(
+                        cb ->
+                                cb.call(
+                                        java.lang.management.ManagementFactory.getMemoryMXBean()
+                                                .getHeapMemoryUsage()
+                                                .getUsed()))
+                .register(registry);
         if (java.nio.file.Files.isReadable(STATUS)) {
-            GaugeWithCallback.builder().name("licnn_process_resident_memory_bytes")
+            GaugeWithCallback.builder()
+                    .name("licnn_process_resident_memory_bytes")
                     .help("Resident set size of the server process (VmRSS)")
-                    .callback(cb -> {
-                        long rss = residentBytes();
-                        if (rss >= 0) {
-                            cb.call(rss);
-                        }
-                    }).register(registry);
+                    .callback(
+                            cb -> {
+                                long rss = residentBytes();
+                                if (rss >= 0) {
+                                    cb.call(rss);
+                                }
+                            })
+                    .register(registry);
         }
         return this;
     }

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import javax.annotation.Nullable;
 
 /**
- * TLS for the gRPC port: a certificate chain and its private key (PEM; the key in PKCS#8, as
- * {@code openssl genpkey} writes it), and optionally the CA whose client certificates are required
- * (mutual TLS).
+ * TLS for the gRPC port: a certificate chain and its private key (PEM; the key in PKCS#8, as {@code
+ * openssl genpkey} writes it), and optionally the CA whose client certificates are required (mutual
+ * TLS).
  *
  * <pre>{@code
  * ServerCredentials creds = ServerTls.credentials(Path.of("server.pem"), Path.of("server.key"), null);
@@ -27,8 +27,12 @@ public final class ServerTls {
      *
      * @throws IllegalArgumentException naming the file that is missing or cannot be used
      */
-    public static ServerCredentials credentials(Path certChain, Path privateKey, @Nullable Path clientCa) {
-        for (Path p : clientCa == null ? new Path[] {certChain, privateKey} : new Path[] {certChain, privateKey, clientCa}) {
+    public static ServerCredentials credentials(
+            Path certChain, Path privateKey, @Nullable Path clientCa) {
+        for (Path p :
+                clientCa == null
+                        ? new Path[] {certChain, privateKey}
+                        : new Path[] {certChain, privateKey, clientCa}) {
             if (!Files.isReadable(p)) {
                 throw new IllegalArgumentException("cannot read TLS file " + p);
             }
@@ -37,14 +41,21 @@ public final class ServerTls {
         try {
             b.keyManager(certChain.toFile(), privateKey.toFile());
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("TLS certificate " + certChain + " or key " + privateKey
-                    + " cannot be used (the key must be PEM PKCS#8): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "TLS certificate "
+                            + certChain
+                            + " or key "
+                            + privateKey
+                            + " cannot be used (the key must be PEM PKCS#8): "
+                            + e.getMessage(),
+                    e);
         }
         if (clientCa != null) {
             try {
                 b.trustManager(clientCa.toFile());
             } catch (IOException | RuntimeException e) {
-                throw new IllegalArgumentException("client CA " + clientCa + " cannot be used: " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "client CA " + clientCa + " cannot be used: " + e.getMessage(), e);
             }
             b.clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
         }

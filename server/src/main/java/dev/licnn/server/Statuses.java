@@ -27,12 +27,14 @@ public final class Statuses {
     }
 
     /**
-     * Maps {@code t} to a status. Only the project's own bad-input exceptions ({@link InvalidInputException}
-     * and its subclasses) are the client's fault; anything else unexpected is INTERNAL, with a generic
-     * message that carries {@code requestId}, and is logged in full under that id.
+     * Maps {@code t} to a status. Only the project's own bad-input exceptions ({@link
+     * InvalidInputException} and its subclasses) are the client's fault; anything else unexpected
+     * is INTERNAL, with a generic message that carries {@code requestId}, and is logged in full
+     * under that id.
      */
     public static Status of(Throwable t, String requestId) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null) {
             t = t.getCause();
         }
         if (t instanceof StatusRuntimeException) {
@@ -63,12 +65,14 @@ public final class Statuses {
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage());
         }
         LOG.error("event=internal_error request_id={}", requestId, t);
-        return Status.INTERNAL.withDescription("internal error (request id " + requestId + "); the server log has the details");
+        return Status.INTERNAL.withDescription(
+                "internal error (request id " + requestId + "); the server log has the details");
     }
 
     /** As a {@code google.rpc.Status} for per-request failures inside a stream. */
     public static com.google.rpc.Status toRpc(Status s) {
-        com.google.rpc.Status.Builder b = com.google.rpc.Status.newBuilder().setCode(s.getCode().value());
+        com.google.rpc.Status.Builder b =
+                com.google.rpc.Status.newBuilder().setCode(s.getCode().value());
         if (s.getDescription() != null) {
             b.setMessage(s.getDescription());
         }

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * tokens of a file: one per line, blank lines and lines starting with {@code #} ignored, each at
  * least {@value #MIN_TOKEN_LENGTH} characters. The file is read again at most once a second when
  * calls come in, so tokens are added, rotated and revoked by rewriting it, without a restart; a
- * file that cannot be read or holds no token then keeps the tokens in force (and is logged).
- * A missing or wrong token ends the call with UNAUTHENTICATED, counted in {@code
+ * file that cannot be read or holds no token then keeps the tokens in force (and is logged). A
+ * missing or wrong token ends the call with UNAUTHENTICATED, counted in {@code
  * licnn_requests_total} and {@code licnn_rejected_total{reason="UNAUTHENTICATED"}}. Tokens are
  * compared as SHA-256 digests in constant time and never logged.
  */
@@ -33,7 +33,8 @@ final class TokenAuthInterceptor implements ServerInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenAuthInterceptor.class);
     static final int MIN_TOKEN_LENGTH = 16;
-    static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> AUTHORIZATION =
+            Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final String BEARER = "bearer ";
     private static final long RELOAD_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -53,14 +54,16 @@ final class TokenAuthInterceptor implements ServerInterceptor {
         try {
             this.digests = read(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read token file " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read token file " + file + ": " + e.getMessage(), e);
         }
         this.checkedAt = clock.getAsLong();
         LOG.info("bearer tokens required: {} token(s) from {}", digests.size(), file);
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String service = call.getMethodDescriptor().getServiceName();
         if (HealthGrpc.SERVICE_NAME.equals(service)) {
             return next.startCall(call, headers);
@@ -72,7 +75,10 @@ final class TokenAuthInterceptor implements ServerInterceptor {
         String rpc = call.getMethodDescriptor().getBareMethodName();
         metrics.requests.labelValues(rpc, Status.Code.UNAUTHENTICATED.name()).inc();
         metrics.rejected.labelValues("UNAUTHENTICATED").inc();
-        LOG.info("event=rpc_failed rpc={} status=UNAUTHENTICATED message=\"{}\" peer={}", rpc, problem,
+        LOG.info(
+                "event=rpc_failed rpc={} status=UNAUTHENTICATED message=\"{}\" peer={}",
+                rpc,
+                problem,
                 call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
         call.close(Status.UNAUTHENTICATED.withDescription(problem), new Metadata());
         return new ServerCall.Listener<>() {};
@@ -117,7 +123,10 @@ final class TokenAuthInterceptor implements ServerInterceptor {
             }
             digests = fresh;
         } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("token file {} not reloaded, the previous {} token(s) stay in force: {}", file, digests.size(),
+            LOG.warn(
+                    "token file {} not reloaded, the previous {} token(s) stay in force: {}",
+                    file,
+                    digests.size(),
                     e.getMessage());
         }
     }
@@ -145,8 +154,14 @@ final class TokenAuthInterceptor implements ServerInterceptor {
                 continue;
             }
             if (t.length() < MIN_TOKEN_LENGTH || t.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-                throw new IllegalArgumentException("token on line " + lineNo + " of " + file + " must be at least "
-                        + MIN_TOKEN_LENGTH + " printable ASCII characters without spaces");
+                throw new IllegalArgumentException(
+                        "token on line "
+                                + lineNo
+                                + " of "
+                                + file
+                                + " must be at least "
+                                + MIN_TOKEN_LENGTH
+                                + " printable ASCII characters without spaces");
             }
             out.add(sha256(t));
         }

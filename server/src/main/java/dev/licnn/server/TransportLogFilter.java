@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
 final class TransportLogFilter implements Filter {
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(LicnnService.class);
+
     /** The logger grpc-java's Netty server stream logs deframing failures with. */
-    private static final String STREAM_LOGGER = "io.grpc.netty.shaded.io.grpc.netty.NettyServerStream";
+    private static final String STREAM_LOGGER =
+            "io.grpc.netty.shaded.io.grpc.netty.NettyServerStream";
+
     /** Held so that the logger, and the filter set on it, are not collected. */
     private static final Logger TRANSPORT = Logger.getLogger(STREAM_LOGGER);
 

@@ -2,18 +2,19 @@ package dev.licnn.server;
 
 import dev.licnn.engine.baseline.BaselineOptions;
 import dev.licnn.engine.baseline.Method;
-import dev.licnn.engine.explain.MapListener;
-import dev.licnn.engine.licnn.LicnnOptions;
 import dev.licnn.engine.explain.MapKind;
+import dev.licnn.engine.explain.MapListener;
 import dev.licnn.engine.explain.Targets;
+import dev.licnn.engine.licnn.LicnnOptions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * What a request asks a worker to compute: built once, at the edge, from a request that passed every check,
- * so a worker never validates it again. Work is batched only with work of an equal {@link #batchKey()}, so a
- * batch holds one kind. {@link WorkResult} has one kind of result per kind of work.
+ * What a request asks a worker to compute: built once, at the edge, from a request that passed
+ * every check, so a worker never validates it again. Work is batched only with work of an equal
+ * {@link #batchKey()}, so a batch holds one kind. {@link WorkResult} has one kind of result per
+ * kind of work.
  */
 public sealed interface Work permits Work.Classify, Work.Licnn, Work.Baseline {
 
@@ -23,7 +24,10 @@ public sealed interface Work permits Work.Classify, Work.Licnn, Work.Baseline {
     /** Same kind, model and input size. */
     Object batchKey();
 
-    /** The logits of one prepared image (3 x height x width); the result is {@link WorkResult.Logits}. */
+    /**
+     * The logits of one prepared image (3 x height x width); the result is {@link
+     * WorkResult.Logits}.
+     */
     record Classify(String model, float[] input, int height, int width) implements Work {
         public Classify {
             Objects.requireNonNull(model);
@@ -41,8 +45,14 @@ public sealed interface Work permits Work.Classify, Work.Licnn, Work.Baseline {
      *
      * @param layers feature-ReLU indices whose maps are streamed, or null for all
      */
-    record Licnn(String model, Targets targets, LicnnOptions options, Set<MapKind> kinds, Set<Integer> layers,
-            MapListener listener) implements Work {
+    record Licnn(
+            String model,
+            Targets targets,
+            LicnnOptions options,
+            Set<MapKind> kinds,
+            Set<Integer> layers,
+            MapListener listener)
+            implements Work {
         public Licnn {
             Objects.requireNonNull(model);
             Objects.requireNonNull(targets);
@@ -59,7 +69,12 @@ public sealed interface Work permits Work.Classify, Work.Licnn, Work.Baseline {
     }
 
     /** A baseline attribution map of one image; the result is {@link WorkResult.Explained}. */
-    record Baseline(String model, Targets targets, Method method, BaselineOptions options, MapListener listener)
+    record Baseline(
+            String model,
+            Targets targets,
+            Method method,
+            BaselineOptions options,
+            MapListener listener)
             implements Work {
         public Baseline {
             Objects.requireNonNull(model);

@@ -2,7 +2,10 @@ package dev.licnn.server;
 
 import dev.licnn.engine.explain.ExplainResult;
 
-/** What a worker returns for one piece of {@link Work}, with the batch's compute time and where it ran. */
+/**
+ * What a worker returns for one piece of {@link Work}, with the batch's compute time and where it
+ * ran.
+ */
 public sealed interface WorkResult permits WorkResult.Logits, WorkResult.Explained {
 
     Timing timing();

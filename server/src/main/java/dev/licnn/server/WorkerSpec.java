@@ -20,10 +20,12 @@ public record WorkerSpec(String name, String device, int threads) {
             try {
                 threads = Integer.parseInt(text.substring(at + 1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad worker '" + text + "': threads after @ must be a number");
+                throw new IllegalArgumentException(
+                        "bad worker '" + text + "': threads after @ must be a number");
             }
             if (threads < 1) {
-                throw new IllegalArgumentException("bad worker '" + text + "': threads must be >= 1");
+                throw new IllegalArgumentException(
+                        "bad worker '" + text + "': threads must be >= 1");
             }
         }
         LicnnProcessor.device(device);

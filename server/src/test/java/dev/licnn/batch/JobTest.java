@@ -12,10 +12,11 @@ class JobTest {
 
     @Test
     void earlierOfDeadlineAndTimeout_wins() {
-        Job<String, String> j = Job.<String, String>builder("k", "x")
-                .optDeadlineNanos(1_000)
-                .optTimeout(Duration.ofNanos(500))
-                .build();
+        Job<String, String> j =
+                Job.<String, String>builder("k", "x")
+                        .optDeadlineNanos(1_000)
+                        .optTimeout(Duration.ofNanos(500))
+                        .build();
         assertEquals(1_000, j.deadlineNanos().getAsLong());
         j.markSubmitted(100);
         assertEquals(600, j.deadlineNanos().getAsLong());
@@ -25,7 +26,10 @@ class JobTest {
 
     @Test
     void hugeTimeout_doesNotOverflowIntoThePast() {
-        Job<String, String> j = Job.<String, String>builder("k", "x").optTimeout(Duration.ofDays(365_000_000L)).build();
+        Job<String, String> j =
+                Job.<String, String>builder("k", "x")
+                        .optTimeout(Duration.ofDays(365_000_000L))
+                        .build();
         j.markSubmitted(Long.MAX_VALUE - 10);
         assertFalse(j.isExpiredAt(Long.MAX_VALUE));
     }

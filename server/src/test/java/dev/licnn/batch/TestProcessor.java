@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
- * A processor that records its batches and threads. Optionally gated: the first batch blocks
- * until {@link #release()}, so tests can queue jobs behind it.
+ * A processor that records its batches and threads. Optionally gated: the first batch blocks until
+ * {@link #release()}, so tests can queue jobs behind it.
  */
 final class TestProcessor implements BatchProcessor<String, String> {
 
@@ -23,7 +23,8 @@ final class TestProcessor implements BatchProcessor<String, String> {
         void handle(List<Job<String, String>> batch) throws Exception;
     }
 
-    static final Handler UPPER_CASE = batch -> batch.forEach(j -> j.complete(j.input().toUpperCase()));
+    static final Handler UPPER_CASE =
+            batch -> batch.forEach(j -> j.complete(j.input().toUpperCase()));
 
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
     final Set<Thread> processedOn = ConcurrentHashMap.newKeySet();

@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 class WorkerPoolAdmissionTest {
 
     private final List<RejectReason> rejections = new CopyOnWriteArrayList<>();
-    private final PoolListener listener = new PoolListener() {
-        @Override
-        public void onReject(Object key, RejectReason reason) {
-            rejections.add(reason);
-        }
-    };
+    private final PoolListener listener =
+            new PoolListener() {
+                @Override
+                public void onReject(Object key, RejectReason reason) {
+                    rejections.add(reason);
+                }
+            };
     private WorkerPool<String, String> pool;
 
     @AfterEach
@@ -35,13 +36,14 @@ class WorkerPoolAdmissionTest {
     }
 
     private void start(TestProcessor processor, int maxQueueSize, Ticker ticker) {
-        pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .optMaxBatchSize(4)
-                .optMaxQueueSize(maxQueueSize)
-                .optTicker(ticker)
-                .optListener(listener)
-                .build();
+        pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .optMaxBatchSize(4)
+                        .optMaxQueueSize(maxQueueSize)
+                        .optTicker(ticker)
+                        .optListener(listener)
+                        .build();
     }
 
     @Test
@@ -91,17 +93,21 @@ class WorkerPoolAdmissionTest {
     }
 
     @Test
-    void deadlinePassedWhileQueued_failsWithDeadlineExceeded_andNeverReachesTheProcessor() throws Exception {
+    void deadlinePassedWhileQueued_failsWithDeadlineExceeded_andNeverReachesTheProcessor()
+            throws Exception {
         FakeTicker ticker = new FakeTicker();
         TestProcessor processor = new TestProcessor(true);
         start(processor, 10, ticker);
         pool.submit(job("g"));
         processor.awaitFirstBatch();
-        Job<String, String> timedOut = Job.<String, String>builder("a", "a1").optTimeout(Duration.ofSeconds(1)).build();
-        Job<String, String> pastDeadline = Job.<String, String>builder("a", "a2")
-                .optDeadlineNanos(ticker.nanoTime() + Duration.ofMillis(500).toNanos())
-                .build();
-        Job<String, String> inTime = Job.<String, String>builder("a", "a3").optTimeout(Duration.ofHours(1)).build();
+        Job<String, String> timedOut =
+                Job.<String, String>builder("a", "a1").optTimeout(Duration.ofSeconds(1)).build();
+        Job<String, String> pastDeadline =
+                Job.<String, String>builder("a", "a2")
+                        .optDeadlineNanos(ticker.nanoTime() + Duration.ofMillis(500).toNanos())
+                        .build();
+        Job<String, String> inTime =
+                Job.<String, String>builder("a", "a3").optTimeout(Duration.ofHours(1)).build();
         pool.submit(timedOut);
         pool.submit(pastDeadline);
         pool.submit(inTime);
@@ -112,18 +118,22 @@ class WorkerPoolAdmissionTest {
         assertInstanceOf(DeadlineExceededException.class, cause(timedOut));
         assertInstanceOf(DeadlineExceededException.class, cause(pastDeadline));
         assertEquals(List.of(List.of("g"), List.of("a3")), processor.batches);
-        assertEquals(List.of(RejectReason.DEADLINE_EXCEEDED, RejectReason.DEADLINE_EXCEEDED), rejections);
+        assertEquals(
+                List.of(RejectReason.DEADLINE_EXCEEDED, RejectReason.DEADLINE_EXCEEDED),
+                rejections);
     }
 
     @Test
     void relativeTimeout_resolvesAgainstTheEnqueueTime() {
         FakeTicker ticker = new FakeTicker();
         start(new TestProcessor(false), 10, ticker);
-        Job<String, String> j = Job.<String, String>builder("a", "a").optTimeout(Duration.ofSeconds(2)).build();
+        Job<String, String> j =
+                Job.<String, String>builder("a", "a").optTimeout(Duration.ofSeconds(2)).build();
         assertTrue(j.deadlineNanos().isEmpty());
         pool.submit(j);
         assertEquals(ticker.nanoTime(), j.enqueuedAtNanos());
-        assertEquals(ticker.nanoTime() + Duration.ofSeconds(2).toNanos(), j.deadlineNanos().getAsLong());
+        assertEquals(
+                ticker.nanoTime() + Duration.ofSeconds(2).toNanos(), j.deadlineNanos().getAsLong());
     }
 
     @Test
@@ -145,7 +155,8 @@ class WorkerPoolAdmissionTest {
     }
 
     static Throwable cause(Job<String, String> job) {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> job.result().get(5, SECONDS));
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> job.result().get(5, SECONDS));
         return e.getCause();
     }
 }

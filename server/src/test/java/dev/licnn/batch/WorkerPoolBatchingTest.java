@@ -24,13 +24,15 @@ class WorkerPoolBatchingTest {
         }
     }
 
-    private WorkerPool<String, String> pool(TestProcessor processor, int maxBatchSize, Duration delay, Ticker ticker) {
-        pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .optMaxBatchSize(maxBatchSize)
-                .optMaxQueueDelay(delay)
-                .optTicker(ticker)
-                .build();
+    private WorkerPool<String, String> pool(
+            TestProcessor processor, int maxBatchSize, Duration delay, Ticker ticker) {
+        pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .optMaxBatchSize(maxBatchSize)
+                        .optMaxQueueDelay(delay)
+                        .optTicker(ticker)
+                        .build();
         return pool;
     }
 
@@ -78,7 +80,13 @@ class WorkerPoolBatchingTest {
             j.result().get(5, SECONDS);
         }
         // The oldest job always starts the next batch: b1 runs second although more a-jobs wait.
-        assertEquals(List.of(List.of("g"), List.of("a1", "a2"), List.of("b1"), List.of("a3", "a4"), List.of("a5")),
+        assertEquals(
+                List.of(
+                        List.of("g"),
+                        List.of("a1", "a2"),
+                        List.of("b1"),
+                        List.of("a3", "a4"),
+                        List.of("a5")),
                 processor.batches);
     }
 
@@ -139,16 +147,18 @@ class WorkerPoolBatchingTest {
         FakeTicker ticker = new FakeTicker();
         TestProcessor processor = new TestProcessor(true);
         List<Long> queueTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .optTicker(ticker)
-                .optListener(new PoolListener() {
-                    @Override
-                    public void onQueueTime(Object key, long nanos) {
-                        queueTimes.add(nanos);
-                    }
-                })
-                .build();
+        pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .optTicker(ticker)
+                        .optListener(
+                                new PoolListener() {
+                                    @Override
+                                    public void onQueueTime(Object key, long nanos) {
+                                        queueTimes.add(nanos);
+                                    }
+                                })
+                        .build();
         pool.submit(job("g"));
         processor.awaitFirstBatch();
         Job<String, String> a = job("a");

@@ -27,23 +27,28 @@ class WorkerPoolFailureTest {
     }
 
     private void start(TestProcessor processor) {
-        pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .optMaxBatchSize(4)
-                .build();
+        pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .optMaxBatchSize(4)
+                        .build();
     }
 
     @Test
     void processorThrowing_failsOnlyThatBatchesJobs() throws Exception {
         RuntimeException boom = new IllegalStateException("boom");
         AtomicBoolean thrown = new AtomicBoolean();
-        TestProcessor processor = new TestProcessor(true, batch -> {
-            if (batch.get(0).key().equals("b") && thrown.compareAndSet(false, true)) {
-                batch.get(0).complete("streamed before the failure");
-                throw boom;
-            }
-            TestProcessor.UPPER_CASE.handle(batch);
-        });
+        TestProcessor processor =
+                new TestProcessor(
+                        true,
+                        batch -> {
+                            if (batch.get(0).key().equals("b")
+                                    && thrown.compareAndSet(false, true)) {
+                                batch.get(0).complete("streamed before the failure");
+                                throw boom;
+                            }
+                            TestProcessor.UPPER_CASE.handle(batch);
+                        });
         start(processor);
         pool.submit(job("g"));
         processor.awaitFirstBatch();
@@ -58,22 +63,26 @@ class WorkerPoolFailureTest {
         assertEquals("A2", a2.result().get(5, SECONDS));
         assertEquals("streamed before the failure", b1.result().get(5, SECONDS));
         assertSame(boom, cause(b2));
-        assertEquals(List.of(List.of("g"), List.of("a1", "a2"), List.of("b1", "b2")), processor.batches);
+        assertEquals(
+                List.of(List.of("g"), List.of("a1", "a2"), List.of("b1", "b2")), processor.batches);
 
         assertEquals("B3", pool.submit(job("b3")).get(5, SECONDS), "the worker keeps serving");
     }
 
     @Test
     void jobFailedByTheProcessor_leavesTheOthersSuccessful() throws Exception {
-        TestProcessor processor = new TestProcessor(true, batch -> {
-            for (Job<String, String> j : batch) {
-                if (j.input().endsWith("bad")) {
-                    j.fail(new IllegalArgumentException("bad input"));
-                } else {
-                    j.complete(j.input());
-                }
-            }
-        });
+        TestProcessor processor =
+                new TestProcessor(
+                        true,
+                        batch -> {
+                            for (Job<String, String> j : batch) {
+                                if (j.input().endsWith("bad")) {
+                                    j.fail(new IllegalArgumentException("bad input"));
+                                } else {
+                                    j.complete(j.input());
+                                }
+                            }
+                        });
         start(processor);
         pool.submit(job("g"));
         processor.awaitFirstBatch();
@@ -91,7 +100,8 @@ class WorkerPoolFailureTest {
 
     @Test
     void jobsLeftIncompleteByTheProcessor_areFailedByThePool() throws Exception {
-        TestProcessor processor = new TestProcessor(true, batch -> batch.get(0).complete("first only"));
+        TestProcessor processor =
+                new TestProcessor(true, batch -> batch.get(0).complete("first only"));
         start(processor);
         pool.submit(job("g"));
         processor.awaitFirstBatch();
@@ -110,20 +120,23 @@ class WorkerPoolFailureTest {
     @Test
     void failingListener_doesNotDisturbThePool() throws Exception {
         TestProcessor processor = new TestProcessor(false);
-        pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .optListener(new PoolListener() {
-                    @Override
-                    public void onEnqueue(Object key, int depth) {
-                        throw new IllegalStateException("listener bug");
-                    }
+        pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .optListener(
+                                new PoolListener() {
+                                    @Override
+                                    public void onEnqueue(Object key, int depth) {
+                                        throw new IllegalStateException("listener bug");
+                                    }
 
-                    @Override
-                    public void onBatchStart(WorkerContext worker, Object key, int size) {
-                        throw new IllegalStateException("listener bug");
-                    }
-                })
-                .build();
+                                    @Override
+                                    public void onBatchStart(
+                                            WorkerContext worker, Object key, int size) {
+                                        throw new IllegalStateException("listener bug");
+                                    }
+                                })
+                        .build();
         assertEquals("A", pool.submit(job("a")).get(5, SECONDS));
     }
 
@@ -131,11 +144,15 @@ class WorkerPoolFailureTest {
     void failingProcessorFactory_failsBuild_andStopsTheOtherWorkers() throws Exception {
         TestProcessor healthy = new TestProcessor(false);
         RuntimeException noDevice = new IllegalStateException("no such device");
-        WorkerPool.Builder<String, String> builder = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", healthy::create)
-                .addWorker("w1", "cuda:7", worker -> {
-                    throw noDevice;
-                });
+        WorkerPool.Builder<String, String> builder =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", healthy::create)
+                        .addWorker(
+                                "w1",
+                                "cuda:7",
+                                worker -> {
+                                    throw noDevice;
+                                });
         IllegalStateException e = assertThrows(IllegalStateException.class, builder::build);
         assertSame(noDevice, e.getCause());
         assertTrue(e.getMessage().contains("w1"), e.getMessage());
@@ -145,16 +162,35 @@ class WorkerPoolFailureTest {
 
     @Test
     void invalidConfiguration_isRejectedByBuild() {
-        assertThrows(IllegalArgumentException.class, () -> WorkerPool.<String, String>builder().build());
-        assertThrows(IllegalArgumentException.class, () -> WorkerPool.<String, String>builder()
-                .addWorker("w", "cpu", w -> new TestProcessor(false)).optMaxBatchSize(0).build());
-        assertThrows(IllegalArgumentException.class, () -> WorkerPool.<String, String>builder()
-                .addWorker("w", "cpu", w -> new TestProcessor(false)).optMaxQueueSize(0).build());
-        assertThrows(IllegalArgumentException.class, () -> WorkerPool.<String, String>builder()
-                .addWorker("w", "cpu", w -> new TestProcessor(false))
-                .optMaxQueueDelay(Duration.ofMillis(-1)).build());
-        assertThrows(IllegalArgumentException.class, () -> WorkerPool.<String, String>builder()
-                .addWorker("w", "cpu", w -> new TestProcessor(false))
-                .addWorker("w", "cuda:0", w -> new TestProcessor(false)).build());
+        assertThrows(
+                IllegalArgumentException.class, () -> WorkerPool.<String, String>builder().build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        WorkerPool.<String, String>builder()
+                                .addWorker("w", "cpu", w -> new TestProcessor(false))
+                                .optMaxBatchSize(0)
+                                .build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        WorkerPool.<String, String>builder()
+                                .addWorker("w", "cpu", w -> new TestProcessor(false))
+                                .optMaxQueueSize(0)
+                                .build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        WorkerPool.<String, String>builder()
+                                .addWorker("w", "cpu", w -> new TestProcessor(false))
+                                .optMaxQueueDelay(Duration.ofMillis(-1))
+                                .build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        WorkerPool.<String, String>builder()
+                                .addWorker("w", "cpu", w -> new TestProcessor(false))
+                                .addWorker("w", "cuda:0", w -> new TestProcessor(false))
+                                .build());
     }
 }

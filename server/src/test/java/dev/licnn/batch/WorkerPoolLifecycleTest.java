@@ -24,19 +24,22 @@ class WorkerPoolLifecycleTest {
     @Test
     void twoWorkers_eachRunBatchesWithAProcessorOwnedByItsThread() throws Exception {
         CountDownLatch bothBusy = new CountDownLatch(2);
-        TestProcessor.Handler rendezvous = batch -> {
-            bothBusy.countDown();
-            assertTrue(bothBusy.await(5, SECONDS), "the other worker never ran a batch");
-            TestProcessor.UPPER_CASE.handle(batch);
-        };
+        TestProcessor.Handler rendezvous =
+                batch -> {
+                    bothBusy.countDown();
+                    assertTrue(bothBusy.await(5, SECONDS), "the other worker never ran a batch");
+                    TestProcessor.UPPER_CASE.handle(batch);
+                };
         TestProcessor p0 = new TestProcessor(false, rendezvous);
         TestProcessor p1 = new TestProcessor(false, rendezvous);
-        WorkerPool<String, String> pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", p0::create)
-                .addWorker("w1", "cuda:0", p1::create)
-                .optThreadNamePrefix("test-worker-")
-                .build();
-        assertEquals(List.of("w0", "w1"), pool.workers().stream().map(WorkerContext::name).toList());
+        WorkerPool<String, String> pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", p0::create)
+                        .addWorker("w1", "cuda:0", p1::create)
+                        .optThreadNamePrefix("test-worker-")
+                        .build();
+        assertEquals(
+                List.of("w0", "w1"), pool.workers().stream().map(WorkerContext::name).toList());
 
         Job<String, String> a = job("a");
         Job<String, String> b = job("b");
@@ -62,9 +65,10 @@ class WorkerPoolLifecycleTest {
     @Test
     void shutdown_rejectsNewJobs_andLetsQueuedAndRunningJobsFinish() throws Exception {
         TestProcessor processor = new TestProcessor(true);
-        WorkerPool<String, String> pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .build();
+        WorkerPool<String, String> pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .build();
         Job<String, String> running = job("g");
         pool.submit(running);
         processor.awaitFirstBatch();
@@ -75,7 +79,8 @@ class WorkerPoolLifecycleTest {
         assertEquals(1, pool.inFlight());
         assertEquals(2, pool.queueDepth());
 
-        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> pool.shutdown(Duration.ofSeconds(5)));
+        CompletableFuture<Boolean> shutdown =
+                CompletableFuture.supplyAsync(() -> pool.shutdown(Duration.ofSeconds(5)));
         awaitTrue(pool::isShutdown, "pool stops accepting");
         assertThrows(PoolClosedException.class, () -> pool.submit(job("c")));
         processor.release();
@@ -91,11 +96,13 @@ class WorkerPoolLifecycleTest {
     }
 
     @Test
-    void shutdown_failsJobsStillQueuedAfterTheGrace_andInterruptsTheRunningBatch() throws Exception {
+    void shutdown_failsJobsStillQueuedAfterTheGrace_andInterruptsTheRunningBatch()
+            throws Exception {
         TestProcessor processor = new TestProcessor(true);
-        WorkerPool<String, String> pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .build();
+        WorkerPool<String, String> pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .build();
         Job<String, String> running = job("g");
         pool.submit(running);
         processor.awaitFirstBatch();
@@ -116,12 +123,13 @@ class WorkerPoolLifecycleTest {
     @Test
     void shutdown_whileABatchWaitsToFill_runsItAtOnce() throws Exception {
         TestProcessor processor = new TestProcessor(false);
-        WorkerPool<String, String> pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .optMaxBatchSize(4)
-                .optMaxQueueDelay(Duration.ofHours(1))
-                .optTicker(new FakeTicker())
-                .build();
+        WorkerPool<String, String> pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .optMaxBatchSize(4)
+                        .optMaxQueueDelay(Duration.ofHours(1))
+                        .optTicker(new FakeTicker())
+                        .build();
         Job<String, String> a = job("a");
         pool.submit(a);
         awaitTrue(() -> pool.queueDepth() == 0, "worker takes a");
@@ -133,9 +141,10 @@ class WorkerPoolLifecycleTest {
     @Test
     void shutdown_isIdempotent() throws Exception {
         TestProcessor processor = new TestProcessor(false);
-        WorkerPool<String, String> pool = WorkerPool.<String, String>builder()
-                .addWorker("w0", "cpu", processor::create)
-                .build();
+        WorkerPool<String, String> pool =
+                WorkerPool.<String, String>builder()
+                        .addWorker("w0", "cpu", processor::create)
+                        .build();
         assertTrue(pool.shutdown(Duration.ofSeconds(5)));
         assertTrue(pool.shutdown(Duration.ZERO));
         pool.close();

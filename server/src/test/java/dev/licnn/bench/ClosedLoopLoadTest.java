@@ -26,13 +26,24 @@ class ClosedLoopLoadTest {
         StepClock clock = new StepClock();
         long service = 10_000_000L;
         int[] calls = {0};
-        ClosedLoopLoad.Result r = ClosedLoopLoad.builder().setClients(1).optWarmup(2).optMinDuration(Duration.ofMillis(50))
-                .optMinCompletions(20).optClock(clock::get).build().run(c -> () -> {
-                    // Warm-up calls take 100 times longer than the rest.
-                    clock.now.addAndGet(calls[0]++ < 2 ? 100 * service : service);
-                    return new long[] {7, 1};
-                });
-        assertEquals(20, r.completed(), "the window closes at the 20th completion (50 ms pass after 5)");
+        ClosedLoopLoad.Result r =
+                ClosedLoopLoad.builder()
+                        .setClients(1)
+                        .optWarmup(2)
+                        .optMinDuration(Duration.ofMillis(50))
+                        .optMinCompletions(20)
+                        .optClock(clock::get)
+                        .build()
+                        .run(
+                                c ->
+                                        () -> {
+                                            // Warm-up calls take 100 times longer than the rest.
+                                            clock.now.addAndGet(
+                                                    calls[0]++ < 2 ? 100 * service : service);
+                                            return new long[] {7, 1};
+                                        });
+        assertEquals(
+                20, r.completed(), "the window closes at the 20th completion (50 ms pass after 5)");
         assertEquals(0.2, r.windowSeconds(), 1e-9);
         assertEquals(100.0, r.throughput(), 1e-9, "1 / 10 ms, warm-up excluded");
         assertEquals(140, r.counter(0));
@@ -46,11 +57,20 @@ class ClosedLoopLoadTest {
     @Test
     void minDuration_keepsTheWindowOpenPastMinCompletions() throws Exception {
         StepClock clock = new StepClock();
-        ClosedLoopLoad.Result r = ClosedLoopLoad.builder().setClients(1).optWarmup(0).optMinDuration(Duration.ofSeconds(1))
-                .optMinCompletions(3).optClock(clock::get).build().run(c -> () -> {
-                    clock.now.addAndGet(100_000_000L);
-                    return null;
-                });
+        ClosedLoopLoad.Result r =
+                ClosedLoopLoad.builder()
+                        .setClients(1)
+                        .optWarmup(0)
+                        .optMinDuration(Duration.ofSeconds(1))
+                        .optMinCompletions(3)
+                        .optClock(clock::get)
+                        .build()
+                        .run(
+                                c ->
+                                        () -> {
+                                            clock.now.addAndGet(100_000_000L);
+                                            return null;
+                                        });
         assertEquals(10, r.completed());
         assertEquals(10.0, r.throughput(), 1e-9);
     }
@@ -58,27 +78,50 @@ class ClosedLoopLoadTest {
     @Test
     void maxDuration_cutsAStarvedLevelShort_andSaysSo() throws Exception {
         StepClock clock = new StepClock();
-        ClosedLoopLoad.Result r = ClosedLoopLoad.builder().setClients(1).optWarmup(0).optMinDuration(Duration.ZERO)
-                .optMinCompletions(100).optMaxDuration(Duration.ofSeconds(2)).optClock(clock::get).build().run(c -> () -> {
-                    clock.now.addAndGet(1_000_000_000L);
-                    return null;
-                });
+        ClosedLoopLoad.Result r =
+                ClosedLoopLoad.builder()
+                        .setClients(1)
+                        .optWarmup(0)
+                        .optMinDuration(Duration.ZERO)
+                        .optMinCompletions(100)
+                        .optMaxDuration(Duration.ofSeconds(2))
+                        .optClock(clock::get)
+                        .build()
+                        .run(
+                                c ->
+                                        () -> {
+                                            clock.now.addAndGet(1_000_000_000L);
+                                            return null;
+                                        });
         assertEquals(2, r.completed());
         assertTrue(r.cutShort());
     }
 
     @Test
     void failingCall_isRethrown() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ClosedLoopLoad.builder().setClients(3)
-                .optMinDuration(Duration.ZERO).build().run(c -> () -> {
-                    throw new IllegalStateException("down");
-                }));
+        IllegalStateException e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () ->
+                                ClosedLoopLoad.builder()
+                                        .setClients(3)
+                                        .optMinDuration(Duration.ZERO)
+                                        .build()
+                                        .run(
+                                                c ->
+                                                        () -> {
+                                                            throw new IllegalStateException("down");
+                                                        }));
         assertEquals("down", e.getMessage());
     }
 
     @Test
     void badSettings_areRejected() {
-        assertThrows(IllegalArgumentException.class, () -> ClosedLoopLoad.builder().setClients(0).build());
-        assertThrows(IllegalArgumentException.class, () -> ClosedLoopLoad.builder().setClients(1).optMinCompletions(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ClosedLoopLoad.builder().setClients(0).build());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ClosedLoopLoad.builder().setClients(1).optMinCompletions(0).build());
     }
 }

@@ -30,7 +30,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Writes the committed seed corpora of the fuzz targets. Run from the repository root after
- * changing it: {@code java -cp <test classpath> dev.licnn.fuzz.FuzzSeeds server/src/test/resources}.
+ * changing it: {@code java -cp <test classpath> dev.licnn.fuzz.FuzzSeeds
+ * server/src/test/resources}.
  */
 public final class FuzzSeeds {
 
@@ -53,57 +54,143 @@ public final class FuzzSeeds {
         write(images, "jpeg-cmyk-adobe", insertAfterSoi(fourChannel, 0xEE, adobe(0)));
         write(images, "jpeg-ycck-adobe", insertAfterSoi(fourChannel, 0xEE, adobe(2)));
         write(images, "jpeg-4-channel-no-adobe", fourChannel);
-        write(images, "png-truncated", Arrays.copyOf(png(picture(40, 30, BufferedImage.TYPE_INT_RGB)), 60));
+        write(
+                images,
+                "png-truncated",
+                Arrays.copyOf(png(picture(40, 30, BufferedImage.TYPE_INT_RGB)), 60));
         write(images, "jpeg-truncated", Arrays.copyOf(jpeg, jpeg.length / 2));
         write(images, "png-header-50000x50000", pngHeaderOnly(50000, 50000));
         write(images, "png-header-0x7", pngHeaderOnly(0, 7));
         write(images, "not-an-image", "GIF89a not supported".getBytes(StandardCharsets.US_ASCII));
 
         Path st = root.resolve("dev/licnn/fuzz/ModelFilesFuzzTestInputs/safetensors");
-        write(st, "two-tensors", safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[24,28]},\"__metadata__\":{\"format\":\"pt\"}}", 28));
-        write(st, "f16-i64", safetensors("{\"h\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,8]},"
-                + "\"i\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[8,16]}}", 16));
-        write(st, "offsets-past-end", safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[1000],\"data_offsets\":[0,4000]}}", 8));
-        write(st, "shape-size-mismatch", safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8));
+        write(
+                st,
+                "two-tensors",
+                safetensors(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]},"
+                                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[24,28]},\"__metadata__\":{\"format\":\"pt\"}}",
+                        28));
+        write(
+                st,
+                "f16-i64",
+                safetensors(
+                        "{\"h\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,8]},"
+                                + "\"i\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[8,16]}}",
+                        16));
+        write(
+                st,
+                "offsets-past-end",
+                safetensors(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1000],\"data_offsets\":[0,4000]}}",
+                        8));
+        write(
+                st,
+                "shape-size-mismatch",
+                safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8));
         write(st, "empty-header", safetensors("{}", 0));
         byte[] huge = new byte[16];
         ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE);
         write(st, "header-length-huge", huge);
 
         Path model = root.resolve("dev/licnn/fuzz/ModelFilesFuzzTestInputs/modelFolder");
-        String labels = "[{\"id\":0,\"key\":\"a\",\"name\":\"A\"},{\"id\":1,\"key\":\"b\",\"name\":\"B\"}]";
-        String json = "{\"name\":\"m\",\"weights\":\"weights.safetensors\",\"labels\":\"labels.json\","
-                + "\"architecture\":{\"name\":\"vgg11-tiny\",\"layers\":[8,\"M\",16,\"M\"],\"batch_norm\":false,"
-                + "\"hidden\":16,\"num_classes\":2,\"input_size\":32},"
-                + "\"preprocessing\":{\"resize_shorter\":36,\"crop\":32,\"mean\":[0.5,0.5,0.5],\"std\":[0.2,0.2,0.2]}}";
+        String labels =
+                "[{\"id\":0,\"key\":\"a\",\"name\":\"A\"},{\"id\":1,\"key\":\"b\",\"name\":\"B\"}]";
+        String json =
+                "{\"name\":\"m\",\"weights\":\"weights.safetensors\",\"labels\":\"labels.json\","
+                        + "\"architecture\":{\"name\":\"vgg11-tiny\",\"layers\":[8,\"M\",16,\"M\"],\"batch_norm\":false,"
+                        + "\"hidden\":16,\"num_classes\":2,\"input_size\":32},"
+                        + "\"preprocessing\":{\"resize_shorter\":36,\"crop\":32,\"mean\":[0.5,0.5,0.5],\"std\":[0.2,0.2,0.2]}}";
         write(model, "valid", folder(labels, json));
-        write(model, "labels-count-mismatch", folder(labels, json.replace("\"num_classes\":2", "\"num_classes\":5")));
+        write(
+                model,
+                "labels-count-mismatch",
+                folder(labels, json.replace("\"num_classes\":2", "\"num_classes\":5")));
         write(model, "no-labels-file", folder("", json.replace(",\"labels\":\"labels.json\"", "")));
-        write(model, "negative-sizes", folder(labels, json.replace("\"hidden\":16", "\"hidden\":-16")));
+        write(
+                model,
+                "negative-sizes",
+                folder(labels, json.replace("\"hidden\":16", "\"hidden\":-16")));
         write(model, "labels-not-json", folder("[{", json));
 
         Path req = root.resolve("dev/licnn/server/RequestFuzzTestInputs/explainRequest");
-        ImageInput small = ImageInput.newBuilder().setEncoded(ByteString.copyFrom(png(picture(8, 8, BufferedImage.TYPE_INT_RGB)))).build();
+        ImageInput small =
+                ImageInput.newBuilder()
+                        .setEncoded(
+                                ByteString.copyFrom(png(picture(8, 8, BufferedImage.TYPE_INT_RGB))))
+                        .build();
         write(req, "minimal", ExplainRequest.newBuilder().setImage(small).build().toByteArray());
-        write(req, "every-option", ExplainRequest.newBuilder().setImage(small).setTopK(3)
-                .setLicnnOptions(LicnnOptions.newBuilder().setLizSize(5).setA(0.2f).setB(0.8f).setInhibitLastRelu(true))
-                .addLayerMapKinds(MapKind.MAP_KIND_SUPPRESSION_MASK).addLayerNames("relu3_1").addLayerIndices(12)
-                .setMapEncoding(MapEncoding.MAP_ENCODING_UINT8).setOutputSize(ImageSize.newBuilder().setHeight(7).setWidth(9))
-                .setRankingSize(10).setOmitAttentionMaps(true).build().toByteArray());
-        write(req, "class-ids", ExplainRequest.newBuilder().setImage(small)
-                .setClassIds(ClassList.newBuilder().addClassIds(9).addClassIds(0)).build().toByteArray());
-        write(req, "grad-cam", ExplainRequest.newBuilder().setImage(small).setMethod(ExplainMethod.EXPLAIN_METHOD_GRAD_CAM)
-                .setBaselineOptions(dev.licnn.proto.v1.BaselineOptions.newBuilder().setGradCamLayer(12)).build().toByteArray());
-        write(req, "tensor-wrong-size", ExplainRequest.newBuilder().setImage(ImageInput.newBuilder().setTensor(
-                Tensor.newBuilder().addShape(3).addShape(2).addShape(2).setData(ByteString.copyFrom(new byte[48]))))
-                .build().toByteArray());
-        write(req, "unknown-enum-values", ExplainRequest.newBuilder().setImage(small).setMethodValue(77)
-                .addLayerMapKindsValue(99).setMapEncodingValue(42).build().toByteArray());
+        write(
+                req,
+                "every-option",
+                ExplainRequest.newBuilder()
+                        .setImage(small)
+                        .setTopK(3)
+                        .setLicnnOptions(
+                                LicnnOptions.newBuilder()
+                                        .setLizSize(5)
+                                        .setA(0.2f)
+                                        .setB(0.8f)
+                                        .setInhibitLastRelu(true))
+                        .addLayerMapKinds(MapKind.MAP_KIND_SUPPRESSION_MASK)
+                        .addLayerNames("relu3_1")
+                        .addLayerIndices(12)
+                        .setMapEncoding(MapEncoding.MAP_ENCODING_UINT8)
+                        .setOutputSize(ImageSize.newBuilder().setHeight(7).setWidth(9))
+                        .setRankingSize(10)
+                        .setOmitAttentionMaps(true)
+                        .build()
+                        .toByteArray());
+        write(
+                req,
+                "class-ids",
+                ExplainRequest.newBuilder()
+                        .setImage(small)
+                        .setClassIds(ClassList.newBuilder().addClassIds(9).addClassIds(0))
+                        .build()
+                        .toByteArray());
+        write(
+                req,
+                "grad-cam",
+                ExplainRequest.newBuilder()
+                        .setImage(small)
+                        .setMethod(ExplainMethod.EXPLAIN_METHOD_GRAD_CAM)
+                        .setBaselineOptions(
+                                dev.licnn.proto.v1.BaselineOptions.newBuilder().setGradCamLayer(12))
+                        .build()
+                        .toByteArray());
+        write(
+                req,
+                "tensor-wrong-size",
+                ExplainRequest.newBuilder()
+                        .setImage(
+                                ImageInput.newBuilder()
+                                        .setTensor(
+                                                Tensor.newBuilder()
+                                                        .addShape(3)
+                                                        .addShape(2)
+                                                        .addShape(2)
+                                                        .setData(
+                                                                ByteString.copyFrom(new byte[48]))))
+                        .build()
+                        .toByteArray());
+        write(
+                req,
+                "unknown-enum-values",
+                ExplainRequest.newBuilder()
+                        .setImage(small)
+                        .setMethodValue(77)
+                        .addLayerMapKindsValue(99)
+                        .setMapEncodingValue(42)
+                        .build()
+                        .toByteArray());
         Path tensors = root.resolve("dev/licnn/server/RequestFuzzTestInputs/tensor");
         write(tensors, "zeros", new byte[64]);
         byte[] nan = new byte[64];
-        ByteBuffer.wrap(nan).order(ByteOrder.LITTLE_ENDIAN).putFloat(40, Float.NaN).putFloat(44, Float.POSITIVE_INFINITY);
+        ByteBuffer.wrap(nan)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putFloat(40, Float.NaN)
+                .putFloat(44, Float.POSITIVE_INFINITY);
         write(tensors, "nan-inf", nan);
     }
 
@@ -129,14 +216,19 @@ public final class FuzzSeeds {
         return out.toByteArray();
     }
 
-    /** A JPEG of a picture, or of a raw 4-band raster (written as CMYK/YCCK data without colour conversion). */
+    /**
+     * A JPEG of a picture, or of a raw 4-band raster (written as CMYK/YCCK data without colour
+     * conversion).
+     */
     static byte[] jpeg(Object imageOrRaster) throws IOException {
         ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
             w.setOutput(ios);
-            IIOImage img = imageOrRaster instanceof Raster r ? new IIOImage(r, null, null)
-                    : new IIOImage((BufferedImage) imageOrRaster, null, null);
+            IIOImage img =
+                    imageOrRaster instanceof Raster r
+                            ? new IIOImage(r, null, null)
+                            : new IIOImage((BufferedImage) imageOrRaster, null, null);
             w.write(null, img, w.getDefaultWriteParam());
         } finally {
             w.dispose();
@@ -145,7 +237,8 @@ public final class FuzzSeeds {
     }
 
     static Raster cmykRaster(int w, int h) {
-        WritableRaster r = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
+        WritableRaster r =
+                Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, w, h, 4, null);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 r.setPixel(x, y, new int[] {x * 10 % 256, y * 15 % 256, (x + y) * 5 % 256, 40});
@@ -157,18 +250,31 @@ public final class FuzzSeeds {
     /** Inserts a segment with {@code marker} (0xE1 APP1, 0xEE APP14) right after SOI. */
     static byte[] insertAfterSoi(byte[] jpeg, int marker, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(jpeg.length + 4 + payload.length);
-        b.put(jpeg, 0, 2).put((byte) 0xFF).put((byte) marker).putShort((short) (payload.length + 2)).put(payload)
+        b.put(jpeg, 0, 2)
+                .put((byte) 0xFF)
+                .put((byte) marker)
+                .putShort((short) (payload.length + 2))
+                .put(payload)
                 .put(jpeg, 2, jpeg.length - 2);
         return b.array();
     }
 
     /** An APP1 Exif payload with one IFD entry: Orientation = {@code orientation}. */
     static byte[] exif(int orientation, boolean littleEndian) {
-        ByteBuffer b = ByteBuffer.allocate(6 + 8 + 2 + 12 + 4).order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(6 + 8 + 2 + 12 + 4)
+                        .order(littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
         b.put("Exif\0\0".getBytes(StandardCharsets.US_ASCII));
-        b.put(littleEndian ? new byte[] {'I', 'I'} : new byte[] {'M', 'M'}).putShort((short) 42).putInt(8);
-        b.putShort((short) 1).putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation)
-                .putShort((short) 0).putInt(0);
+        b.put(littleEndian ? new byte[] {'I', 'I'} : new byte[] {'M', 'M'})
+                .putShort((short) 42)
+                .putInt(8);
+        b.putShort((short) 1)
+                .putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0)
+                .putInt(0);
         return b.array();
     }
 
@@ -180,8 +286,15 @@ public final class FuzzSeeds {
     static byte[] pngHeaderOnly(int w, int h) {
         ByteBuffer b = ByteBuffer.allocate(8 + 25);
         b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        b.putInt(13).put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(w).putInt(h)
-                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        b.putInt(13)
+                .put("IHDR".getBytes(StandardCharsets.US_ASCII))
+                .putInt(w)
+                .putInt(h)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(b.array(), 12, 17);
         b.putInt((int) crc.getValue());

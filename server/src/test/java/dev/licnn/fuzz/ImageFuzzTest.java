@@ -22,11 +22,12 @@ class ImageFuzzTest {
 
     /** The pixel limit here: a 1024 x 1024 image. */
     static final long MAX_PIXELS = 1 << 20;
+
     /** Decoding, resizing and normalising one image within the limit stays well under this. */
     static final long MAX_ALLOCATED = 256L << 20;
 
-    private static final ImagePreprocessor PREPROCESSOR = new ImagePreprocessor(
-            PreprocessConfig.builder().optMaxPixels(MAX_PIXELS).build());
+    private static final ImagePreprocessor PREPROCESSOR =
+            new ImagePreprocessor(PreprocessConfig.builder().optMaxPixels(MAX_PIXELS).build());
 
     @FuzzTest(maxDuration = "5m")
     void prepare(byte[] data) {
@@ -35,12 +36,15 @@ class ImageFuzzTest {
             PreparedImage p = PREPROCESSOR.prepare(data);
             assertEquals(3 * 224 * 224, p.chw().length);
             for (float v : p.chw()) {
-                assertFalse(Float.isNaN(v) || Float.isInfinite(v), "non-finite value in a prepared image");
+                assertFalse(
+                        Float.isNaN(v) || Float.isInfinite(v),
+                        "non-finite value in a prepared image");
             }
         } catch (InvalidImageException e) {
             assertNotNull(e.getMessage());
             assertFalse(e.getMessage().isBlank());
         }
-        Limits.assertAllocatedAtMost(start, MAX_ALLOCATED + 4L * data.length, "preparing " + data.length + " bytes");
+        Limits.assertAllocatedAtMost(
+                start, MAX_ALLOCATED + 4L * data.length, "preparing " + data.length + " bytes");
     }
 }

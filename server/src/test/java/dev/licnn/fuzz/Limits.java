@@ -20,6 +20,8 @@ final class Limits {
     /** Fails if this thread allocated more than {@code limit} bytes since {@code start}. */
     static void assertAllocatedAtMost(long start, long limit, String what) {
         long used = allocated() - start;
-        assertTrue(used <= limit, what + " allocated " + used + " bytes, more than the " + limit + " allowed");
+        assertTrue(
+                used <= limit,
+                what + " allocated " + used + " bytes, more than the " + limit + " allowed");
     }
 }

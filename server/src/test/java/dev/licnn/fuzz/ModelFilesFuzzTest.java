@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 /**
  * Safetensors files and model folders from disk: opening a file, reading its header and loading
  * every tensor it declares either works (each array of the shape its header says; half precision
- * widened to float32, int16 to int32) or fails with an
- * {@link IOException} naming the problem; {@code model.json} and {@code labels.json} likewise. No
- * other exception, and no more memory than the file's size allows.
+ * widened to float32, int16 to int32) or fails with an {@link IOException} naming the problem;
+ * {@code model.json} and {@code labels.json} likewise. No other exception, and no more memory than
+ * the file's size allows.
  */
 class ModelFilesFuzzTest {
 
@@ -35,20 +35,28 @@ class ModelFilesFuzzTest {
             Path file = dir.resolve("weights.safetensors");
             Files.write(file, data);
             long start = Limits.allocated();
-            try (SafeTensorsFile f = SafeTensors.open(file); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            try (SafeTensorsFile f = SafeTensors.open(file);
+                    NDManager m = NDManager.newBaseManager(Device.cpu())) {
                 for (TensorInfo info : f.infos().values()) {
                     try (NDArray a = f.load(info.name(), m)) {
                         assertEquals(info.shape(), a.getShape(), info.name());
-                        boolean half = info.dataType() == DataType.FLOAT16 || info.dataType() == DataType.BFLOAT16;
-                        DataType expected = half ? DataType.FLOAT32
-                                : info.dataType() == DataType.INT16 ? DataType.INT32 : info.dataType();
+                        boolean half =
+                                info.dataType() == DataType.FLOAT16
+                                        || info.dataType() == DataType.BFLOAT16;
+                        DataType expected =
+                                half
+                                        ? DataType.FLOAT32
+                                        : info.dataType() == DataType.INT16
+                                                ? DataType.INT32
+                                                : info.dataType();
                         assertEquals(expected, a.getDataType(), info.name());
                     }
                 }
             } catch (IOException e) {
                 assertNotNull(e.getMessage());
             }
-            Limits.assertAllocatedAtMost(start, (16L << 20) + 8L * data.length, "reading " + data.length + " bytes");
+            Limits.assertAllocatedAtMost(
+                    start, (16L << 20) + 8L * data.length, "reading " + data.length + " bytes");
         } finally {
             delete(dir);
         }
@@ -64,7 +72,10 @@ class ModelFilesFuzzTest {
         Path dir = Files.createTempDirectory("licnn-fuzz-model");
         try {
             Files.write(dir.resolve("labels.json"), java.util.Arrays.copyOfRange(data, 0, nul));
-            Files.write(dir.resolve("model.json"), java.util.Arrays.copyOfRange(data, Math.min(data.length, nul + 1), data.length));
+            Files.write(
+                    dir.resolve("model.json"),
+                    java.util.Arrays.copyOfRange(
+                            data, Math.min(data.length, nul + 1), data.length));
             try {
                 ModelCard card = ModelCard.load(dir);
                 assertNotNull(card.name());
@@ -79,13 +90,15 @@ class ModelFilesFuzzTest {
 
     private static void delete(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            s.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
         }
     }
 }

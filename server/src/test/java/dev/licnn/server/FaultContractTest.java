@@ -16,9 +16,9 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.Context;
 import io.grpc.ForwardingClientCall;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -47,16 +47,26 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The contract under faults: cancellations, slow readers, overload, big messages, deadlines, shutdown. */
+/**
+ * The contract under faults: cancellations, slow readers, overload, big messages, deadlines,
+ * shutdown.
+ */
 class FaultContractTest {
 
     private static final float[] IMG = TestServer.goldenInput(1);
 
     /** Keeps a worker busy for a while: every class, every map kind. */
     static ExplainRequest heavy() {
-        ExplainRequest.Builder b = ExplainRequest.newBuilder().setImage(TestServer.tensor(IMG)).setTopK(10);
-        for (MapKind k : new MapKind[] {MapKind.MAP_KIND_GRADIENT_MAX_C, MapKind.MAP_KIND_INHIBITION,
-            MapKind.MAP_KIND_SUPPRESSION_MASK, MapKind.MAP_KIND_RESPONSE_BEFORE, MapKind.MAP_KIND_RESPONSE_AFTER}) {
+        ExplainRequest.Builder b =
+                ExplainRequest.newBuilder().setImage(TestServer.tensor(IMG)).setTopK(10);
+        for (MapKind k :
+                new MapKind[] {
+                    MapKind.MAP_KIND_GRADIENT_MAX_C,
+                    MapKind.MAP_KIND_INHIBITION,
+                    MapKind.MAP_KIND_SUPPRESSION_MASK,
+                    MapKind.MAP_KIND_RESPONSE_BEFORE,
+                    MapKind.MAP_KIND_RESPONSE_AFTER
+                }) {
             b.addLayerMapKinds(k);
         }
         return b.build();
@@ -72,11 +82,13 @@ class FaultContractTest {
         return out;
     }
 
-    static void await(String what, Duration limit, BooleanSupplier cond) throws InterruptedException {
+    static void await(String what, Duration limit, BooleanSupplier cond)
+            throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + limit.toSeconds() + " s waiting for " + what);
+                throw new AssertionError(
+                        "timed out after " + limit.toSeconds() + " s waiting for " + what);
             }
             Thread.sleep(5);
         }
@@ -110,10 +122,16 @@ class FaultContractTest {
                 ctx.cancel(null);
             }
             // While the worker is still busy, nothing is left waiting.
-            await("licnn_queue_depth 0", Duration.ofSeconds(5), () -> gauge(ts, "licnn_queue_depth") == 0);
+            await(
+                    "licnn_queue_depth 0",
+                    Duration.ofSeconds(5),
+                    () -> gauge(ts, "licnn_queue_depth") == 0);
             assertEquals(0, ts.server.pool().queueDepth());
             busy.join(60_000);
-            await("licnn_in_flight 0", Duration.ofSeconds(5), () -> gauge(ts, "licnn_in_flight") == 0);
+            await(
+                    "licnn_in_flight 0",
+                    Duration.ofSeconds(5),
+                    () -> gauge(ts, "licnn_in_flight") == 0);
             assertEquals(0, gauge(ts, "licnn_queue_depth"));
         }
     }
@@ -123,30 +141,37 @@ class FaultContractTest {
         try (TestServer ts = new TestServer(b -> b.optStreamBudgetBytes(1 << 20))) {
             CountDownLatch done = new CountDownLatch(1);
             AtomicReference<Status> status = new AtomicReference<>();
-            ts.async.explain(heavy(), new ClientResponseObserver<ExplainRequest, ExplainEvent>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<ExplainRequest> call) {
-                    call.disableAutoRequestWithInitial(1);
-                }
+            ts.async.explain(
+                    heavy(),
+                    new ClientResponseObserver<ExplainRequest, ExplainEvent>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<ExplainRequest> call) {
+                            call.disableAutoRequestWithInitial(1);
+                        }
 
-                @Override
-                public void onNext(ExplainEvent e) {}
+                        @Override
+                        public void onNext(ExplainEvent e) {}
 
-                @Override
-                public void onError(Throwable t) {
-                    status.set(Status.fromThrowable(t));
-                    done.countDown();
-                }
+                        @Override
+                        public void onError(Throwable t) {
+                            status.set(Status.fromThrowable(t));
+                            done.countDown();
+                        }
 
-                @Override
-                public void onCompleted() {
-                    status.set(Status.OK);
-                    done.countDown();
-                }
-            });
+                        @Override
+                        public void onCompleted() {
+                            status.set(Status.OK);
+                            done.countDown();
+                        }
+                    });
             assertTrue(done.await(60, TimeUnit.SECONDS));
-            assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.get().getCode(), status.get().toString());
-            await("the request to be counted", Duration.ofSeconds(10),
+            assertEquals(
+                    Status.Code.RESOURCE_EXHAUSTED,
+                    status.get().getCode(),
+                    status.get().toString());
+            await(
+                    "the request to be counted",
+                    Duration.ofSeconds(10),
                     () -> ts.server.metrics().requestCount("Explain", "RESOURCE_EXHAUSTED") == 1);
             assertEquals(0, ts.server.metrics().requestCount("Explain", "CANCELLED"));
             assertEquals(1, ts.server.metrics().rejectedCount("SLOW_READER"));
@@ -156,10 +181,18 @@ class FaultContractTest {
     @Test
     void deadlinePassingWhileRunning_isCountedAsDeadlineExceeded() throws Exception {
         try (TestServer ts = new TestServer(b -> b)) {
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                    () -> drain(ts.blocking.withDeadlineAfter(150, TimeUnit.MILLISECONDS).explain(heavy())));
+            StatusRuntimeException e =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () ->
+                                    drain(
+                                            ts.blocking
+                                                    .withDeadlineAfter(150, TimeUnit.MILLISECONDS)
+                                                    .explain(heavy())));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-            await("the request to be counted", Duration.ofSeconds(10),
+            await(
+                    "the request to be counted",
+                    Duration.ofSeconds(10),
                     () -> ts.server.metrics().requestCount("Explain", "DEADLINE_EXCEEDED") == 1);
             assertEquals(0, ts.server.metrics().requestCount("Explain", "CANCELLED"));
         }
@@ -171,10 +204,15 @@ class FaultContractTest {
             Thread busy = busy(ts);
             Thread queued = new Thread(() -> drain(ts.blocking.explain(light())));
             queued.start();
-            await("one queued request", Duration.ofSeconds(30), () -> ts.server.pool().queueDepth() == 1);
+            await(
+                    "one queued request",
+                    Duration.ofSeconds(30),
+                    () -> ts.server.pool().queueDepth() == 1);
             List<ExplainEvent> received = new ArrayList<>();
             Iterator<ExplainEvent> it = ts.blocking.explain(light());
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> it.forEachRemaining(received::add));
+            StatusRuntimeException e =
+                    assertThrows(
+                            StatusRuntimeException.class, () -> it.forEachRemaining(received::add));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
             assertEquals(List.of(), received, "a refused request is never accepted");
             busy.join(60_000);
@@ -198,39 +236,58 @@ class FaultContractTest {
     }
 
     private static ExplainRequest bytes(int n) {
-        return ExplainRequest.newBuilder().setImage(ImageInput.newBuilder().setEncoded(ByteString.copyFrom(new byte[n])))
+        return ExplainRequest.newBuilder()
+                .setImage(ImageInput.newBuilder().setEncoded(ByteString.copyFrom(new byte[n])))
                 .build();
     }
 
     @Test
     void requestOverFourMiB_isRefusedUnread_withoutStackTraces() throws Exception {
         LicnnServer server = serve();
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        ManagedChannel ch =
+                NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         List<LogRecord> warnings = new ArrayList<>();
-        Handler h = new Handler() {
-            @Override
-            public synchronized void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    warnings.add(r);
-                }
-            }
+        Handler h =
+                new Handler() {
+                    @Override
+                    public synchronized void publish(LogRecord r) {
+                        if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                            warnings.add(r);
+                        }
+                    }
 
-            @Override
-            public void flush() {}
+                    @Override
+                    public void flush() {}
 
-            @Override
-            public void close() {}
-        };
+                    @Override
+                    public void close() {}
+                };
         Logger grpc = Logger.getLogger("io.grpc");
         grpc.addHandler(h);
         try {
             LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
-            StatusRuntimeException big = assertThrows(StatusRuntimeException.class, () -> drain(stub.explain(bytes(5 << 20))));
-            assertEquals(Status.Code.RESOURCE_EXHAUSTED, big.getStatus().getCode(), big.getStatus().toString());
-            StatusRuntimeException small = assertThrows(StatusRuntimeException.class, () -> drain(stub.explain(bytes(3 << 20))));
-            assertEquals(Status.Code.INVALID_ARGUMENT, small.getStatus().getCode(), "read and decoded: " + small.getStatus());
+            StatusRuntimeException big =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () -> drain(stub.explain(bytes(5 << 20))));
+            assertEquals(
+                    Status.Code.RESOURCE_EXHAUSTED,
+                    big.getStatus().getCode(),
+                    big.getStatus().toString());
+            StatusRuntimeException small =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () -> drain(stub.explain(bytes(3 << 20))));
+            assertEquals(
+                    Status.Code.INVALID_ARGUMENT,
+                    small.getStatus().getCode(),
+                    "read and decoded: " + small.getStatus());
             synchronized (h) {
-                assertEquals(List.of(), warnings.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList());
+                assertEquals(
+                        List.of(),
+                        warnings.stream()
+                                .map(r -> r.getLoggerName() + ": " + r.getMessage())
+                                .toList());
             }
         } finally {
             grpc.removeHandler(h);
@@ -242,11 +299,20 @@ class FaultContractTest {
     @Test
     void maxRequestMb_raisesTheLimit() throws Exception {
         LicnnServer server = serve("--max-request-mb", "8");
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        ManagedChannel ch =
+                NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         try {
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                    () -> drain(LicnnServiceGrpc.newBlockingStub(ch).explain(bytes(5 << 20))));
-            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+            StatusRuntimeException e =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () ->
+                                    drain(
+                                            LicnnServiceGrpc.newBlockingStub(ch)
+                                                    .explain(bytes(5 << 20))));
+            assertEquals(
+                    Status.Code.INVALID_ARGUMENT,
+                    e.getStatus().getCode(),
+                    e.getStatus().toString());
         } finally {
             ch.shutdownNow();
             server.close();
@@ -257,21 +323,31 @@ class FaultContractTest {
     void shutdown_healthSaysNotServing_whileCallsAreStillAccepted_thenRefuses() throws Exception {
         TestServer ts = new TestServer(b -> b.optShutdownDelay(Duration.ofSeconds(3)));
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ts.channel);
-        HealthCheckRequest svc = HealthCheckRequest.newBuilder().setService(LicnnServer.SERVICE_NAME).build();
+        HealthCheckRequest svc =
+                HealthCheckRequest.newBuilder().setService(LicnnServer.SERVICE_NAME).build();
         assertEquals(ServingStatus.SERVING, health.check(svc).getStatus());
         Thread closer = new Thread(ts.server::close);
         closer.start();
         AtomicReference<ServingStatus> seen = new AtomicReference<>();
-        await("health to change", Duration.ofSeconds(10), () -> {
-            seen.set(health.check(svc).getStatus());
-            return seen.get() != ServingStatus.SERVING;
-        });
+        await(
+                "health to change",
+                Duration.ofSeconds(10),
+                () -> {
+                    seen.set(health.check(svc).getStatus());
+                    return seen.get() != ServingStatus.SERVING;
+                });
         assertEquals(ServingStatus.NOT_SERVING, seen.get());
-        assertEquals(ServingStatus.NOT_SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+                ServingStatus.NOT_SERVING,
+                health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
         List<ExplainEvent> ev = drain(ts.blocking.explain(light()));
-        assertEquals(ExplainEvent.EventCase.COMPLETED, ev.get(ev.size() - 1).getEventCase(), "served during the delay");
+        assertEquals(
+                ExplainEvent.EventCase.COMPLETED,
+                ev.get(ev.size() - 1).getEventCase(),
+                "served during the delay");
         closer.join(60_000);
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> health.check(svc));
+        StatusRuntimeException e =
+                assertThrows(StatusRuntimeException.class, () -> health.check(svc));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
         ts.close();
     }
@@ -279,31 +355,51 @@ class FaultContractTest {
     @Test
     void serve_exitsZero_afterSigterm() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dai.djl.pytorch.num_threads=1",
-                "-cp", System.getProperty("java.class.path"), ServeCommand.class.getName(),
-                "--host", "127.0.0.1", "--port", "0", "--metrics-port", "-1", "--no-warmup",
-                "--shutdown-delay-seconds", "0", "--grace-seconds", "5");
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                        java,
+                        "-Xmx512m",
+                        "-Dai.djl.pytorch.num_threads=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ServeCommand.class.getName(),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        "0",
+                        "--metrics-port",
+                        "-1",
+                        "--no-warmup",
+                        "--shutdown-delay-seconds",
+                        "0",
+                        "--grace-seconds",
+                        "5");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         StringBuilder out = new StringBuilder();
         CountDownLatch listening = new CountDownLatch(1);
-        Thread reader = new Thread(() -> {
-            try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (out) {
-                        out.append(line).append('\n');
-                    }
-                    if (line.contains("licnn server listening")) {
-                        listening.countDown();
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        });
+        Thread reader =
+                new Thread(
+                        () -> {
+                            try (var r =
+                                    new java.io.BufferedReader(
+                                            new java.io.InputStreamReader(p.getInputStream()))) {
+                                for (String line; (line = r.readLine()) != null; ) {
+                                    synchronized (out) {
+                                        out.append(line).append('\n');
+                                    }
+                                    if (line.contains("licnn server listening")) {
+                                        listening.countDown();
+                                    }
+                                }
+                            } catch (IOException e) {
+                                // the process ended
+                            }
+                        });
         reader.start();
         try {
-            assertTrue(listening.await(120, TimeUnit.SECONDS), () -> "server did not start:\n" + out);
+            assertTrue(
+                    listening.await(120, TimeUnit.SECONDS), () -> "server did not start:\n" + out);
             p.destroy(); // SIGTERM
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "server did not stop");
             reader.join(10_000);
@@ -315,9 +411,13 @@ class FaultContractTest {
 
     @Test
     void metricsPort_bindsToHost() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getProperty("os.name").toLowerCase().contains("linux"),
                 "127.0.0.2 reaches the loopback interface on Linux");
-        for (String[] flags : new String[][] {{"--host", "127.0.0.1"}, {"--host", "0.0.0.0", "--metrics-host", "127.0.0.1"}}) {
+        for (String[] flags :
+                new String[][] {
+                    {"--host", "127.0.0.1"}, {"--host", "0.0.0.0", "--metrics-host", "127.0.0.1"}
+                }) {
             List<String> args = new ArrayList<>(List.of(flags));
             args.addAll(List.of("--metrics-port", "0"));
             LicnnServer server = serve(args.toArray(new String[0]));
@@ -326,11 +426,14 @@ class FaultContractTest {
                 try (Socket s = new Socket()) {
                     s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
                 }
-                assertThrows(ConnectException.class, () -> {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.2", port), 5000);
-                    }
-                }, "metrics reachable on another address with " + String.join(" ", flags));
+                assertThrows(
+                        ConnectException.class,
+                        () -> {
+                            try (Socket s = new Socket()) {
+                                s.connect(new InetSocketAddress("127.0.0.2", port), 5000);
+                            }
+                        },
+                        "metrics reachable on another address with " + String.join(" ", flags));
             } finally {
                 server.close();
             }
@@ -342,37 +445,58 @@ class FaultContractTest {
         LicnnServer server = serve("--max-batch-size", "1");
         // A client whose own deadline timer never fires before the server's (a loaded machine, a
         // late timer): it sends a 400 ms deadline on the wire and sets none locally.
-        Metadata.Key<String> timeout = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
-        ClientInterceptor lateTimer = new ClientInterceptor() {
-            @Override
-            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> m, CallOptions o, Channel next) {
-                return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(m, o)) {
+        Metadata.Key<String> timeout =
+                Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
+        ClientInterceptor lateTimer =
+                new ClientInterceptor() {
                     @Override
-                    public void start(Listener<R> listener, Metadata headers) {
-                        headers.put(timeout, "400m");
-                        super.start(listener, headers);
+                    public <Q, R> ClientCall<Q, R> interceptCall(
+                            MethodDescriptor<Q, R> m, CallOptions o, Channel next) {
+                        return new ForwardingClientCall.SimpleForwardingClientCall<>(
+                                next.newCall(m, o)) {
+                            @Override
+                            public void start(Listener<R> listener, Metadata headers) {
+                                headers.put(timeout, "400m");
+                                super.start(listener, headers);
+                            }
+                        };
                     }
                 };
-            }
-        };
-        ManagedChannel plain = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-        ManagedChannel late = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                .intercept(lateTimer).disableRetry().build();
+        ManagedChannel plain =
+                NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        ManagedChannel late =
+                NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                        .usePlaintext()
+                        .intercept(lateTimer)
+                        .disableRetry()
+                        .build();
         List<Thread> busy = new ArrayList<>();
         try {
             // Keep the worker busy, so that the request is accepted (headers and a message sent)
             // and then waits in the queue past its deadline, whatever the CPU's speed.
             for (int i = 0; i < 3; i++) {
-                Thread t = new Thread(() -> drain(LicnnServiceGrpc.newBlockingStub(plain).explain(heavy())));
+                Thread t =
+                        new Thread(
+                                () ->
+                                        drain(
+                                                LicnnServiceGrpc.newBlockingStub(plain)
+                                                        .explain(heavy())));
                 t.start();
                 busy.add(t);
             }
-            await("a busy worker and two queued requests", Duration.ofSeconds(60),
+            await(
+                    "a busy worker and two queued requests",
+                    Duration.ofSeconds(60),
                     () -> server.pool().inFlight() == 1 && server.pool().queueDepth() == 2);
             ExplainRequest small = light();
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                    () -> drain(LicnnServiceGrpc.newBlockingStub(late).explain(small)));
-            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getStatus().toString());
+            StatusRuntimeException e =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () -> drain(LicnnServiceGrpc.newBlockingStub(late).explain(small)));
+            assertEquals(
+                    Status.Code.DEADLINE_EXCEEDED,
+                    e.getStatus().getCode(),
+                    e.getStatus().toString());
         } finally {
             for (Thread t : busy) {
                 t.join(120_000);

@@ -23,12 +23,14 @@ import java.util.List;
  * tensors of any shape and values, go through the same parsing and preparation as on the server.
  * Each either yields an input of the model's size or fails with an exception that maps to a
  * client-error status with a message (never INTERNAL). The seed corpus ({@code
- * RequestFuzzTestInputs/}) runs in every build; {@code JAZZER_FUZZ=1} fuzzes ({@code server/fuzz.sh}).
+ * RequestFuzzTestInputs/}) runs in every build; {@code JAZZER_FUZZ=1} fuzzes ({@code
+ * server/fuzz.sh}).
  */
 class RequestFuzzTest {
 
-    private static final ModelCard CARD = TestServer.narrowCard().withPreprocess(PreprocessConfig.builder()
-            .optMaxPixels(1 << 20).build());
+    private static final ModelCard CARD =
+            TestServer.narrowCard()
+                    .withPreprocess(PreprocessConfig.builder().optMaxPixels(1 << 20).build());
     private static final RequestParser PARSER = new RequestParser(new ServedModels(List.of(CARD)));
 
     private static void check(ExplainRequest r) {
@@ -39,8 +41,11 @@ class RequestFuzzTest {
             assertEquals(224, in.height());
         } catch (RuntimeException e) {
             Status s = Statuses.of(e);
-            assertNotEquals(Status.Code.INTERNAL, s.getCode(), () -> "client input became INTERNAL: " + e);
-            assertFalse(s.getDescription() == null || s.getDescription().isBlank(), "no message for " + s.getCode());
+            assertNotEquals(
+                    Status.Code.INTERNAL, s.getCode(), () -> "client input became INTERNAL: " + e);
+            assertFalse(
+                    s.getDescription() == null || s.getDescription().isBlank(),
+                    "no message for " + s.getCode());
         }
     }
 
@@ -62,13 +67,22 @@ class RequestFuzzTest {
         for (int i = 0; i < dims; i++) {
             t.addShape(in.pickValue(new int[] {-1, 0, 1, 3, 224, 225, in.consumeInt()}));
         }
-        int floats = in.pickValue(new int[] {0, 1, 3 * 224 * 224 - 1, 3 * 224 * 224, in.consumeInt(0, 1 << 18)});
+        int floats =
+                in.pickValue(
+                        new int[] {
+                            0, 1, 3 * 224 * 224 - 1, 3 * 224 * 224, in.consumeInt(0, 1 << 18)
+                        });
         boolean ragged = in.consumeBoolean();
-        ByteBuffer b = ByteBuffer.allocate(floats * 4 + (ragged ? 1 : 0)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(floats * 4 + (ragged ? 1 : 0)).order(ByteOrder.LITTLE_ENDIAN);
         byte[] pattern = in.consumeRemainingAsBytes();
         for (int i = 0; i < floats; i++) {
-            b.putFloat(pattern.length >= 4 ? ByteBuffer.wrap(pattern, (i * 4) % (pattern.length - 3), 4)
-                    .order(ByteOrder.LITTLE_ENDIAN).getFloat() : 0.5f);
+            b.putFloat(
+                    pattern.length >= 4
+                            ? ByteBuffer.wrap(pattern, (i * 4) % (pattern.length - 3), 4)
+                                    .order(ByteOrder.LITTLE_ENDIAN)
+                                    .getFloat()
+                            : 0.5f);
         }
         t.setData(ByteString.copyFrom(b.array()));
         check(ExplainRequest.newBuilder().setImage(ImageInput.newBuilder().setTensor(t)).build());

@@ -23,8 +23,15 @@ class ServeCommandTest {
     @Test
     void defaults_serveTheDefaultModel_onTwoSingleThreadWorkers() throws Exception {
         ServeCommand cmd = new ServeCommand();
-        new CommandLine(cmd).parseArgs("--worker", "cpu@1,cpu@1", "--metrics-port", "-1", "--no-warmup",
-                "--max-batch-size", "1");
+        new CommandLine(cmd)
+                .parseArgs(
+                        "--worker",
+                        "cpu@1,cpu@1",
+                        "--metrics-port",
+                        "-1",
+                        "--no-warmup",
+                        "--max-batch-size",
+                        "1");
         assertEquals(50051, cmd.port);
         LicnnServer server = cmd.build();
         String name = InProcessServerBuilder.generateName();
@@ -32,18 +39,29 @@ class ServeCommandTest {
         ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
         try {
             LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
-            String model = stub.listModels(ListModelsRequest.getDefaultInstance()).getDefaultModel();
+            String model =
+                    stub.listModels(ListModelsRequest.getDefaultInstance()).getDefaultModel();
             assertEquals(BundledModels.defaultModel().name(), model);
             // Concurrent requests run on both workers.
             Set<String> workers = java.util.Collections.synchronizedSet(new HashSet<>());
             List<Thread> ts = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                Thread t = new Thread(() -> {
-                    List<ExplainEvent> ev = new ArrayList<>();
-                    stub.explain(ExplainRequest.newBuilder().setImage(TestServer.tensor(new float[3 * 224 * 224]))
-                            .setTopK(1).build()).forEachRemaining(ev::add);
-                    workers.add(ev.get(ev.size() - 1).getCompleted().getWorker());
-                });
+                Thread t =
+                        new Thread(
+                                () -> {
+                                    List<ExplainEvent> ev = new ArrayList<>();
+                                    stub.explain(
+                                                    ExplainRequest.newBuilder()
+                                                            .setImage(
+                                                                    TestServer.tensor(
+                                                                            new float
+                                                                                    [3 * 224
+                                                                                            * 224]))
+                                                            .setTopK(1)
+                                                            .build())
+                                            .forEachRemaining(ev::add);
+                                    workers.add(ev.get(ev.size() - 1).getCompleted().getWorker());
+                                });
                 ts.add(t);
                 t.start();
             }
@@ -60,20 +78,37 @@ class ServeCommandTest {
     @Test
     void maxImagePixels_refusesLargerImagesBeforeDecoding() throws Exception {
         ServeCommand cmd = new ServeCommand();
-        new CommandLine(cmd).parseArgs("--metrics-port", "-1", "--no-warmup", "--max-image-pixels", "10000");
+        new CommandLine(cmd)
+                .parseArgs("--metrics-port", "-1", "--no-warmup", "--max-image-pixels", "10000");
         LicnnServer server = cmd.build();
         String name = InProcessServerBuilder.generateName();
         server.start(InProcessServerBuilder.forName(name));
         ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
         try {
             LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
-            io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
-                    io.grpc.StatusRuntimeException.class, () -> stub.explain(ExplainRequest.newBuilder()
-                            .setImage(dev.licnn.proto.v1.ImageInput.newBuilder().setEncoded(
-                                    com.google.protobuf.ByteString.copyFrom(Images.png(120, 100))))
-                            .build()).forEachRemaining(x -> { }));
+            io.grpc.StatusRuntimeException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(
+                            io.grpc.StatusRuntimeException.class,
+                            () ->
+                                    stub.explain(
+                                                    ExplainRequest.newBuilder()
+                                                            .setImage(
+                                                                    dev.licnn.proto.v1.ImageInput
+                                                                            .newBuilder()
+                                                                            .setEncoded(
+                                                                                    com.google
+                                                                                            .protobuf
+                                                                                            .ByteString
+                                                                                            .copyFrom(
+                                                                                                    Images
+                                                                                                            .png(
+                                                                                                                    120,
+                                                                                                                    100))))
+                                                            .build())
+                                            .forEachRemaining(x -> {}));
             assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-            org.junit.jupiter.api.Assertions.assertTrue(e.getStatus().getDescription().contains("10000"),
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    e.getStatus().getDescription().contains("10000"),
                     e.getStatus().getDescription());
         } finally {
             ch.shutdownNow();

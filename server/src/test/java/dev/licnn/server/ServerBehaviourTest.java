@@ -43,9 +43,16 @@ class ServerBehaviourTest {
 
     /** A request that keeps a worker busy for a while: all classes, every map kind. */
     private static ExplainRequest heavy() {
-        ExplainRequest.Builder b = ExplainRequest.newBuilder().setImage(TestServer.tensor(IMG)).setTopK(10);
-        for (MapKind k : new MapKind[] {MapKind.MAP_KIND_GRADIENT_MAX_C, MapKind.MAP_KIND_INHIBITION,
-            MapKind.MAP_KIND_SUPPRESSION_MASK, MapKind.MAP_KIND_RESPONSE_BEFORE, MapKind.MAP_KIND_RESPONSE_AFTER}) {
+        ExplainRequest.Builder b =
+                ExplainRequest.newBuilder().setImage(TestServer.tensor(IMG)).setTopK(10);
+        for (MapKind k :
+                new MapKind[] {
+                    MapKind.MAP_KIND_GRADIENT_MAX_C,
+                    MapKind.MAP_KIND_INHIBITION,
+                    MapKind.MAP_KIND_SUPPRESSION_MASK,
+                    MapKind.MAP_KIND_RESPONSE_BEFORE,
+                    MapKind.MAP_KIND_RESPONSE_AFTER
+                }) {
             b.addLayerMapKinds(k);
         }
         return b.build();
@@ -61,7 +68,8 @@ class ServerBehaviourTest {
         return out;
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier cond) throws InterruptedException {
+    private static void await(String what, java.util.function.BooleanSupplier cond)
+            throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > end) {
@@ -77,53 +85,79 @@ class ServerBehaviourTest {
             Map<String, List<ExplainStreamEvent>> byId = new ConcurrentHashMap<>();
             CountDownLatch done = new CountDownLatch(1);
             AtomicReference<Throwable> error = new AtomicReference<>();
-            StreamObserver<ExplainStreamRequest> req = ts.async.explainStream(new StreamObserver<>() {
-                @Override
-                public void onNext(ExplainStreamEvent e) {
-                    byId.computeIfAbsent(e.getRequestId(), k -> Collections.synchronizedList(new ArrayList<>())).add(e);
-                }
+            StreamObserver<ExplainStreamRequest> req =
+                    ts.async.explainStream(
+                            new StreamObserver<>() {
+                                @Override
+                                public void onNext(ExplainStreamEvent e) {
+                                    byId.computeIfAbsent(
+                                                    e.getRequestId(),
+                                                    k ->
+                                                            Collections.synchronizedList(
+                                                                    new ArrayList<>()))
+                                            .add(e);
+                                }
 
-                @Override
-                public void onError(Throwable t) {
-                    error.set(t);
-                    done.countDown();
-                }
+                                @Override
+                                public void onError(Throwable t) {
+                                    error.set(t);
+                                    done.countDown();
+                                }
 
-                @Override
-                public void onCompleted() {
-                    done.countDown();
-                }
-            });
-            req.onNext(ExplainStreamRequest.newBuilder().setRequestId("a").setRequest(light()).build());
-            req.onNext(ExplainStreamRequest.newBuilder().setRequestId("bad").setRequest(
-                    light().toBuilder().setTopK(99)).build());
-            req.onNext(ExplainStreamRequest.newBuilder().setRequestId("b").setRequest(light()).build());
-            req.onNext(ExplainStreamRequest.newBuilder().setRequestId("").setRequest(light()).build());
+                                @Override
+                                public void onCompleted() {
+                                    done.countDown();
+                                }
+                            });
+            req.onNext(
+                    ExplainStreamRequest.newBuilder()
+                            .setRequestId("a")
+                            .setRequest(light())
+                            .build());
+            req.onNext(
+                    ExplainStreamRequest.newBuilder()
+                            .setRequestId("bad")
+                            .setRequest(light().toBuilder().setTopK(99))
+                            .build());
+            req.onNext(
+                    ExplainStreamRequest.newBuilder()
+                            .setRequestId("b")
+                            .setRequest(light())
+                            .build());
+            req.onNext(
+                    ExplainStreamRequest.newBuilder().setRequestId("").setRequest(light()).build());
             req.onCompleted();
             assertTrue(done.await(60, TimeUnit.SECONDS));
             assertEquals(null, error.get());
             for (String id : List.of("a", "b")) {
                 List<ExplainStreamEvent> ev = byId.get(id);
                 assertEquals(ExplainEvent.EventCase.ACCEPTED, ev.get(0).getEvent().getEventCase());
-                assertEquals(ExplainEvent.EventCase.COMPLETED, ev.get(ev.size() - 1).getEvent().getEventCase());
+                assertEquals(
+                        ExplainEvent.EventCase.COMPLETED,
+                        ev.get(ev.size() - 1).getEvent().getEventCase());
             }
             ExplainStreamEvent bad = byId.get("bad").get(0);
             assertTrue(bad.hasFailed());
-            assertEquals(Status.Code.INVALID_ARGUMENT.value(), bad.getFailed().getStatus().getCode());
+            assertEquals(
+                    Status.Code.INVALID_ARGUMENT.value(), bad.getFailed().getStatus().getCode());
             assertTrue(byId.get("").get(0).hasFailed());
         }
     }
 
     @Test
     void concurrentRequests_formBatches() throws Exception {
-        try (TestServer ts = new TestServer(b -> b.optMaxBatchSize(4).optMaxQueueDelay(Duration.ofMillis(20)))) {
+        try (TestServer ts =
+                new TestServer(b -> b.optMaxBatchSize(4).optMaxQueueDelay(Duration.ofMillis(20)))) {
             List<Thread> clients = new ArrayList<>();
             List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < 6; i++) {
-                Thread t = new Thread(() -> {
-                    List<ExplainEvent> ev = drain(ts.blocking.explain(light()));
-                    batchSizes.add(ev.get(ev.size() - 1).getCompleted().getBatchSize());
-                });
+                Thread t =
+                        new Thread(
+                                () -> {
+                                    List<ExplainEvent> ev = drain(ts.blocking.explain(light()));
+                                    batchSizes.add(
+                                            ev.get(ev.size() - 1).getCompleted().getBatchSize());
+                                });
                 clients.add(t);
                 t.start();
             }
@@ -131,7 +165,9 @@ class ServerBehaviourTest {
                 t.join(60_000);
             }
             assertEquals(6, batchSizes.size());
-            assertTrue(ts.server.metrics().maxBatchSize() > 1, "batch sizes seen by clients: " + batchSizes);
+            assertTrue(
+                    ts.server.metrics().maxBatchSize() > 1,
+                    "batch sizes seen by clients: " + batchSizes);
             assertTrue(batchSizes.stream().anyMatch(s -> s > 1), "batch sizes: " + batchSizes);
         }
     }
@@ -144,7 +180,9 @@ class ServerBehaviourTest {
             assertEquals(ExplainEvent.EventCase.ACCEPTED, it.next().getEventCase());
             assertEquals(ExplainEvent.EventCase.PREDICTION, it.next().getEventCase());
             ctx.cancel(null);
-            await("explain to end as CANCELLED", () -> ts.server.metrics().requestCount("Explain", "CANCELLED") == 1);
+            await(
+                    "explain to end as CANCELLED",
+                    () -> ts.server.metrics().requestCount("Explain", "CANCELLED") == 1);
             await("worker to be free", () -> ts.server.pool().inFlight() == 0);
             List<ExplainEvent> ev = drain(ts.blocking.explain(light()));
             assertEquals(ExplainEvent.EventCase.COMPLETED, ev.get(ev.size() - 1).getEventCase());
@@ -157,8 +195,14 @@ class ServerBehaviourTest {
             Thread busy = new Thread(() -> drain(ts.blocking.explain(heavy())));
             busy.start();
             await("worker to be busy", () -> ts.server.pool().inFlight() == 1);
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                    () -> drain(ts.blocking.withDeadlineAfter(100, TimeUnit.MILLISECONDS).explain(light())));
+            StatusRuntimeException e =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () ->
+                                    drain(
+                                            ts.blocking
+                                                    .withDeadlineAfter(100, TimeUnit.MILLISECONDS)
+                                                    .explain(light())));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
             busy.join(60_000);
             await("queue to empty", () -> ts.server.pool().queueDepth() == 0);
@@ -177,9 +221,13 @@ class ServerBehaviourTest {
             Thread queued = new Thread(() -> drain(ts.blocking.explain(light())));
             queued.start();
             await("one queued request", () -> ts.server.pool().queueDepth() == 1);
-            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> drain(ts.blocking.explain(light())));
+            StatusRuntimeException e =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () -> drain(ts.blocking.explain(light())));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
-            assertTrue(e.getStatus().getDescription().contains("1"), e.getStatus().getDescription());
+            assertTrue(
+                    e.getStatus().getDescription().contains("1"), e.getStatus().getDescription());
             busy.join(60_000);
             queued.join(60_000);
             assertEquals(2, ts.server.metrics().requestCount("Explain", "OK"));
@@ -188,55 +236,79 @@ class ServerBehaviourTest {
 
     @Test
     void slowReader_hitsItsBudget_otherStreamsUnaffected() throws Exception {
-        try (TestServer ts = new TestServer(b -> b.optMaxBatchSize(2).optStreamBudgetBytes(8 << 20))) {
+        try (TestServer ts =
+                new TestServer(b -> b.optMaxBatchSize(2).optStreamBudgetBytes(8 << 20))) {
             CountDownLatch slowDone = new CountDownLatch(1);
             AtomicReference<Status> slowStatus = new AtomicReference<>();
-            ts.async.explain(heavy(), new ClientResponseObserver<ExplainRequest, ExplainEvent>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<ExplainRequest> call) {
-                    call.disableAutoRequestWithInitial(1);
-                }
+            ts.async.explain(
+                    heavy(),
+                    new ClientResponseObserver<ExplainRequest, ExplainEvent>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<ExplainRequest> call) {
+                            call.disableAutoRequestWithInitial(1);
+                        }
 
-                @Override
-                public void onNext(ExplainEvent e) {
-                    // Reads one event, then never asks for more.
-                }
+                        @Override
+                        public void onNext(ExplainEvent e) {
+                            // Reads one event, then never asks for more.
+                        }
 
-                @Override
-                public void onError(Throwable t) {
-                    slowStatus.set(Status.fromThrowable(t));
-                    slowDone.countDown();
-                }
+                        @Override
+                        public void onError(Throwable t) {
+                            slowStatus.set(Status.fromThrowable(t));
+                            slowDone.countDown();
+                        }
 
-                @Override
-                public void onCompleted() {
-                    slowStatus.set(Status.OK);
-                    slowDone.countDown();
-                }
-            });
+                        @Override
+                        public void onCompleted() {
+                            slowStatus.set(Status.OK);
+                            slowDone.countDown();
+                        }
+                    });
             List<ExplainEvent> fast = drain(ts.blocking.explain(heavy()));
-            assertEquals(ExplainEvent.EventCase.COMPLETED, fast.get(fast.size() - 1).getEventCase());
+            assertEquals(
+                    ExplainEvent.EventCase.COMPLETED, fast.get(fast.size() - 1).getEventCase());
             assertTrue(slowDone.await(60, TimeUnit.SECONDS), "slow stream did not end");
-            assertEquals(Status.Code.RESOURCE_EXHAUSTED, slowStatus.get().getCode(), String.valueOf(slowStatus.get()));
+            assertEquals(
+                    Status.Code.RESOURCE_EXHAUSTED,
+                    slowStatus.get().getCode(),
+                    String.valueOf(slowStatus.get()));
             assertTrue(slowStatus.get().getDescription().contains("budget"));
         }
     }
 
     @Test
     void endToEnd_overLoopbackPort_withHealthAndMetrics() throws Exception {
-        LicnnServer server = LicnnServer.builder().setModels(new ServedModels(List.of(TestServer.narrowCard())))
-                .optWarmUp(false).optMetricsPort(0).build();
+        LicnnServer server =
+                LicnnServer.builder()
+                        .setModels(new ServedModels(List.of(TestServer.narrowCard())))
+                        .optWarmUp(false)
+                        .optMetricsPort(0)
+                        .build();
         server.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)));
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+        ManagedChannel ch =
+                NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
         try {
-            assertEquals(HealthCheckResponse.ServingStatus.SERVING,
-                    HealthGrpc.newBlockingStub(ch).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            assertEquals(
+                    HealthCheckResponse.ServingStatus.SERVING,
+                    HealthGrpc.newBlockingStub(ch)
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus());
             List<ExplainEvent> ev = drain(LicnnServiceGrpc.newBlockingStub(ch).explain(light()));
             assertEquals(ExplainEvent.EventCase.COMPLETED, ev.get(ev.size() - 1).getEventCase());
-            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertTrue(r.body().contains("licnn_requests_total{code=\"OK\",rpc=\"Explain\"} 1.0"), r.body());
+            java.net.http.HttpResponse<String> r =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + server.metricsPort()
+                                                                    + "/metrics"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(
+                    r.body().contains("licnn_requests_total{code=\"OK\",rpc=\"Explain\"} 1.0"),
+                    r.body());
             assertTrue(r.body().contains("licnn_batch_size_bucket"));
         } finally {
             ch.shutdownNow();
@@ -249,13 +321,15 @@ class ServerBehaviourTest {
         TestServer ts = new TestServer(b -> b.optGrace(Duration.ofSeconds(120)));
         AtomicReference<List<ExplainEvent>> result = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread inFlight = new Thread(() -> {
-            try {
-                result.set(drain(ts.blocking.explain(heavy())));
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-        });
+        Thread inFlight =
+                new Thread(
+                        () -> {
+                            try {
+                                result.set(drain(ts.blocking.explain(heavy())));
+                            } catch (RuntimeException e) {
+                                failure.set(e);
+                            }
+                        });
         inFlight.start();
         await("request in flight", () -> ts.server.pool().inFlight() == 1);
         Thread closer = new Thread(() -> ts.server.close());
@@ -263,8 +337,12 @@ class ServerBehaviourTest {
         inFlight.join(60_000);
         closer.join(60_000);
         assertNotNull(result.get(), "in-flight request failed: " + failure.get());
-        assertEquals(ExplainEvent.EventCase.COMPLETED, result.get().get(result.get().size() - 1).getEventCase());
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> drain(ts.blocking.explain(light())));
+        assertEquals(
+                ExplainEvent.EventCase.COMPLETED,
+                result.get().get(result.get().size() - 1).getEventCase());
+        StatusRuntimeException e =
+                assertThrows(
+                        StatusRuntimeException.class, () -> drain(ts.blocking.explain(light())));
         assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
         ts.close();
     }

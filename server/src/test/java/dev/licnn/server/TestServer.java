@@ -1,5 +1,9 @@
 package dev.licnn.server;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.protobuf.ByteString;
 import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.engine.model.SafeTensors;
@@ -8,35 +12,49 @@ import dev.licnn.engine.model.VggSpec;
 import dev.licnn.proto.v1.ImageInput;
 import dev.licnn.proto.v1.LicnnServiceGrpc;
 import dev.licnn.proto.v1.Tensor;
-import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /** An in-process server on the narrow golden model, with a channel and stubs to it. */
 final class TestServer implements AutoCloseable {
 
-    static final int[] NARROW = {8, 8, VggSpec.POOL, 16, 16, VggSpec.POOL, 32, 32, 32, VggSpec.POOL,
-        32, 32, 32, VggSpec.POOL, 32, 32, 32, VggSpec.POOL};
+    static final int[] NARROW = {
+        8,
+        8,
+        VggSpec.POOL,
+        16,
+        16,
+        VggSpec.POOL,
+        32,
+        32,
+        32,
+        VggSpec.POOL,
+        32,
+        32,
+        32,
+        VggSpec.POOL,
+        32,
+        32,
+        32,
+        VggSpec.POOL
+    };
     static final VggSpec SPEC = VggSpec.custom("vgg16-narrow", NARROW, false, 64, 10, 224);
 
     final LicnnServer server;
@@ -46,8 +64,11 @@ final class TestServer implements AutoCloseable {
 
     TestServer(UnaryOperator<LicnnServer.Builder> config) {
         String name = InProcessServerBuilder.generateName();
-        LicnnServer.Builder b = LicnnServer.builder().setModels(new ServedModels(List.of(narrowCard())))
-                .optWarmUp(false).optGrace(java.time.Duration.ofSeconds(5));
+        LicnnServer.Builder b =
+                LicnnServer.builder()
+                        .setModels(new ServedModels(List.of(narrowCard())))
+                        .optWarmUp(false)
+                        .optGrace(java.time.Duration.ofSeconds(5));
         server = config.apply(b).build();
         try {
             server.start(InProcessServerBuilder.forName(name));
@@ -65,29 +86,37 @@ final class TestServer implements AutoCloseable {
 
     private static final Map<String, Path> GOLDEN = new ConcurrentHashMap<>();
 
-    /** A golden fixture of the engine's test jar, as a file (copied out of the jar once when it is packed). */
+    /**
+     * A golden fixture of the engine's test jar, as a file (copied out of the jar once when it is
+     * packed).
+     */
     static Path golden(String file) {
-        return GOLDEN.computeIfAbsent(file, f -> {
-            URL url = TestServer.class.getResource("/golden/" + f);
-            if (url == null) {
-                throw new IllegalStateException("golden/" + f + " is not on the test classpath (licnn-engine's test jar)");
-            }
-            try {
-                if (url.getProtocol().equals("file")) {
-                    return Paths.get(url.toURI());
-                }
-                Path tmp = Files.createTempFile("golden-", "-" + f);
-                tmp.toFile().deleteOnExit();
-                try (InputStream in = url.openStream()) {
-                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                }
-                return tmp;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return GOLDEN.computeIfAbsent(
+                file,
+                f -> {
+                    URL url = TestServer.class.getResource("/golden/" + f);
+                    if (url == null) {
+                        throw new IllegalStateException(
+                                "golden/"
+                                        + f
+                                        + " is not on the test classpath (licnn-engine's test jar)");
+                    }
+                    try {
+                        if (url.getProtocol().equals("file")) {
+                            return Paths.get(url.toURI());
+                        }
+                        Path tmp = Files.createTempFile("golden-", "-" + f);
+                        tmp.toFile().deleteOnExit();
+                        try (InputStream in = url.openStream()) {
+                            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                        return tmp;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } catch (URISyntaxException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
     }
 
     /** Fixture image {@code i} (0..2) as CHW floats. */

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.licnn.proto.v1.ListModelsRequest;
 import dev.licnn.proto.v1.LicnnServiceGrpc;
+import dev.licnn.proto.v1.ListModelsRequest;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -35,10 +35,10 @@ class TokenAuthTest {
     private static final String B = "token-b-0123456789abcdef";
     private static final String C = "token-c-0123456789abcdef";
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
-    private static LicnnServiceGrpc.LicnnServiceBlockingStub withToken(TestServer ts, String authorization) {
+    private static LicnnServiceGrpc.LicnnServiceBlockingStub withToken(
+            TestServer ts, String authorization) {
         Metadata m = new Metadata();
         m.put(TokenAuthInterceptor.AUTHORIZATION, authorization);
         return ts.blocking.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
@@ -60,17 +60,28 @@ class TokenAuthTest {
         try (TestServer ts = new TestServer(b -> b.optTokenFile(file))) {
             assertEquals(Status.Code.OK, listModels(withToken(ts, "Bearer " + A)));
             assertEquals(Status.Code.OK, listModels(withToken(ts, "bearer " + B)));
-            StatusRuntimeException none = assertThrows(StatusRuntimeException.class,
-                    () -> ts.blocking.listModels(ListModelsRequest.getDefaultInstance()));
+            StatusRuntimeException none =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () -> ts.blocking.listModels(ListModelsRequest.getDefaultInstance()));
             assertEquals(Status.Code.UNAUTHENTICATED, none.getStatus().getCode());
-            assertTrue(none.getStatus().getDescription().contains("bearer token"), none.getStatus().getDescription());
+            assertTrue(
+                    none.getStatus().getDescription().contains("bearer token"),
+                    none.getStatus().getDescription());
             assertEquals(Status.Code.UNAUTHENTICATED, listModels(withToken(ts, "Bearer " + C)));
             assertEquals(Status.Code.UNAUTHENTICATED, listModels(withToken(ts, A)));
-            assertEquals(ServingStatus.SERVING,
-                    HealthGrpc.newBlockingStub(ts.channel).check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            assertEquals(
+                    ServingStatus.SERVING,
+                    HealthGrpc.newBlockingStub(ts.channel)
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus());
             assertEquals(3, ts.server.metrics().requestCount("ListModels", "UNAUTHENTICATED"));
             assertEquals(3, ts.server.metrics().rejectedCount("UNAUTHENTICATED"));
-            assertTrue(ts.server.metrics().scrape().contains("licnn_rejected_total{reason=\"UNAUTHENTICATED\"} 3.0"));
+            assertTrue(
+                    ts.server
+                            .metrics()
+                            .scrape()
+                            .contains("licnn_rejected_total{reason=\"UNAUTHENTICATED\"} 3.0"));
             // Reflection is behind the token too.
             assertEquals(Status.Code.UNAUTHENTICATED, reflect(ts, null));
         }
@@ -85,7 +96,9 @@ class TokenAuthTest {
             Path next = tmp.resolve("tokens.new");
             Files.writeString(next, B + "\n" + C + "\n");
             Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            FaultContractTest.await("token A to be revoked", Duration.ofSeconds(10),
+            FaultContractTest.await(
+                    "token A to be revoked",
+                    Duration.ofSeconds(10),
                     () -> listModels(withToken(ts, "Bearer " + A)) == Status.Code.UNAUTHENTICATED);
             assertEquals(Status.Code.OK, listModels(withToken(ts, "Bearer " + B)));
             assertEquals(Status.Code.OK, listModels(withToken(ts, "Bearer " + C)));
@@ -100,11 +113,16 @@ class TokenAuthTest {
     void badTokenFile_stopsTheServerFromStarting() throws Exception {
         Path file = tmp.resolve("tokens");
         Files.writeString(file, "# nothing\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new TestServer(b -> b.optTokenFile(file)));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new TestServer(b -> b.optTokenFile(file)));
         assertTrue(e.getMessage().contains("holds no token"), e.getMessage());
         Files.writeString(file, "tooshort\n");
-        e = assertThrows(IllegalArgumentException.class, () -> new TestServer(b -> b.optTokenFile(file)));
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new TestServer(b -> b.optTokenFile(file)));
         assertTrue(e.getMessage().contains("at least 16"), e.getMessage());
     }
 
@@ -117,22 +135,24 @@ class TokenAuthTest {
             stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m));
         }
         CompletableFuture<Status.Code> result = new CompletableFuture<>();
-        StreamObserver<ServerReflectionRequest> req = stub.serverReflectionInfo(new StreamObserver<>() {
-            @Override
-            public void onNext(ServerReflectionResponse r) {
-                result.complete(Status.Code.OK);
-            }
+        StreamObserver<ServerReflectionRequest> req =
+                stub.serverReflectionInfo(
+                        new StreamObserver<>() {
+                            @Override
+                            public void onNext(ServerReflectionResponse r) {
+                                result.complete(Status.Code.OK);
+                            }
 
-            @Override
-            public void onError(Throwable t) {
-                result.complete(Status.fromThrowable(t).getCode());
-            }
+                            @Override
+                            public void onError(Throwable t) {
+                                result.complete(Status.fromThrowable(t).getCode());
+                            }
 
-            @Override
-            public void onCompleted() {
-                result.complete(Status.Code.OK);
-            }
-        });
+                            @Override
+                            public void onCompleted() {
+                                result.complete(Status.Code.OK);
+                            }
+                        });
         req.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
         req.onCompleted();
         return result.get(30, TimeUnit.SECONDS);
@@ -153,10 +173,18 @@ class TokenAuthTest {
 
     @Test
     void loopbackReflection_acceptsOnlyLoopbackPeers() throws Exception {
-        assertTrue(ReflectionAccess.isLocal(new InetSocketAddress(InetAddress.getLoopbackAddress(), 1234)));
-        assertTrue(ReflectionAccess.isLocal(new InetSocketAddress(InetAddress.getByName("::1"), 1234)));
-        assertFalse(ReflectionAccess.isLocal(new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 1234)));
-        assertFalse(ReflectionAccess.isLocal(new InetSocketAddress(InetAddress.getByName("192.168.0.7"), 1234)));
+        assertTrue(
+                ReflectionAccess.isLocal(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 1234)));
+        assertTrue(
+                ReflectionAccess.isLocal(
+                        new InetSocketAddress(InetAddress.getByName("::1"), 1234)));
+        assertFalse(
+                ReflectionAccess.isLocal(
+                        new InetSocketAddress(InetAddress.getByName("10.1.2.3"), 1234)));
+        assertFalse(
+                ReflectionAccess.isLocal(
+                        new InetSocketAddress(InetAddress.getByName("192.168.0.7"), 1234)));
         assertEquals(ReflectionAccess.LOOPBACK, ReflectionAccess.parse("Loopback"));
         assertThrows(IllegalArgumentException.class, () -> ReflectionAccess.parse("maybe"));
     }

@@ -52,61 +52,104 @@ import picocli.CommandLine.Option;
  * the same {@code --out} skips the images already done; tables with Wilson intervals, McNemar
  * tests, charts, the flip list and montage are made from all of them ({@link BlurReport}).
  */
-@Command(name = "blur", mixinStandardHelpOptions = true,
-        description = "Classify images with a region (LICNN's, the true mask's, a random one) or the rest blurred; "
-                + "accuracy per radius with intervals and paired tests.")
+@Command(
+        name = "blur",
+        mixinStandardHelpOptions = true,
+        description =
+                "Classify images with a region (LICNN's, the true mask's, a random one) or the rest blurred; "
+                        + "accuracy per radius with intervals and paired tests.")
 public final class BlurCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, description = "ImageFolder dataset: DIR/<split>/<class>/*.png (or a manifest.csv).")
+    @Option(
+            names = "--data",
+            required = true,
+            description = "ImageFolder dataset: DIR/<split>/<class>/*.png (or a manifest.csv).")
     Path data;
 
-    @Option(names = "--splits", split = ",", description = "Splits to use (default: every sub-folder that holds class folders).")
+    @Option(
+            names = "--splits",
+            split = ",",
+            description = "Splits to use (default: every sub-folder that holds class folders).")
     List<String> splits = new ArrayList<>();
 
-    @Option(names = "--radii", split = ",", defaultValue = "2,5,10",
-            description = "Blur radii, Pillow GaussianBlur(radius) = sigma in pixels (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--radii",
+            split = ",",
+            defaultValue = "2,5,10",
+            description =
+                    "Blur radii, Pillow GaussianBlur(radius) = sigma in pixels (default ${DEFAULT-VALUE}).")
     List<Float> radii;
 
-    @Option(names = "--top-k", defaultValue = "5", description = "Classes summed into the saliency map (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top-k",
+            defaultValue = "5",
+            description = "Classes summed into the saliency map (default ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = {"--sample", "--limit"}, defaultValue = "0",
-            description = "A class-stratified random sample of this many images per split (0 = all; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"--sample", "--limit"},
+            defaultValue = "0",
+            description =
+                    "A class-stratified random sample of this many images per split (0 = all; default ${DEFAULT-VALUE}).")
     int sample;
 
-    @Option(names = "--sample-seed", defaultValue = "1",
-            description = "Seed of the sample and of the random regions (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sample-seed",
+            defaultValue = "1",
+            description =
+                    "Seed of the sample and of the random regions (default ${DEFAULT-VALUE}).")
     long sampleSeed;
 
-    @Option(names = "--regions", split = ",",
-            defaultValue = "licnn_top1,licnn_top5,no_inhibition_top1,ground_truth,random_top1,random_top5",
-            description = "Regions to blur around and inside (default ${DEFAULT-VALUE}); the whole image is always blurred too.")
+    @Option(
+            names = "--regions",
+            split = ",",
+            defaultValue =
+                    "licnn_top1,licnn_top5,no_inhibition_top1,ground_truth,random_top1,random_top5",
+            description =
+                    "Regions to blur around and inside (default ${DEFAULT-VALUE}); the whole image is always blurred too.")
     List<String> regionNames;
 
-    @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
+    @Option(
+            names = "--model",
+            defaultValue = "",
+            description = "Model name on the server (default: its default model).")
     String model;
 
-    @Option(names = "--out", defaultValue = "out/blur", description = "Output folder; rerunning with the same one resumes (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "out/blur",
+            description =
+                    "Output folder; rerunning with the same one resumes (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--in-flight", defaultValue = "4", description = "Explain requests in flight (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-flight",
+            defaultValue = "4",
+            description = "Explain requests in flight (default ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--classify-threads", defaultValue = "2", description = "Classify calls in flight (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--classify-threads",
+            defaultValue = "2",
+            description = "Classify calls in flight (default ${DEFAULT-VALUE}).")
     int classifyThreads;
 
-    @Option(names = "--montage", defaultValue = "12", description = "Flipped images shown in flips.png (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--montage",
+            defaultValue = "12",
+            description = "Flipped images shown in flips.png (default ${DEFAULT-VALUE}).")
     int montage;
 
-    @Option(names = "--report-only", description = "Compute nothing: remake the tables, charts and flips from the images "
-            + "already in OUT/results.jsonl (a stopped run's finished part); command.txt and sample.json are left as they are.")
+    @Option(
+            names = "--report-only",
+            description =
+                    "Compute nothing: remake the tables, charts and flips from the images "
+                            + "already in OUT/results.jsonl (a stopped run's finished part); command.txt and sample.json are left as they are.")
     boolean reportOnly;
 
-    @Mixin
-    Connection connection;
+    @Mixin Connection connection;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     private List<BlurRegion> regions;
 
@@ -118,7 +161,8 @@ public final class BlurCommand implements Callable<Integer> {
             }
         }
         if (topK < 1 || inFlight < 1 || classifyThreads < 1 || sample < 0) {
-            throw new CliException("--top-k, --in-flight and --classify-threads must be at least 1, --sample at least 0");
+            throw new CliException(
+                    "--top-k, --in-flight and --classify-threads must be at least 1, --sample at least 0");
         }
         regions = new ArrayList<>();
         for (String n : regionNames) {
@@ -133,12 +177,18 @@ public final class BlurCommand implements Callable<Integer> {
         }
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel(model);
-            List<ImageFolder.Item> items = Sample.stratified(ImageFolder.scan(data, splits, d), sample, sampleSeed);
-            if (regions.contains(BlurRegion.GROUND_TRUTH) && !items.stream().allMatch(ImageFolder.Item::hasMask)) {
-                System.out.println("not every image has a mask in " + data + ": the ground-truth region is left out");
+            List<ImageFolder.Item> items =
+                    Sample.stratified(ImageFolder.scan(data, splits, d), sample, sampleSeed);
+            if (regions.contains(BlurRegion.GROUND_TRUTH)
+                    && !items.stream().allMatch(ImageFolder.Item::hasMask)) {
+                System.out.println(
+                        "not every image has a mask in "
+                                + data
+                                + ": the ground-truth region is left out");
                 regions.remove(BlurRegion.GROUND_TRUTH);
             }
-            List<String> usedSplits = items.stream().map(ImageFolder.Item::split).distinct().toList();
+            List<String> usedSplits =
+                    items.stream().map(ImageFolder.Item::split).distinct().toList();
             Files.createDirectories(out.resolve("maps"));
             if (!reportOnly) {
                 RunInfo.write(out, spec);
@@ -146,10 +196,24 @@ public final class BlurCommand implements Callable<Integer> {
             }
             Path jsonl = out.resolve("results.jsonl");
             Map<String, BlurRecord> done = BlurRecord.load(jsonl);
-            List<ImageFolder.Item> todo = reportOnly ? List.of() : Sample.interleave(items.stream()
-                    .filter(i -> !done.containsKey(i.key()) || !done.get(i.key()).covers(radii, regions)).toList());
-            System.out.printf("model %s: %d image(s) in %s, %d already done in %s%n", d.getName(), items.size(),
-                    String.join(", ", usedSplits), items.size() - todo.size(), jsonl);
+            List<ImageFolder.Item> todo =
+                    reportOnly
+                            ? List.of()
+                            : Sample.interleave(
+                                    items.stream()
+                                            .filter(
+                                                    i ->
+                                                            !done.containsKey(i.key())
+                                                                    || !done.get(i.key())
+                                                                            .covers(radii, regions))
+                                            .toList());
+            System.out.printf(
+                    "model %s: %d image(s) in %s, %d already done in %s%n",
+                    d.getName(),
+                    items.size(),
+                    String.join(", ", usedSplits),
+                    items.size() - todo.size(),
+                    jsonl);
             List<String> failures = Collections.synchronizedList(new ArrayList<>());
             if (!todo.isEmpty()) {
                 run(s.client, d, todo, jsonl, done, failures);
@@ -171,80 +235,117 @@ public final class BlurCommand implements Callable<Integer> {
         return regions.contains(BlurRegion.NO_INHIBITION_TOP1);
     }
 
-    /** Explains the images (pipelined), blurs and classifies their variants on worker threads, appends the records. */
-    private void run(LicnnClient client, ModelDescription d, List<ImageFolder.Item> todo, Path jsonl, Map<String, BlurRecord> done,
-            List<String> failures) throws Exception {
+    /**
+     * Explains the images (pipelined), blurs and classifies their variants on worker threads,
+     * appends the records.
+     */
+    private void run(
+            LicnnClient client,
+            ModelDescription d,
+            List<ImageFolder.Item> todo,
+            Path jsonl,
+            Map<String, BlurRecord> done,
+            List<String> failures)
+            throws Exception {
         ModelInput input = new ModelInput(d);
         int k = Math.min(5, d.getNumClasses());
         int perImage = ablation() ? 2 : 1;
         ExecutorService workers = Executors.newFixedThreadPool(classifyThreads);
         Semaphore backlog = new Semaphore(inFlight + 2 * classifyThreads);
-        AtomicReferenceArray<ExplainOutcome> outcomes = new AtomicReferenceArray<>(todo.size() * perImage);
-        try (BufferedWriter w = BlurRecord.appender(jsonl); Progress progress = new Progress("blur", todo.size())) {
-            Iterator<ExplainRequest> requests = new Iterator<>() {
-                private int next;
+        AtomicReferenceArray<ExplainOutcome> outcomes =
+                new AtomicReferenceArray<>(todo.size() * perImage);
+        try (BufferedWriter w = BlurRecord.appender(jsonl);
+                Progress progress = new Progress("blur", todo.size())) {
+            Iterator<ExplainRequest> requests =
+                    new Iterator<>() {
+                        private int next;
 
-                @Override
-                public boolean hasNext() {
-                    return next < todo.size() * perImage;
-                }
+                        @Override
+                        public boolean hasNext() {
+                            return next < todo.size() * perImage;
+                        }
 
-                @Override
-                public ExplainRequest next() {
-                    int i = next++;
-                    if (i % perImage == 0) {
-                        backlog.acquireUninterruptibly();
-                    }
-                    ImageFolder.Item item = todo.get(i / perImage);
-                    try {
-                        ExplainRequest.Builder b = Requests.explain(Requests.image(data.resolve(item.file()))).setModel(model);
-                        if (i % perImage == 0) {
-                            return b.setTopK(Math.min(topK, d.getNumClasses())).setRankingSize(k).build();
+                        @Override
+                        public ExplainRequest next() {
+                            int i = next++;
+                            if (i % perImage == 0) {
+                                backlog.acquireUninterruptibly();
+                            }
+                            ImageFolder.Item item = todo.get(i / perImage);
+                            try {
+                                ExplainRequest.Builder b =
+                                        Requests.explain(Requests.image(data.resolve(item.file())))
+                                                .setModel(model);
+                                if (i % perImage == 0) {
+                                    return b.setTopK(Math.min(topK, d.getNumClasses()))
+                                            .setRankingSize(k)
+                                            .build();
+                                }
+                                return b.setTopK(1)
+                                        .setRankingSize(1)
+                                        .setOmitAttentionMaps(true)
+                                        .setLicnnOptions(LicnnOptions.newBuilder().setA(0).setB(0))
+                                        .build();
+                            } catch (IOException e) {
+                                throw new CliException(
+                                        "cannot read " + item.file() + ": " + e.getMessage());
+                            }
                         }
-                        return b.setTopK(1).setRankingSize(1).setOmitAttentionMaps(true)
-                                .setLicnnOptions(LicnnOptions.newBuilder().setA(0).setB(0)).build();
-                    } catch (IOException e) {
-                        throw new CliException("cannot read " + item.file() + ": " + e.getMessage());
-                    }
-                }
-            };
-            java.util.concurrent.atomic.AtomicIntegerArray arrived = new java.util.concurrent.atomic.AtomicIntegerArray(todo.size());
-            java.util.concurrent.atomic.AtomicIntegerArray failed = new java.util.concurrent.atomic.AtomicIntegerArray(todo.size());
-            new PipelinedRunner(client, inFlight).run(requests, (RequestResult r) -> {
-                int idx = (int) r.index();
-                int image = idx / perImage;
-                ImageFolder.Item item = todo.get(image);
-                if (r.isOk()) {
-                    outcomes.set(idx, r.outcome());
-                } else {
-                    failures.add(item.file() + ": explain " + r.status().getCode() + ": " + r.status().getDescription());
-                    failed.set(image, 1);
-                }
-                if (arrived.incrementAndGet(image) < perImage) {
-                    return;
-                }
-                if (failed.get(image) != 0) {
-                    progress.step();
-                    backlog.release();
-                    return;
-                }
-                ExplainOutcome main = outcomes.getAndSet(image * perImage, null);
-                ExplainOutcome plain = perImage > 1 ? outcomes.getAndSet(image * perImage + 1, null) : null;
-                workers.execute(() -> {
-                    try {
-                        BlurRecord rec = process(client, input, d, item, main, plain, k);
-                        synchronized (w) {
-                            rec.append(w);
-                            done.put(rec.file(), rec);
-                        }
-                    } catch (Exception e) {
-                        failures.add(item.file() + ": " + e);
-                    } finally {
-                        progress.step();
-                        backlog.release();
-                    }
-                });
-            });
+                    };
+            java.util.concurrent.atomic.AtomicIntegerArray arrived =
+                    new java.util.concurrent.atomic.AtomicIntegerArray(todo.size());
+            java.util.concurrent.atomic.AtomicIntegerArray failed =
+                    new java.util.concurrent.atomic.AtomicIntegerArray(todo.size());
+            new PipelinedRunner(client, inFlight)
+                    .run(
+                            requests,
+                            (RequestResult r) -> {
+                                int idx = (int) r.index();
+                                int image = idx / perImage;
+                                ImageFolder.Item item = todo.get(image);
+                                if (r.isOk()) {
+                                    outcomes.set(idx, r.outcome());
+                                } else {
+                                    failures.add(
+                                            item.file()
+                                                    + ": explain "
+                                                    + r.status().getCode()
+                                                    + ": "
+                                                    + r.status().getDescription());
+                                    failed.set(image, 1);
+                                }
+                                if (arrived.incrementAndGet(image) < perImage) {
+                                    return;
+                                }
+                                if (failed.get(image) != 0) {
+                                    progress.step();
+                                    backlog.release();
+                                    return;
+                                }
+                                ExplainOutcome main = outcomes.getAndSet(image * perImage, null);
+                                ExplainOutcome plain =
+                                        perImage > 1
+                                                ? outcomes.getAndSet(image * perImage + 1, null)
+                                                : null;
+                                workers.execute(
+                                        () -> {
+                                            try {
+                                                BlurRecord rec =
+                                                        process(
+                                                                client, input, d, item, main, plain,
+                                                                k);
+                                                synchronized (w) {
+                                                    rec.append(w);
+                                                    done.put(rec.file(), rec);
+                                                }
+                                            } catch (Exception e) {
+                                                failures.add(item.file() + ": " + e);
+                                            } finally {
+                                                progress.step();
+                                                backlog.release();
+                                            }
+                                        });
+                            });
             workers.shutdown();
             if (!workers.awaitTermination(7, TimeUnit.DAYS)) {
                 throw new IllegalStateException("workers did not finish");
@@ -254,32 +355,54 @@ public final class BlurCommand implements Callable<Integer> {
         }
     }
 
-    /** Blurs and classifies one image's variants; scores its maps against the mask; keeps its map when its top-1 flips. */
-    private BlurRecord process(LicnnClient client, ModelInput input, ModelDescription d, ImageFolder.Item item, ExplainOutcome main,
-            ExplainOutcome plain, int k) throws IOException {
+    /**
+     * Blurs and classifies one image's variants; scores its maps against the mask; keeps its map
+     * when its top-1 flips.
+     */
+    private BlurRecord process(
+            LicnnClient client,
+            ModelInput input,
+            ModelDescription d,
+            ImageFolder.Item item,
+            ExplainOutcome main,
+            ExplainOutcome plain,
+            int k)
+            throws IOException {
         PreparedImage img = input.prepare(data.resolve(item.file()));
         int h = img.height();
         int w = img.width();
         float[] saliency = main.saliency().values();
         float[] top1 = main.attentionMap(0).values();
         if (saliency.length != h * w || top1.length != h * w) {
-            throw new IllegalStateException("maps have " + saliency.length + " values, the input crop " + h + "x" + w);
+            throw new IllegalStateException(
+                    "maps have " + saliency.length + " values, the input crop " + h + "x" + w);
         }
-        boolean[] mask = item.hasMask() ? Masks.read(data.resolve(item.mask()), d.getPreprocessing().getResizeShorterEdge(), h, w)
-                : null;
+        boolean[] mask =
+                item.hasMask()
+                        ? Masks.read(
+                                data.resolve(item.mask()),
+                                d.getPreprocessing().getResizeShorterEdge(),
+                                h,
+                                w)
+                        : null;
         Map<BlurRegion, boolean[]> pixels = new EnumMap<>(BlurRegion.class);
         boolean[] licnn1 = Localisation.objectPixels(top1);
         boolean[] licnn5 = Localisation.objectPixels(saliency);
         long seed = sampleSeed * 1_000_003L + item.file().hashCode();
         for (BlurRegion g : regions) {
-            pixels.put(g, switch (g) {
-                case LICNN_TOP1 -> licnn1;
-                case LICNN_TOP5 -> licnn5;
-                case NO_INHIBITION_TOP1 -> Localisation.objectPixels(plain.saliency().values());
-                case GROUND_TRUTH -> mask;
-                case RANDOM_TOP1 -> BlurRegion.randomRegion(BlurRegion.area(licnn1), h, w, seed);
-                case RANDOM_TOP5 -> BlurRegion.randomRegion(BlurRegion.area(licnn5), h, w, seed + 1);
-            });
+            pixels.put(
+                    g,
+                    switch (g) {
+                        case LICNN_TOP1 -> licnn1;
+                        case LICNN_TOP5 -> licnn5;
+                        case NO_INHIBITION_TOP1 ->
+                                Localisation.objectPixels(plain.saliency().values());
+                        case GROUND_TRUTH -> mask;
+                        case RANDOM_TOP1 ->
+                                BlurRegion.randomRegion(BlurRegion.area(licnn1), h, w, seed);
+                        case RANDOM_TOP5 ->
+                                BlurRegion.randomRegion(BlurRegion.area(licnn5), h, w, seed + 1);
+                    });
         }
         int[] rgb = img.rgb();
         List<ImageInput> variants = new ArrayList<>();
@@ -290,7 +413,9 @@ public final class BlurCommand implements Callable<Integer> {
             keys.add(BlurRecord.wholeKey(r));
             for (BlurRegion g : regions) {
                 for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
-                    variants.add(input.tensor(BlurVariants.compose(rgb, blurred, pixels.get(g), v), h, w));
+                    variants.add(
+                            input.tensor(
+                                    BlurVariants.compose(rgb, blurred, pixels.get(g), v), h, w));
                     keys.add(BlurRecord.variantKey(g, v, r));
                 }
             }
@@ -299,14 +424,24 @@ public final class BlurCommand implements Callable<Integer> {
         Map<String, List<Integer>> results = new LinkedHashMap<>();
         for (int i = 0; i < variants.size(); i += perCall) {
             int end = Math.min(variants.size(), i + perCall);
-            ClassifyResponse resp = client.classify(ClassifyRequest.newBuilder().setModel(model).setTopK(k)
-                    .addAllImages(variants.subList(i, end)).build());
+            ClassifyResponse resp =
+                    client.classify(
+                            ClassifyRequest.newBuilder()
+                                    .setModel(model)
+                                    .setTopK(k)
+                                    .addAllImages(variants.subList(i, end))
+                                    .build());
             for (int j = i; j < end; j++) {
                 ClassifyResult res = resp.getResults(j - i);
                 if (res.hasError()) {
-                    throw new IllegalStateException("classify " + keys.get(j) + ": " + res.getError().getMessage());
+                    throw new IllegalStateException(
+                            "classify " + keys.get(j) + ": " + res.getError().getMessage());
                 }
-                results.put(keys.get(j), res.getClassification().getTopClassesList().stream().map(ClassScore::getClassId).toList());
+                results.put(
+                        keys.get(j),
+                        res.getClassification().getTopClassesList().stream()
+                                .map(ClassScore::getClassId)
+                                .toList());
             }
         }
         Map<String, Double> coverage = new LinkedHashMap<>();
@@ -316,26 +451,47 @@ public final class BlurCommand implements Callable<Integer> {
             scores.put("licnn_top1", Localisation.score(top1, mask, h, w));
             scores.put("licnn_top5", Localisation.score(saliency, mask, h, w));
             if (plain != null) {
-                scores.put("no_inhibition_top1", Localisation.score(plain.saliency().values(), mask, h, w));
+                scores.put(
+                        "no_inhibition_top1",
+                        Localisation.score(plain.saliency().values(), mask, h, w));
             }
-            scores.put("centre", Localisation.score(LocalisationCommand.centreGaussian(h, w), mask, h, w));
+            scores.put(
+                    "centre",
+                    Localisation.score(LocalisationCommand.centreGaussian(h, w), mask, h, w));
         }
-        List<Integer> original = main.prediction().getTopClassesList().stream().map(ClassScore::getClassId).toList();
-        BlurRecord rec = new BlurRecord(item.split(), item.file(), item.classId(), original, coverage, results, scores);
+        List<Integer> original =
+                main.prediction().getTopClassesList().stream().map(ClassScore::getClassId).toList();
+        BlurRecord rec =
+                new BlurRecord(
+                        item.split(),
+                        item.file(),
+                        item.classId(),
+                        original,
+                        coverage,
+                        results,
+                        scores);
         if (regions.contains(BlurReport.HEADLINE)) {
             boolean flips = false;
             for (float r : radii) {
-                flips |= rec.correct(original, 1) != rec.correct(rec.predicted(BlurReport.HEADLINE,
-                        BlurVariants.Variant.BLURRED_BACKGROUND, r), 1);
+                flips |=
+                        rec.correct(original, 1)
+                                != rec.correct(
+                                        rec.predicted(
+                                                BlurReport.HEADLINE,
+                                                BlurVariants.Variant.BLURRED_BACKGROUND,
+                                                r),
+                                        1);
             }
             if (flips) {
-                Npy.write(out.resolve("maps").resolve(BlurMontage.mapName(item.file())), top1, h, w);
+                Npy.write(
+                        out.resolve("maps").resolve(BlurMontage.mapName(item.file())), top1, h, w);
             }
         }
         return rec;
     }
 
-    private void report(ModelDescription d, List<BlurRecord> records, List<String> usedSplits) throws IOException {
+    private void report(ModelDescription d, List<BlurRecord> records, List<String> usedSplits)
+            throws IOException {
         BlurReport rep = new BlurReport(records, usedSplits, radii, regions);
         System.out.print(rep.table());
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -349,18 +505,45 @@ public final class BlurCommand implements Callable<Integer> {
         settings.put("saliency_top_k", topK);
         settings.put("object_rule", "map > (max - min) / 5");
         settings.put("no_inhibition", "LICNN with a = b = 0: top-down gradient gating only");
-        settings.put("random_region", "axis-aligned rectangle, aspect 1:2..2:1, exactly the area of the LICNN region, "
-                + "seeded by --sample-seed and the file");
-        settings.put("blur", "Pillow ImageFilter.GaussianBlur(radius): 3 extended box-blur passes per axis, radius = sigma");
-        settings.put("geometry", d.getPreprocessing().getResizeShorterEdge() + " shorter edge, centre crop "
-                + d.getInputSize().getHeight() + "x" + d.getInputSize().getWidth() + ", variants classified as tensors");
+        settings.put(
+                "random_region",
+                "axis-aligned rectangle, aspect 1:2..2:1, exactly the area of the LICNN region, "
+                        + "seeded by --sample-seed and the file");
+        settings.put(
+                "blur",
+                "Pillow ImageFilter.GaussianBlur(radius): 3 extended box-blur passes per axis, radius = sigma");
+        settings.put(
+                "geometry",
+                d.getPreprocessing().getResizeShorterEdge()
+                        + " shorter edge, centre crop "
+                        + d.getInputSize().getHeight()
+                        + "x"
+                        + d.getInputSize().getWidth()
+                        + ", variants classified as tensors");
         rep.write(out, settings);
         List<Path> charts = rep.charts(out);
         List<BlurReport.Flip> flips = rep.flips(BlurReport.HEADLINE);
         Path montageFile = out.resolve("flips.png");
-        boolean drawn = BlurMontage.write(montageFile, flips, montage, data, out.resolve("maps"), new ModelInput(d), d);
-        System.out.println("tables: " + out.resolve("accuracy.csv") + ", " + out.resolve("comparisons.csv") + ", "
-                + out.resolve("accuracy.json") + "; flips: " + out.resolve("flips.csv") + (drawn ? ", " + montageFile : "")
-                + "; charts: " + charts);
+        boolean drawn =
+                BlurMontage.write(
+                        montageFile,
+                        flips,
+                        montage,
+                        data,
+                        out.resolve("maps"),
+                        new ModelInput(d),
+                        d);
+        System.out.println(
+                "tables: "
+                        + out.resolve("accuracy.csv")
+                        + ", "
+                        + out.resolve("comparisons.csv")
+                        + ", "
+                        + out.resolve("accuracy.json")
+                        + "; flips: "
+                        + out.resolve("flips.csv")
+                        + (drawn ? ", " + montageFile : "")
+                        + "; charts: "
+                        + charts);
     }
 }

@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The montage of images whose prediction flips when the background is blurred: per row the
- * original crop, its saliency heatmap and the blurred-background variant, with the top classes
- * before and after.
+ * The montage of images whose prediction flips when the background is blurred: per row the original
+ * crop, its saliency heatmap and the blurred-background variant, with the top classes before and
+ * after.
  */
 public final class BlurMontage {
 
@@ -25,9 +25,19 @@ public final class BlurMontage {
         return file.replaceAll("[^A-Za-z0-9._-]", "_") + ".npy";
     }
 
-    /** Draws up to {@code max} flips (wrong-to-right first); returns false if there was none to draw. */
-    public static boolean write(Path png, List<BlurReport.Flip> flips, int max, Path data, Path maps, ModelInput input,
-            ModelDescription d) throws IOException {
+    /**
+     * Draws up to {@code max} flips (wrong-to-right first); returns false if there was none to
+     * draw.
+     */
+    public static boolean write(
+            Path png,
+            List<BlurReport.Flip> flips,
+            int max,
+            Path data,
+            Path maps,
+            ModelInput input,
+            ModelDescription d)
+            throws IOException {
         Montage m = new Montage(160, List.of("original", "LICNN top-1 map", "blurred background"));
         for (BlurReport.Flip f : flips) {
             if (m.rows() >= max) {
@@ -44,18 +54,39 @@ public final class BlurMontage {
             float[] map = Npy.read(mapFile).values();
             int[] rgb = img.rgb();
             boolean[] region = Localisation.objectPixels(map);
-            int[] blurred = BlurVariants.compose(rgb, PillowBlur.blur(rgb, w, h, f.radius()), region,
-                    BlurVariants.Variant.BLURRED_BACKGROUND);
+            int[] blurred =
+                    BlurVariants.compose(
+                            rgb,
+                            PillowBlur.blur(rgb, w, h, f.radius()),
+                            region,
+                            BlurVariants.Variant.BLURRED_BACKGROUND);
             BufferedImage after = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
             after.setRGB(0, 0, w, h, blurred, 0, w);
-            List<String> before = new ArrayList<>(List.of("true: " + label(d, r.classId()), "before:"));
+            List<String> before =
+                    new ArrayList<>(List.of("true: " + label(d, r.classId()), "before:"));
             before.addAll(top(d, r.original()));
-            List<String> afterLines = new ArrayList<>(List.of("radius " + BlurRecord.radiusText(f.radius()), "after:"));
-            afterLines.addAll(top(d, r.predicted(f.region(), BlurVariants.Variant.BLURRED_BACKGROUND, f.radius())));
+            List<String> afterLines =
+                    new ArrayList<>(
+                            List.of("radius " + BlurRecord.radiusText(f.radius()), "after:"));
+            afterLines.addAll(
+                    top(
+                            d,
+                            r.predicted(
+                                    f.region(),
+                                    BlurVariants.Variant.BLURRED_BACKGROUND,
+                                    f.radius())));
             String title = (f.wrongToRight() ? "wrong->right " : "right->wrong ") + r.file();
-            m.row(title, List.of(new Montage.Cell(img.toBufferedImage(), before),
-                    new Montage.Cell(Pictures.heatmap(map, h, w), List.of(String.format("region %.0f%%", 100 * BlurVariants.objectFraction(region)))),
-                    new Montage.Cell(after, afterLines)));
+            m.row(
+                    title,
+                    List.of(
+                            new Montage.Cell(img.toBufferedImage(), before),
+                            new Montage.Cell(
+                                    Pictures.heatmap(map, h, w),
+                                    List.of(
+                                            String.format(
+                                                    "region %.0f%%",
+                                                    100 * BlurVariants.objectFraction(region)))),
+                            new Montage.Cell(after, afterLines)));
         }
         if (m.isEmpty()) {
             return false;

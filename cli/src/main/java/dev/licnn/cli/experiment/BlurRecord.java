@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The blur experiment's result for one image, one line of {@code results.jsonl}: the classes
- * predicted (best first) for the original and for each region, direction and radius, the share
- * of the image each region covers, and the localisation scores of the maps the regions come from.
+ * predicted (best first) for the original and for each region, direction and radius, the share of
+ * the image each region covers, and the localisation scores of the maps the regions come from.
  *
  * @param split the split
  * @param file the image, relative to the dataset root
@@ -23,11 +23,17 @@ import java.util.Map;
  * @param original classes predicted for the original (cropped) image
  * @param coverage share of the pixels in each region, by {@link BlurRegion#key}
  * @param variants classes predicted per {@link #variantKey variant key}
- * @param localisation scores of each map against the object mask ({@code licnn_top1}, {@code licnn_top5},
- *     {@code no_inhibition_top1}, {@code centre}); empty without a mask
+ * @param localisation scores of each map against the object mask ({@code licnn_top1}, {@code
+ *     licnn_top5}, {@code no_inhibition_top1}, {@code centre}); empty without a mask
  */
-public record BlurRecord(String split, String file, int classId, List<Integer> original, Map<String, Double> coverage,
-        Map<String, List<Integer>> variants, Map<String, Localisation.Scores> localisation) {
+public record BlurRecord(
+        String split,
+        String file,
+        int classId,
+        List<Integer> original,
+        Map<String, Double> coverage,
+        Map<String, List<Integer>> variants,
+        Map<String, Localisation.Scores> localisation) {
 
     private static final Gson GSON = new Gson();
 
@@ -49,7 +55,10 @@ public record BlurRecord(String split, String file, int classId, List<Integer> o
         return r == Math.rint(r) ? Integer.toString((int) r) : Float.toString(r);
     }
 
-    /** Whether the record holds every variant of {@code regions} and the whole image at every radius. */
+    /**
+     * Whether the record holds every variant of {@code regions} and the whole image at every
+     * radius.
+     */
     public boolean covers(List<Float> radii, List<BlurRegion> regions) {
         if (variants == null || coverage == null) {
             return false;
@@ -76,10 +85,14 @@ public record BlurRecord(String split, String file, int classId, List<Integer> o
 
     /** Whether {@code predicted} has the true class among its first {@code k}. */
     public boolean correct(List<Integer> predicted, int k) {
-        return predicted != null && predicted.subList(0, Math.min(k, predicted.size())).contains(classId);
+        return predicted != null
+                && predicted.subList(0, Math.min(k, predicted.size())).contains(classId);
     }
 
-    /** Reads the records of a results file; a missing file, a torn last line or an older format is skipped. */
+    /**
+     * Reads the records of a results file; a missing file, a torn last line or an older format is
+     * skipped.
+     */
     public static Map<String, BlurRecord> load(Path jsonl) throws IOException {
         Map<String, BlurRecord> out = new LinkedHashMap<>();
         if (!Files.isRegularFile(jsonl)) {
@@ -91,7 +104,11 @@ public record BlurRecord(String split, String file, int classId, List<Integer> o
             }
             try {
                 BlurRecord r = GSON.fromJson(line, BlurRecord.class);
-                if (r != null && r.file() != null && r.original() != null && r.variants() != null && r.coverage() != null) {
+                if (r != null
+                        && r.file() != null
+                        && r.original() != null
+                        && r.variants() != null
+                        && r.coverage() != null) {
                     out.put(r.file(), r);
                 }
             } catch (JsonParseException e) {
@@ -115,8 +132,12 @@ public record BlurRecord(String split, String file, int classId, List<Integer> o
             byte[] b = Files.readAllBytes(jsonl);
             torn = b[b.length - 1] != '\n';
         }
-        BufferedWriter w = Files.newBufferedWriter(jsonl, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        BufferedWriter w =
+                Files.newBufferedWriter(
+                        jsonl,
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
         if (torn) {
             w.write('\n');
         }

@@ -60,7 +60,8 @@ public enum BlurRegion {
      */
     public static boolean[] randomRegion(int area, int h, int w, long seed) {
         if (area < 0 || area > h * w) {
-            throw new IllegalArgumentException("area " + area + " does not fit a " + h + "x" + w + " image");
+            throw new IllegalArgumentException(
+                    "area " + area + " does not fit a " + h + "x" + w + " image");
         }
         boolean[] out = new boolean[h * w];
         if (area == 0) {

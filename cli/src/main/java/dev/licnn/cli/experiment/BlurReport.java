@@ -27,14 +27,25 @@ public final class BlurReport {
     public static final long BOOTSTRAP_SEED = 1;
 
     /**
-     * Accuracy of one variant at one radius on one split: {@code original} (radius 0),
-     * {@code whole_image}, or a region with a direction.
+     * Accuracy of one variant at one radius on one split: {@code original} (radius 0), {@code
+     * whole_image}, or a region with a direction.
      *
-     * @param coverage mean share of the image in the region (NaN for the original and the whole image)
-     * @param vsOriginal top-1 McNemar test of the original against this variant (b: right only originally)
+     * @param coverage mean share of the image in the region (NaN for the original and the whole
+     *     image)
+     * @param vsOriginal top-1 McNemar test of the original against this variant (b: right only
+     *     originally)
      */
-    public record Row(String split, String region, String variant, String radius, int images, int top1, int top2, int top5,
-            double coverage, Stats.McNemar vsOriginal) {
+    public record Row(
+            String split,
+            String region,
+            String variant,
+            String radius,
+            int images,
+            int top1,
+            int top2,
+            int top5,
+            double coverage,
+            Stats.McNemar vsOriginal) {
 
         public Stats.Interval top1Interval() {
             return Stats.wilson(top1, images);
@@ -54,7 +65,13 @@ public final class BlurReport {
      *
      * @param test b: right with {@code first} only; c: right with {@code second} only
      */
-    public record Comparison(String split, String first, String second, String variant, String radius, Stats.McNemar test) {}
+    public record Comparison(
+            String split,
+            String first,
+            String second,
+            String variant,
+            String radius,
+            Stats.McNemar test) {}
 
     /**
      * An image whose top-1 correctness changes when the background around a region is blurred.
@@ -64,10 +81,16 @@ public final class BlurReport {
     public record Flip(BlurRecord record, BlurRegion region, float radius, boolean wrongToRight) {}
 
     /**
-     * A localisation measure of one map on one split: the estimate with its 95% interval (Wilson for
-     * the pointing game, bootstrap for the means), and the paired difference from the centre floor.
+     * A localisation measure of one map on one split: the estimate with its 95% interval (Wilson
+     * for the pointing game, bootstrap for the means), and the paired difference from the centre
+     * floor.
      */
-    public record LocalisationRow(String split, String map, String measure, int images, Stats.Interval value,
+    public record LocalisationRow(
+            String split,
+            String map,
+            String measure,
+            int images,
+            Stats.Interval value,
             Stats.Interval minusCentre) {}
 
     private final List<BlurRecord> records;
@@ -75,7 +98,11 @@ public final class BlurReport {
     private final List<Float> radii;
     private final List<BlurRegion> regions;
 
-    public BlurReport(List<BlurRecord> records, List<String> splits, List<Float> radii, List<BlurRegion> regions) {
+    public BlurReport(
+            List<BlurRecord> records,
+            List<String> splits,
+            List<Float> radii,
+            List<BlurRegion> regions) {
         this.records = List.copyOf(records);
         this.splits = List.copyOf(splits);
         this.radii = List.copyOf(radii);
@@ -99,14 +126,25 @@ public final class BlurReport {
         return regions;
     }
 
-    /** Every accuracy row: per split the original, then per radius the whole image and each region's two variants. */
+    /**
+     * Every accuracy row: per split the original, then per radius the whole image and each region's
+     * two variants.
+     */
     public List<Row> accuracy() {
         List<Row> rows = new ArrayList<>();
         for (String s : splits) {
             List<BlurRecord> rs = of(s);
             rows.add(row(s, "original", "-", 0f, rs, BlurRecord::original, null));
             for (float r : radii) {
-                rows.add(row(s, BlurRecord.WHOLE, "-", r, rs, rec -> rec.variants().get(BlurRecord.wholeKey(r)), null));
+                rows.add(
+                        row(
+                                s,
+                                BlurRecord.WHOLE,
+                                "-",
+                                r,
+                                rs,
+                                rec -> rec.variants().get(BlurRecord.wholeKey(r)),
+                                null));
                 for (BlurRegion g : regions) {
                     for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
                         rows.add(row(s, g.key(), v.key(), r, rs, rec -> rec.predicted(g, v, r), g));
@@ -117,8 +155,14 @@ public final class BlurReport {
         return rows;
     }
 
-    private static Row row(String split, String region, String variant, float radius, List<BlurRecord> rs,
-            Function<BlurRecord, List<Integer>> predicted, BlurRegion g) {
+    private static Row row(
+            String split,
+            String region,
+            String variant,
+            float radius,
+            List<BlurRecord> rs,
+            Function<BlurRecord, List<Integer>> predicted,
+            BlurRegion g) {
         int[] k = new int[3];
         boolean[] before = new boolean[rs.size()];
         boolean[] after = new boolean[rs.size()];
@@ -135,8 +179,17 @@ public final class BlurReport {
                 cov += r.coverage().getOrDefault(g.key(), Double.NaN);
             }
         }
-        return new Row(split, region, variant, BlurRecord.radiusText(radius), rs.size(), k[0], k[1], k[2],
-                g == null || rs.isEmpty() ? Double.NaN : cov / rs.size(), Stats.mcnemar(before, after));
+        return new Row(
+                split,
+                region,
+                variant,
+                BlurRecord.radiusText(radius),
+                rs.size(),
+                k[0],
+                k[1],
+                k[2],
+                g == null || rs.isEmpty() ? Double.NaN : cov / rs.size(),
+                Stats.mcnemar(before, after));
     }
 
     /**
@@ -146,9 +199,14 @@ public final class BlurReport {
      */
     public List<Comparison> comparisons() {
         List<BlurRegion[]> pairs = new ArrayList<>();
-        for (BlurRegion[] p : new BlurRegion[][] {{BlurRegion.LICNN_TOP1, BlurRegion.NO_INHIBITION_TOP1},
-            {BlurRegion.LICNN_TOP1, BlurRegion.GROUND_TRUTH}, {BlurRegion.LICNN_TOP1, BlurRegion.RANDOM_TOP1},
-            {BlurRegion.LICNN_TOP5, BlurRegion.RANDOM_TOP5}, {BlurRegion.LICNN_TOP1, BlurRegion.LICNN_TOP5}}) {
+        for (BlurRegion[] p :
+                new BlurRegion[][] {
+                    {BlurRegion.LICNN_TOP1, BlurRegion.NO_INHIBITION_TOP1},
+                    {BlurRegion.LICNN_TOP1, BlurRegion.GROUND_TRUTH},
+                    {BlurRegion.LICNN_TOP1, BlurRegion.RANDOM_TOP1},
+                    {BlurRegion.LICNN_TOP5, BlurRegion.RANDOM_TOP5},
+                    {BlurRegion.LICNN_TOP1, BlurRegion.LICNN_TOP5}
+                }) {
             if (regions.contains(p[0]) && regions.contains(p[1])) {
                 pairs.add(p);
             }
@@ -165,7 +223,14 @@ public final class BlurReport {
                             a[i] = rs.get(i).correct(rs.get(i).predicted(p[0], v, r), 1);
                             b[i] = rs.get(i).correct(rs.get(i).predicted(p[1], v, r), 1);
                         }
-                        out.add(new Comparison(s, p[0].key(), p[1].key(), v.key(), BlurRecord.radiusText(r), Stats.mcnemar(a, b)));
+                        out.add(
+                                new Comparison(
+                                        s,
+                                        p[0].key(),
+                                        p[1].key(),
+                                        v.key(),
+                                        BlurRecord.radiusText(r),
+                                        Stats.mcnemar(a, b)));
                     }
                 }
             }
@@ -177,14 +242,20 @@ public final class BlurReport {
     public List<LocalisationRow> localisation() {
         List<LocalisationRow> out = new ArrayList<>();
         for (String s : splits) {
-            List<BlurRecord> rs = of(s).stream().filter(r -> r.localisation() != null && r.localisation().containsKey("centre"))
-                    .toList();
+            List<BlurRecord> rs =
+                    of(s).stream()
+                            .filter(
+                                    r ->
+                                            r.localisation() != null
+                                                    && r.localisation().containsKey("centre"))
+                            .toList();
             if (rs.isEmpty()) {
                 continue;
             }
             List<String> maps = new ArrayList<>(rs.get(0).localisation().keySet());
             for (String m : maps) {
-                List<BlurRecord> have = rs.stream().filter(r -> r.localisation().containsKey(m)).toList();
+                List<BlurRecord> have =
+                        rs.stream().filter(r -> r.localisation().containsKey(m)).toList();
                 int n = have.size();
                 boolean[] hit = new boolean[n];
                 boolean[] centreHit = new boolean[n];
@@ -200,8 +271,15 @@ public final class BlurReport {
                     hd[i] = hit[i] ? 1 : 0;
                     cd[i] = centreHit[i] ? 1 : 0;
                 }
-                out.add(new LocalisationRow(s, m, "pointing", n, Stats.wilson(hits, n),
-                        Stats.bootstrapPairedDifference(hd, cd, Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)));
+                out.add(
+                        new LocalisationRow(
+                                s,
+                                m,
+                                "pointing",
+                                n,
+                                Stats.wilson(hits, n),
+                                Stats.bootstrapPairedDifference(
+                                        hd, cd, Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED)));
                 for (String measure : List.of("energy", "iou", "auc")) {
                     double[] v = new double[n];
                     double[] c = new double[n];
@@ -209,9 +287,15 @@ public final class BlurReport {
                         v[i] = measure(have.get(i).localisation().get(m), measure);
                         c[i] = measure(have.get(i).localisation().get("centre"), measure);
                     }
-                    out.add(new LocalisationRow(s, m, measure, n,
-                            Stats.bootstrapMean(finite(v), Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
-                            pairedFinite(v, c)));
+                    out.add(
+                            new LocalisationRow(
+                                    s,
+                                    m,
+                                    measure,
+                                    n,
+                                    Stats.bootstrapMean(
+                                            finite(v), Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
+                                    pairedFinite(v, c)));
                 }
             }
         }
@@ -219,19 +303,34 @@ public final class BlurReport {
     }
 
     /**
-     * Paired differences of a localisation measure between two maps on one split: {@code first - second},
-     * with a bootstrap interval (the pointing game: McNemar as well, in {@code test}).
+     * Paired differences of a localisation measure between two maps on one split: {@code first -
+     * second}, with a bootstrap interval (the pointing game: McNemar as well, in {@code test}).
      */
-    public record MapComparison(String split, String first, String second, String measure, int images, Stats.Interval difference,
+    public record MapComparison(
+            String split,
+            String first,
+            String second,
+            String measure,
+            int images,
+            Stats.Interval difference,
             Stats.McNemar test) {}
 
     /** LICNN's top-1 map against the ablation (and the top-5 map), per split and measure. */
     public List<MapComparison> mapComparisons() {
         List<MapComparison> out = new ArrayList<>();
         for (String s : splits) {
-            for (String[] p : new String[][] {{"licnn_top1", "no_inhibition_top1"}, {"licnn_top1", "licnn_top5"}}) {
-                List<BlurRecord> rs = of(s).stream().filter(r -> r.localisation() != null
-                        && r.localisation().containsKey(p[0]) && r.localisation().containsKey(p[1])).toList();
+            for (String[] p :
+                    new String[][] {
+                        {"licnn_top1", "no_inhibition_top1"}, {"licnn_top1", "licnn_top5"}
+                    }) {
+                List<BlurRecord> rs =
+                        of(s).stream()
+                                .filter(
+                                        r ->
+                                                r.localisation() != null
+                                                        && r.localisation().containsKey(p[0])
+                                                        && r.localisation().containsKey(p[1]))
+                                .toList();
                 if (rs.isEmpty()) {
                     continue;
                 }
@@ -246,8 +345,16 @@ public final class BlurReport {
                     ad[i] = a[i] ? 1 : 0;
                     bd[i] = b[i] ? 1 : 0;
                 }
-                out.add(new MapComparison(s, p[0], p[1], "pointing", n,
-                        Stats.bootstrapPairedDifference(ad, bd, Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED), Stats.mcnemar(a, b)));
+                out.add(
+                        new MapComparison(
+                                s,
+                                p[0],
+                                p[1],
+                                "pointing",
+                                n,
+                                Stats.bootstrapPairedDifference(
+                                        ad, bd, Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED),
+                                Stats.mcnemar(a, b)));
                 for (String measure : List.of("energy", "iou", "auc")) {
                     double[] x = new double[n];
                     double[] y = new double[n];
@@ -256,8 +363,21 @@ public final class BlurReport {
                         y[i] = measure(rs.get(i).localisation().get(p[1]), measure);
                     }
                     double[] sign = Stats.signTest(x, y);
-                    out.add(new MapComparison(s, p[0], p[1], measure, n, pairedFinite(x, y),
-                            new Stats.McNemar(n, (int) sign[0], (int) sign[1], sign[2], Double.NaN, Double.NaN)));
+                    out.add(
+                            new MapComparison(
+                                    s,
+                                    p[0],
+                                    p[1],
+                                    measure,
+                                    n,
+                                    pairedFinite(x, y),
+                                    new Stats.McNemar(
+                                            n,
+                                            (int) sign[0],
+                                            (int) sign[1],
+                                            sign[2],
+                                            Double.NaN,
+                                            Double.NaN)));
                 }
             }
         }
@@ -289,7 +409,10 @@ public final class BlurReport {
         return Stats.bootstrapPairedDifference(x, y, Stats.BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED);
     }
 
-    /** Images whose top-1 turns right (then those that turn wrong) when the background around {@code region} is blurred. */
+    /**
+     * Images whose top-1 turns right (then those that turn wrong) when the background around {@code
+     * region} is blurred.
+     */
     public List<Flip> flips(BlurRegion region) {
         List<Flip> up = new ArrayList<>();
         List<Flip> down = new ArrayList<>();
@@ -299,7 +422,10 @@ public final class BlurReport {
         for (float r : radii) {
             for (BlurRecord rec : records) {
                 boolean before = rec.correct(rec.original(), 1);
-                boolean after = rec.correct(rec.predicted(region, BlurVariants.Variant.BLURRED_BACKGROUND, r), 1);
+                boolean after =
+                        rec.correct(
+                                rec.predicted(region, BlurVariants.Variant.BLURRED_BACKGROUND, r),
+                                1);
                 if (!before && after) {
                     up.add(new Flip(rec, region, r, true));
                 } else if (before && !after) {
@@ -313,84 +439,191 @@ public final class BlurReport {
 
     /** A share with its interval, in percent: {@code 95.0% [92.7, 96.6]}. */
     static String percent(Stats.Interval i) {
-        return Double.isNaN(i.estimate()) ? "-"
-                : String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f]", 100 * i.estimate(), 100 * i.low(), 100 * i.high());
+        return Double.isNaN(i.estimate())
+                ? "-"
+                : String.format(
+                        Locale.ROOT,
+                        "%.1f%% [%.1f, %.1f]",
+                        100 * i.estimate(),
+                        100 * i.low(),
+                        100 * i.high());
     }
 
     /** A value with its interval: {@code 0.153 [0.148, 0.158]}. */
     static String value(Stats.Interval i) {
-        return Double.isNaN(i.estimate()) ? "-"
+        return Double.isNaN(i.estimate())
+                ? "-"
                 : String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", i.estimate(), i.low(), i.high());
     }
 
     /** A p-value, at least three significant places: {@code 0.25}, {@code 3.1e-05}. */
     static String p(double p) {
-        return Double.isNaN(p) ? "-" : p >= 0.001 ? String.format(Locale.ROOT, "%.3g", p) : String.format(Locale.ROOT, "%.1e", p);
+        return Double.isNaN(p)
+                ? "-"
+                : p >= 0.001
+                        ? String.format(Locale.ROOT, "%.3g", p)
+                        : String.format(Locale.ROOT, "%.1e", p);
     }
 
     /** The accuracy table as printed. */
     public String table() {
-        StringBuilder b = new StringBuilder(String.format("%-12s %-19s %-18s %6s %6s %-24s %-24s %-24s %6s %9s %9s%n", "split",
-                "region", "variant", "radius", "images", "top-1 [95% CI]", "top-2", "top-5", "cover", "b / c", "McNemar p"));
+        StringBuilder b =
+                new StringBuilder(
+                        String.format(
+                                "%-12s %-19s %-18s %6s %6s %-24s %-24s %-24s %6s %9s %9s%n",
+                                "split",
+                                "region",
+                                "variant",
+                                "radius",
+                                "images",
+                                "top-1 [95% CI]",
+                                "top-2",
+                                "top-5",
+                                "cover",
+                                "b / c",
+                                "McNemar p"));
         for (Row r : accuracy()) {
-            b.append(String.format("%-12s %-19s %-18s %6s %6d %-24s %-24s %-24s %6s %9s %9s%n", r.split(), r.region(), r.variant(),
-                    r.radius(), r.images(), percent(r.top1Interval()), percent(r.top2Interval()), percent(r.top5Interval()),
-                    Double.isNaN(r.coverage()) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * r.coverage()),
-                    r.vsOriginal().onlyFirst() + " / " + r.vsOriginal().onlySecond(), p(r.vsOriginal().exactP())));
+            b.append(
+                    String.format(
+                            "%-12s %-19s %-18s %6s %6d %-24s %-24s %-24s %6s %9s %9s%n",
+                            r.split(),
+                            r.region(),
+                            r.variant(),
+                            r.radius(),
+                            r.images(),
+                            percent(r.top1Interval()),
+                            percent(r.top2Interval()),
+                            percent(r.top5Interval()),
+                            Double.isNaN(r.coverage())
+                                    ? "-"
+                                    : String.format(Locale.ROOT, "%.1f%%", 100 * r.coverage()),
+                            r.vsOriginal().onlyFirst() + " / " + r.vsOriginal().onlySecond(),
+                            p(r.vsOriginal().exactP())));
         }
         return b.toString();
     }
 
     /**
-     * Writes {@code accuracy.csv}, {@code comparisons.csv}, {@code localisation.csv},
-     * {@code map-comparisons.csv}, {@code accuracy.json} and {@code flips.csv}.
+     * Writes {@code accuracy.csv}, {@code comparisons.csv}, {@code localisation.csv}, {@code
+     * map-comparisons.csv}, {@code accuracy.json} and {@code flips.csv}.
      */
     public void write(Path out, Map<String, Object> settings) throws IOException {
         List<Row> rows = accuracy();
-        StringBuilder csv = new StringBuilder("split,region,variant,radius,images,top1,top1_low,top1_high,top2,top2_low,top2_high,"
-                + "top5,top5_low,top5_high,coverage,right_original_only,right_variant_only,mcnemar_exact_p,mcnemar_chi2_cc,"
-                + "mcnemar_chi2_p\n");
+        StringBuilder csv =
+                new StringBuilder(
+                        "split,region,variant,radius,images,top1,top1_low,top1_high,top2,top2_low,top2_high,"
+                                + "top5,top5_low,top5_high,coverage,right_original_only,right_variant_only,mcnemar_exact_p,mcnemar_chi2_cc,"
+                                + "mcnemar_chi2_p\n");
         for (Row r : rows) {
-            csv.append(String.join(",", r.split(), r.region(), r.variant(), r.radius(), Integer.toString(r.images()),
-                    interval(r.top1Interval()), interval(r.top2Interval()), interval(r.top5Interval()), Double.toString(r.coverage()),
-                    Integer.toString(r.vsOriginal().onlyFirst()), Integer.toString(r.vsOriginal().onlySecond()),
-                    Double.toString(r.vsOriginal().exactP()), Double.toString(r.vsOriginal().chiSquare()),
-                    Double.toString(r.vsOriginal().chiSquareP()))).append('\n');
+            csv.append(
+                            String.join(
+                                    ",",
+                                    r.split(),
+                                    r.region(),
+                                    r.variant(),
+                                    r.radius(),
+                                    Integer.toString(r.images()),
+                                    interval(r.top1Interval()),
+                                    interval(r.top2Interval()),
+                                    interval(r.top5Interval()),
+                                    Double.toString(r.coverage()),
+                                    Integer.toString(r.vsOriginal().onlyFirst()),
+                                    Integer.toString(r.vsOriginal().onlySecond()),
+                                    Double.toString(r.vsOriginal().exactP()),
+                                    Double.toString(r.vsOriginal().chiSquare()),
+                                    Double.toString(r.vsOriginal().chiSquareP())))
+                    .append('\n');
         }
         Files.writeString(out.resolve("accuracy.csv"), csv, StandardCharsets.UTF_8);
-        StringBuilder cmp = new StringBuilder("split,first,second,variant,radius,images,right_first_only,right_second_only,"
-                + "mcnemar_exact_p,mcnemar_chi2_cc,mcnemar_chi2_p\n");
+        StringBuilder cmp =
+                new StringBuilder(
+                        "split,first,second,variant,radius,images,right_first_only,right_second_only,"
+                                + "mcnemar_exact_p,mcnemar_chi2_cc,mcnemar_chi2_p\n");
         for (Comparison c : comparisons()) {
-            cmp.append(String.join(",", c.split(), c.first(), c.second(), c.variant(), c.radius(), Integer.toString(c.test().n()),
-                    Integer.toString(c.test().onlyFirst()), Integer.toString(c.test().onlySecond()), Double.toString(c.test().exactP()),
-                    Double.toString(c.test().chiSquare()), Double.toString(c.test().chiSquareP()))).append('\n');
+            cmp.append(
+                            String.join(
+                                    ",",
+                                    c.split(),
+                                    c.first(),
+                                    c.second(),
+                                    c.variant(),
+                                    c.radius(),
+                                    Integer.toString(c.test().n()),
+                                    Integer.toString(c.test().onlyFirst()),
+                                    Integer.toString(c.test().onlySecond()),
+                                    Double.toString(c.test().exactP()),
+                                    Double.toString(c.test().chiSquare()),
+                                    Double.toString(c.test().chiSquareP())))
+                    .append('\n');
         }
         Files.writeString(out.resolve("comparisons.csv"), cmp, StandardCharsets.UTF_8);
-        StringBuilder loc = new StringBuilder("split,map,measure,images,value,low,high,minus_centre,minus_centre_low,minus_centre_high\n");
+        StringBuilder loc =
+                new StringBuilder(
+                        "split,map,measure,images,value,low,high,minus_centre,minus_centre_low,minus_centre_high\n");
         for (LocalisationRow l : localisation()) {
-            loc.append(String.join(",", l.split(), l.map(), l.measure(), Integer.toString(l.images()), interval(l.value()),
-                    interval(l.minusCentre()))).append('\n');
+            loc.append(
+                            String.join(
+                                    ",",
+                                    l.split(),
+                                    l.map(),
+                                    l.measure(),
+                                    Integer.toString(l.images()),
+                                    interval(l.value()),
+                                    interval(l.minusCentre())))
+                    .append('\n');
         }
         Files.writeString(out.resolve("localisation.csv"), loc, StandardCharsets.UTF_8);
-        StringBuilder mc = new StringBuilder("split,first,second,measure,images,difference,low,high,first_better,second_better,p\n");
+        StringBuilder mc =
+                new StringBuilder(
+                        "split,first,second,measure,images,difference,low,high,first_better,second_better,p\n");
         for (MapComparison m : mapComparisons()) {
-            mc.append(String.join(",", m.split(), m.first(), m.second(), m.measure(), Integer.toString(m.images()),
-                    interval(m.difference()), Integer.toString(m.test().onlyFirst()), Integer.toString(m.test().onlySecond()),
-                    Double.toString(m.test().exactP()))).append('\n');
+            mc.append(
+                            String.join(
+                                    ",",
+                                    m.split(),
+                                    m.first(),
+                                    m.second(),
+                                    m.measure(),
+                                    Integer.toString(m.images()),
+                                    interval(m.difference()),
+                                    Integer.toString(m.test().onlyFirst()),
+                                    Integer.toString(m.test().onlySecond()),
+                                    Double.toString(m.test().exactP())))
+                    .append('\n');
         }
         Files.writeString(out.resolve("map-comparisons.csv"), mc, StandardCharsets.UTF_8);
         Map<String, Object> json = new LinkedHashMap<>(settings);
         json.put("accuracy", rows);
         json.put("comparisons", comparisons());
-        Files.writeString(out.resolve("accuracy.json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                .create().toJson(json), StandardCharsets.UTF_8);
-        StringBuilder f = new StringBuilder("split,file,class_id,region,radius,direction,top1_original,top1_blurred_background\n");
+        Files.writeString(
+                out.resolve("accuracy.json"),
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .serializeSpecialFloatingPointValues()
+                        .create()
+                        .toJson(json),
+                StandardCharsets.UTF_8);
+        StringBuilder f =
+                new StringBuilder(
+                        "split,file,class_id,region,radius,direction,top1_original,top1_blurred_background\n");
         for (Flip fl : flips(HEADLINE)) {
             BlurRecord r = fl.record();
-            f.append(String.join(",", r.split(), r.file(), Integer.toString(r.classId()), fl.region().key(),
-                    BlurRecord.radiusText(fl.radius()), fl.wrongToRight() ? "wrong_to_right" : "right_to_wrong",
-                    Integer.toString(r.original().get(0)),
-                    Integer.toString(r.predicted(fl.region(), BlurVariants.Variant.BLURRED_BACKGROUND, fl.radius()).get(0))))
+            f.append(
+                            String.join(
+                                    ",",
+                                    r.split(),
+                                    r.file(),
+                                    Integer.toString(r.classId()),
+                                    fl.region().key(),
+                                    BlurRecord.radiusText(fl.radius()),
+                                    fl.wrongToRight() ? "wrong_to_right" : "right_to_wrong",
+                                    Integer.toString(r.original().get(0)),
+                                    Integer.toString(
+                                            r.predicted(
+                                                            fl.region(),
+                                                            BlurVariants.Variant.BLURRED_BACKGROUND,
+                                                            fl.radius())
+                                                    .get(0))))
                     .append('\n');
         }
         Files.writeString(out.resolve("flips.csv"), f, StandardCharsets.UTF_8);
@@ -414,26 +647,62 @@ public final class BlurReport {
         for (String s : splits) {
             Row orig = find(rows, s, "original", "-", "0");
             for (BlurVariants.Variant v : BlurVariants.Variant.values()) {
-                LineChart c = new LineChart("Blur, " + s + ": " + v.key().replace('_', ' ') + " (top-1, 95% Wilson)",
-                        "Gaussian blur radius (sigma, px; 0 = original)", "top-1 accuracy").numericX(x).yRange(0, 1);
+                LineChart c =
+                        new LineChart(
+                                        "Blur, "
+                                                + s
+                                                + ": "
+                                                + v.key().replace('_', ' ')
+                                                + " (top-1, 95% Wilson)",
+                                        "Gaussian blur radius (sigma, px; 0 = original)",
+                                        "top-1 accuracy")
+                                .numericX(x)
+                                .yRange(0, 1);
                 int colour = 0;
-                List<String> lines = new ArrayList<>(regions.stream().map(BlurRegion::key).toList());
+                List<String> lines =
+                        new ArrayList<>(regions.stream().map(BlurRegion::key).toList());
                 lines.add(BlurRecord.WHOLE);
                 for (String line : lines) {
                     double[] y = new double[x.length];
                     double[] lo = new double[x.length];
                     double[] hi = new double[x.length];
                     for (int i = 0; i < x.length; i++) {
-                        Row r = i == 0 ? orig : line.equals(BlurRecord.WHOLE) ? find(rows, s, line, "-", BlurRecord.radiusText(radii.get(i - 1)))
-                                : find(rows, s, line, v.key(), BlurRecord.radiusText(radii.get(i - 1)));
+                        Row r =
+                                i == 0
+                                        ? orig
+                                        : line.equals(BlurRecord.WHOLE)
+                                                ? find(
+                                                        rows,
+                                                        s,
+                                                        line,
+                                                        "-",
+                                                        BlurRecord.radiusText(radii.get(i - 1)))
+                                                : find(
+                                                        rows,
+                                                        s,
+                                                        line,
+                                                        v.key(),
+                                                        BlurRecord.radiusText(radii.get(i - 1)));
                         Stats.Interval ci = r.top1Interval();
                         y[i] = ci.estimate();
                         lo[i] = ci.low();
                         hi[i] = ci.high();
                     }
-                    c.series(line.replace('_', ' '), y, lo, hi, line.equals(BlurRecord.WHOLE), colour++);
+                    c.series(
+                            line.replace('_', ' '),
+                            y,
+                            lo,
+                            hi,
+                            line.equals(BlurRecord.WHOLE),
+                            colour++);
                 }
-                Path p = out.resolve("accuracy-" + s.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + v.key() + ".png");
+                Path p =
+                        out.resolve(
+                                "accuracy-"
+                                        + s.replaceAll("[^A-Za-z0-9._-]", "_")
+                                        + "-"
+                                        + v.key()
+                                        + ".png");
                 c.write(p);
                 files.add(p);
             }
@@ -442,7 +711,14 @@ public final class BlurReport {
     }
 
     static Row find(List<Row> rows, String split, String region, String variant, String radius) {
-        return rows.stream().filter(r -> r.split().equals(split) && r.region().equals(region) && r.variant().equals(variant)
-                && r.radius().equals(radius)).findFirst().orElseThrow();
+        return rows.stream()
+                .filter(
+                        r ->
+                                r.split().equals(split)
+                                        && r.region().equals(region)
+                                        && r.variant().equals(variant)
+                                        && r.radius().equals(radius))
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -1,8 +1,8 @@
 package dev.licnn.cli.experiment;
 
 /**
- * The images of the blur experiment: a region's pixels (see {@link BlurRegion}) kept sharp with
- * the rest blurred, or the opposite.
+ * The images of the blur experiment: a region's pixels (see {@link BlurRegion}) kept sharp with the
+ * rest blurred, or the opposite.
  */
 public final class BlurVariants {
 

@@ -5,9 +5,8 @@ import java.util.Arrays;
 /**
  * Pearson and Spearman correlation of two equally long samples.
  *
- * <p>Spearman's coefficient is Pearson's coefficient of the ranks, tied values sharing the
- * average of the ranks they span (as {@code scipy.stats.spearmanr}). A sample with no spread
- * gives NaN.
+ * <p>Spearman's coefficient is Pearson's coefficient of the ranks, tied values sharing the average
+ * of the ranks they span (as {@code scipy.stats.spearmanr}). A sample with no spread gives NaN.
  */
 public final class Correlation {
 
@@ -55,7 +54,8 @@ public final class Correlation {
     /** 1-based ranks, ties given the mean of the ranks they occupy. */
     public static double[] ranks(float[] v) {
         int n = v.length;
-        // Sort (value, index) pairs packed in longs: the float's bits made order-preserving as an int, then the index.
+        // Sort (value, index) pairs packed in longs: the float's bits made order-preserving as an
+        // int, then the index.
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
             keys[i] = ((long) sortable(v[i]) << 32) | i;
@@ -77,7 +77,9 @@ public final class Correlation {
         return r;
     }
 
-    /** An int whose signed order is the float's order ({@code -0.0} and {@code 0.0} are one value). */
+    /**
+     * An int whose signed order is the float's order ({@code -0.0} and {@code 0.0} are one value).
+     */
     private static int sortable(float f) {
         int bits = Float.floatToIntBits(f == 0f ? 0f : f);
         return bits < 0 ? bits ^ 0x7fffffff : bits;
@@ -93,7 +95,8 @@ public final class Correlation {
 
     private static void check(int a, int b) {
         if (a != b || a == 0) {
-            throw new IllegalArgumentException("samples must be non-empty and of equal length, got " + a + " and " + b);
+            throw new IllegalArgumentException(
+                    "samples must be non-empty and of equal length, got " + a + " and " + b);
         }
     }
 }

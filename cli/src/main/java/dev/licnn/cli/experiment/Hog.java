@@ -1,18 +1,18 @@
 package dev.licnn.cli.experiment;
 
 /**
- * Histogram of oriented gradients of a grey image, as {@code skimage.feature.hog} computes it
- * with {@code orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2),
- * block_norm='L2-Hys', transform_sqrt=False}:
+ * Histogram of oriented gradients of a grey image, as {@code skimage.feature.hog} computes it with
+ * {@code orientations=9, pixels_per_cell=(8, 8), cells_per_block=(2, 2), block_norm='L2-Hys',
+ * transform_sqrt=False}:
  *
  * <ol>
- *   <li>gradients by central differences without the factor 1/2
- *       ({@code g_col[x] = I[x + 1] - I[x - 1]}), zero on the border rows and columns;
+ *   <li>gradients by central differences without the factor 1/2 ({@code g_col[x] = I[x + 1] - I[x -
+ *       1]}), zero on the border rows and columns;
  *   <li>unsigned orientation {@code atan2(g_row, g_col)} in degrees modulo 180, 9 bins of 20
  *       degrees, hard assignment (no interpolation); each cell holds the mean gradient magnitude
  *       per bin over its 8 x 8 pixels; pixels beyond the last whole cell are ignored;
- *   <li>blocks of 2 x 2 cells with a stride of one cell, each normalised by L2-Hys
- *       ({@code v / sqrt(|v|^2 + eps^2)}, clipped at 0.2, normalised again, {@code eps = 1e-5});
+ *   <li>blocks of 2 x 2 cells with a stride of one cell, each normalised by L2-Hys ({@code v /
+ *       sqrt(|v|^2 + eps^2)}, clipped at 0.2, normalised again, {@code eps = 1e-5});
  *   <li>the descriptor lists blocks row by row, and within a block cells row by row, 9 bins each:
  *       length {@code (cellsY - 1) * (cellsX - 1) * 2 * 2 * 9}.
  * </ol>
@@ -21,8 +21,10 @@ public final class Hog {
 
     /** Orientation bins over 0..180 degrees. */
     public static final int BINS = 9;
+
     /** Cell side in pixels. */
     public static final int CELL = 8;
+
     /** Block side in cells. */
     public static final int BLOCK = 2;
 
@@ -50,8 +52,12 @@ public final class Hog {
         double[][][] cells = new double[cy][cx][BINS];
         for (int y = 0; y < cy * CELL; y++) {
             for (int x = 0; x < cx * CELL; x++) {
-                double gr = y == 0 || y == h - 1 ? 0 : (double) img[(y + 1) * w + x] - img[(y - 1) * w + x];
-                double gc = x == 0 || x == w - 1 ? 0 : (double) img[y * w + x + 1] - img[y * w + x - 1];
+                double gr =
+                        y == 0 || y == h - 1
+                                ? 0
+                                : (double) img[(y + 1) * w + x] - img[(y - 1) * w + x];
+                double gc =
+                        x == 0 || x == w - 1 ? 0 : (double) img[y * w + x + 1] - img[y * w + x - 1];
                 double mag = Math.hypot(gr, gc);
                 if (mag == 0) {
                     continue;

@@ -19,13 +19,13 @@ import java.util.stream.Stream;
 
 /**
  * A labelled image dataset in the ImageFolder layout, {@code DIR/<split>/<class>/<image>.png}, or
- * described by {@code DIR/manifest.csv} (a header line naming at least the columns {@code file}
- * and {@code class} or {@code class_id}, optionally {@code split}; paths relative to DIR).
+ * described by {@code DIR/manifest.csv} (a header line naming at least the columns {@code file} and
+ * {@code class} or {@code class_id}, optionally {@code split}; paths relative to DIR).
  *
  * <p>Without a manifest, the splits are the sub-folders of DIR that hold class folders, and the
- * class folders of a split are its sub-folders holding PNG or JPEG images (a folder named
- * {@code masks} is skipped: it holds object masks, not a class). Class names map to the model's
- * classes by index (a non-negative integer), then by label key, then by label name.
+ * class folders of a split are its sub-folders holding PNG or JPEG images (a folder named {@code
+ * masks} is skipped: it holds object masks, not a class). Class names map to the model's classes by
+ * index (a non-negative integer), then by label key, then by label name.
  *
  * <pre>{@code
  * List<ImageFolder.Item> items = ImageFolder.scan(dir, List.of("natural"), description);
@@ -65,17 +65,29 @@ public final class ImageFolder {
      * class name must map to a model class; otherwise a {@link CliException} lists the names that
      * do not, before anything else happens.
      */
-    public static List<Item> scan(Path root, List<String> splits, ModelDescription d) throws IOException {
+    public static List<Item> scan(Path root, List<String> splits, ModelDescription d)
+            throws IOException {
         if (!Files.isDirectory(root)) {
             throw new CliException("no such dataset folder: " + root);
         }
-        List<String[]> raw = Files.isRegularFile(root.resolve(MANIFEST)) ? fromManifest(root) : fromFolders(root);
+        List<String[]> raw =
+                Files.isRegularFile(root.resolve(MANIFEST))
+                        ? fromManifest(root)
+                        : fromFolders(root);
         Set<String> present = new LinkedHashSet<>();
         raw.forEach(r -> present.add(r[0]));
-        List<String> chosen = splits == null || splits.isEmpty() ? new ArrayList<>(present) : splits;
+        List<String> chosen =
+                splits == null || splits.isEmpty() ? new ArrayList<>(present) : splits;
         for (String s : chosen) {
             if (!present.contains(s)) {
-                throw new CliException("split '" + s + "' has no images in " + root + " (found: " + String.join(", ", present) + ")");
+                throw new CliException(
+                        "split '"
+                                + s
+                                + "' has no images in "
+                                + root
+                                + " (found: "
+                                + String.join(", ", present)
+                                + ")");
             }
         }
         Map<String, Integer> classes = new LinkedHashMap<>();
@@ -91,13 +103,31 @@ public final class ImageFolder {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new CliException("class folder(s) " + unknown + " in " + root + " match no class of model " + d.getName()
-                    + " (by index 0.." + (d.getNumClasses() - 1) + ", label key or label name)");
+            throw new CliException(
+                    "class folder(s) "
+                            + unknown
+                            + " in "
+                            + root
+                            + " match no class of model "
+                            + d.getName()
+                            + " (by index 0.."
+                            + (d.getNumClasses() - 1)
+                            + ", label key or label name)");
         }
         List<Item> out = new ArrayList<>();
         for (String s : chosen) {
-            raw.stream().filter(r -> r[0].equals(s)).sorted((a, b) -> a[1].compareTo(b[1]))
-                    .forEach(r -> out.add(new Item(r[0], r[1], r[2], classes.get(r[2]), r.length > 3 ? r[3] : "")));
+            raw.stream()
+                    .filter(r -> r[0].equals(s))
+                    .sorted((a, b) -> a[1].compareTo(b[1]))
+                    .forEach(
+                            r ->
+                                    out.add(
+                                            new Item(
+                                                    r[0],
+                                                    r[1],
+                                                    r[2],
+                                                    classes.get(r[2]),
+                                                    r.length > 3 ? r[3] : "")));
         }
         return out;
     }
@@ -130,13 +160,27 @@ public final class ImageFolder {
                     continue;
                 }
                 try (Stream<Path> s = Files.list(cls)) {
-                    s.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted().forEach(f -> rows.add(new String[] {
-                        split.getFileName().toString(), relative(root, f), cls.getFileName().toString()}));
+                    s.filter(Files::isRegularFile)
+                            .filter(ImageFolder::isImage)
+                            .sorted()
+                            .forEach(
+                                    f ->
+                                            rows.add(
+                                                    new String[] {
+                                                        split.getFileName().toString(),
+                                                        relative(root, f),
+                                                        cls.getFileName().toString()
+                                                    }));
                 }
             }
         }
         if (rows.isEmpty()) {
-            throw new CliException("no images in " + root + " (expected DIR/<split>/<class>/<image>.png or a " + MANIFEST + ")");
+            throw new CliException(
+                    "no images in "
+                            + root
+                            + " (expected DIR/<split>/<class>/<image>.png or a "
+                            + MANIFEST
+                            + ")");
         }
         return rows;
     }
@@ -153,7 +197,9 @@ public final class ImageFolder {
         int split = header.indexOf("split");
         int mask = header.indexOf("mask");
         if (file < 0 || cls < 0) {
-            throw new CliException(root.resolve(MANIFEST) + ": the header needs the columns file and class (or class_id)");
+            throw new CliException(
+                    root.resolve(MANIFEST)
+                            + ": the header needs the columns file and class (or class_id)");
         }
         List<String[]> rows = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
@@ -162,12 +208,22 @@ public final class ImageFolder {
             }
             String[] f = lines.get(i).split(",", -1);
             if (f.length < header.size()) {
-                throw new CliException(root.resolve(MANIFEST) + ":" + (i + 1) + ": expected " + header.size() + " columns");
+                throw new CliException(
+                        root.resolve(MANIFEST)
+                                + ":"
+                                + (i + 1)
+                                + ": expected "
+                                + header.size()
+                                + " columns");
             }
             String path = f[file];
-            String sp = split >= 0 ? f[split] : path.contains("/") ? path.substring(0, path.indexOf('/')) : "";
+            String sp =
+                    split >= 0
+                            ? f[split]
+                            : path.contains("/") ? path.substring(0, path.indexOf('/')) : "";
             if (!Files.isRegularFile(root.resolve(path))) {
-                throw new CliException(root.resolve(MANIFEST) + ":" + (i + 1) + ": no such image " + path);
+                throw new CliException(
+                        root.resolve(MANIFEST) + ":" + (i + 1) + ": no such image " + path);
             }
             rows.add(new String[] {sp, path, f[cls], mask >= 0 ? f[mask] : ""});
         }

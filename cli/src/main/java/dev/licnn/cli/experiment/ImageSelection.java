@@ -13,35 +13,54 @@ import picocli.CommandLine.Option;
 
 /**
  * Which images an experiment looks at: {@code --data DIR} (an {@link ImageFolder}; a
- * class-stratified random sample of {@code --count} images per split drawn with
- * {@code --sample-seed}, see {@link Sample}) or {@code --images FILE...} (files, or folders
- * searched for PNG and JPEG files, the first {@code --count} in path order).
+ * class-stratified random sample of {@code --count} images per split drawn with {@code
+ * --sample-seed}, see {@link Sample}) or {@code --images FILE...} (files, or folders searched for
+ * PNG and JPEG files, the first {@code --count} in path order).
  */
 public final class ImageSelection {
 
     /** The two exclusive sources. */
     static final class Source {
-        @Option(names = "--data", description = "ImageFolder dataset: DIR/<split>/<class>/*.png (or a manifest.csv).")
+        @Option(
+                names = "--data",
+                description = "ImageFolder dataset: DIR/<split>/<class>/*.png (or a manifest.csv).")
         Path data;
 
-        @Option(names = "--images", split = ",", arity = "1..*", description = "Image files or folders.")
+        @Option(
+                names = "--images",
+                split = ",",
+                arity = "1..*",
+                description = "Image files or folders.")
         List<Path> images;
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--count", defaultValue = "8", description = "Images per split (with --data: a class-stratified random sample; "
-            + "0 = all) or in all (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--count",
+            defaultValue = "8",
+            description =
+                    "Images per split (with --data: a class-stratified random sample; "
+                            + "0 = all) or in all (default ${DEFAULT-VALUE}).")
     int count;
 
-    @Option(names = "--sample-seed", defaultValue = "1", description = "Seed of the sample drawn from --data (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sample-seed",
+            defaultValue = "1",
+            description = "Seed of the sample drawn from --data (default ${DEFAULT-VALUE}).")
     long sampleSeed;
 
-    @Option(names = "--splits", split = ",", description = "Splits of --data to sample (default: all).")
+    @Option(
+            names = "--splits",
+            split = ",",
+            description = "Splits of --data to sample (default: all).")
     List<String> splits = new ArrayList<>();
 
-    /** One chosen image: its path, its name (relative to the dataset), its true class (else -1) and mask (else null). */
+    /**
+     * One chosen image: its path, its name (relative to the dataset), its true class (else -1) and
+     * mask (else null).
+     */
     public record Image(Path path, String name, int classId, Path mask) {}
 
     /** The dataset items of the last {@link #choose} from {@code --data} (empty otherwise). */
@@ -54,17 +73,34 @@ public final class ImageSelection {
         }
         List<Image> out = new ArrayList<>();
         if (source.data != null) {
-            sampled = Sample.interleave(Sample.stratified(ImageFolder.scan(source.data, splits, d), count, sampleSeed));
+            sampled =
+                    Sample.interleave(
+                            Sample.stratified(
+                                    ImageFolder.scan(source.data, splits, d), count, sampleSeed));
             for (ImageFolder.Item i : sampled) {
-                out.add(new Image(source.data.resolve(i.file()), i.file(), i.classId(), i.hasMask() ? source.data.resolve(i.mask()) : null));
+                out.add(
+                        new Image(
+                                source.data.resolve(i.file()),
+                                i.file(),
+                                i.classId(),
+                                i.hasMask() ? source.data.resolve(i.mask()) : null));
             }
             return out;
         }
         for (Path p : source.images) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).filter(ImageFolder::isImage).sorted()
-                            .forEach(f -> out.add(new Image(f, p.relativize(f).toString(), -1, null)));
+                    s.filter(Files::isRegularFile)
+                            .filter(ImageFolder::isImage)
+                            .sorted()
+                            .forEach(
+                                    f ->
+                                            out.add(
+                                                    new Image(
+                                                            f,
+                                                            p.relativize(f).toString(),
+                                                            -1,
+                                                            null)));
                 }
             } else if (Files.isRegularFile(p)) {
                 out.add(new Image(p, p.getFileName().toString(), -1, null));
@@ -78,7 +114,10 @@ public final class ImageSelection {
         return out.subList(0, Math.min(count, out.size()));
     }
 
-    /** Prints the class counts of a sample from {@code --data} and writes {@code OUT/sample.json}; nothing for {@code --images}. */
+    /**
+     * Prints the class counts of a sample from {@code --data} and writes {@code OUT/sample.json};
+     * nothing for {@code --images}.
+     */
     public void save(Path out) throws IOException {
         if (source.data != null) {
             Sample.save(out, sampled, count, sampleSeed);

@@ -15,9 +15,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * A line chart drawn with Java2D: axes with ticks and labels, one polyline with markers per
- * series, a legend. The x axis is categorical (evenly spaced labels, as for layers) or numeric
- * (positions proportional to the values, as for blur radii).
+ * A line chart drawn with Java2D: axes with ticks and labels, one polyline with markers per series,
+ * a legend. The x axis is categorical (evenly spaced labels, as for layers) or numeric (positions
+ * proportional to the values, as for blur radii).
  *
  * <pre>{@code
  * LineChart c = new LineChart("natural", "radius", "accuracy").numericX(new double[] {0, 2, 5, 10});
@@ -27,11 +27,19 @@ import javax.imageio.ImageIO;
  */
 public final class LineChart {
 
-    private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-        new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
-        new Color(127, 127, 127)};
+    private static final Color[] PALETTE = {
+        new Color(31, 119, 180),
+        new Color(255, 127, 14),
+        new Color(44, 160, 44),
+        new Color(214, 39, 40),
+        new Color(148, 103, 189),
+        new Color(140, 86, 75),
+        new Color(227, 119, 194),
+        new Color(127, 127, 127)
+    };
 
-    private record Series(String name, double[] y, boolean dashed, Color color, double[] low, double[] high) {}
+    private record Series(
+            String name, double[] y, boolean dashed, Color color, double[] low, double[] high) {}
 
     private final String title;
     private final String xLabel;
@@ -60,7 +68,10 @@ public final class LineChart {
         this.xValues = values.clone();
         this.xTicks = new String[values.length];
         for (int i = 0; i < values.length; i++) {
-            xTicks[i] = values[i] == Math.rint(values[i]) ? Long.toString((long) values[i]) : Double.toString(values[i]);
+            xTicks[i] =
+                    values[i] == Math.rint(values[i])
+                            ? Long.toString((long) values[i])
+                            : Double.toString(values[i]);
         }
         return this;
     }
@@ -72,10 +83,20 @@ public final class LineChart {
         return this;
     }
 
-    /** Adds a series, one value per x position (NaN leaves a gap), coloured by its position in the palette. */
+    /**
+     * Adds a series, one value per x position (NaN leaves a gap), coloured by its position in the
+     * palette.
+     */
     public LineChart series(String name, double[] y, boolean dashed) {
         if (y.length != xTicks.length) {
-            throw new IllegalArgumentException("series '" + name + "' has " + y.length + " values for " + xTicks.length + " x positions");
+            throw new IllegalArgumentException(
+                    "series '"
+                            + name
+                            + "' has "
+                            + y.length
+                            + " values for "
+                            + xTicks.length
+                            + " x positions");
         }
         series.add(new Series(name, y.clone(), dashed, null, null, null));
         return this;
@@ -85,13 +106,22 @@ public final class LineChart {
      * Adds a series with an interval at every point (drawn as an error bar), coloured by a palette
      * index.
      */
-    public LineChart series(String name, double[] y, double[] low, double[] high, boolean dashed, int colour) {
+    public LineChart series(
+            String name, double[] y, double[] low, double[] high, boolean dashed, int colour) {
         if (low.length != y.length || high.length != y.length) {
-            throw new IllegalArgumentException("series '" + name + "': interval ends differ in length from the values");
+            throw new IllegalArgumentException(
+                    "series '" + name + "': interval ends differ in length from the values");
         }
         series(name, y, dashed);
         series.remove(series.size() - 1);
-        series.add(new Series(name, y.clone(), dashed, PALETTE[Math.floorMod(colour, PALETTE.length)], low.clone(), high.clone()));
+        series.add(
+                new Series(
+                        name,
+                        y.clone(),
+                        dashed,
+                        PALETTE[Math.floorMod(colour, PALETTE.length)],
+                        low.clone(),
+                        high.clone()));
         return this;
     }
 
@@ -99,7 +129,14 @@ public final class LineChart {
     public LineChart series(String name, double[] y, boolean dashed, int colour) {
         series(name, y, dashed);
         Series s = series.remove(series.size() - 1);
-        series.add(new Series(s.name(), s.y(), dashed, PALETTE[Math.floorMod(colour, PALETTE.length)], null, null));
+        series.add(
+                new Series(
+                        s.name(),
+                        s.y(),
+                        dashed,
+                        PALETTE[Math.floorMod(colour, PALETTE.length)],
+                        null,
+                        null));
         return this;
     }
 
@@ -129,7 +166,8 @@ public final class LineChart {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
         int legendW = 230;
@@ -176,8 +214,16 @@ public final class LineChart {
             Series s = series.get(k);
             Color c = s.color() != null ? s.color() : PALETTE[k % PALETTE.length];
             g.setColor(c);
-            g.setStroke(s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 4f}, 0f)
-                    : new BasicStroke(2f));
+            g.setStroke(
+                    s.dashed()
+                            ? new BasicStroke(
+                                    2f,
+                                    BasicStroke.CAP_BUTT,
+                                    BasicStroke.JOIN_ROUND,
+                                    1f,
+                                    new float[] {6f, 4f},
+                                    0f)
+                            : new BasicStroke(2f));
             int px = -1;
             int py = -1;
             for (int i = 0; i < s.y().length; i++) {
@@ -192,7 +238,9 @@ public final class LineChart {
                     g.drawLine(px, py, x, y);
                 }
                 g.fillOval(x - 3, y - 3, 7, 7);
-                if (s.low() != null && Double.isFinite(s.low()[i]) && Double.isFinite(s.high()[i])) {
+                if (s.low() != null
+                        && Double.isFinite(s.low()[i])
+                        && Double.isFinite(s.high()[i])) {
                     java.awt.Stroke line = g.getStroke();
                     g.setStroke(new BasicStroke(1f));
                     int x0 = x + (k % 5 - 2) * 2;
@@ -230,7 +278,13 @@ public final class LineChart {
                 min = Math.min(min, v);
                 max = Math.max(max, v);
             }
-            return left + 20 + (int) Math.round(max > min ? inner * (xValues[i] - min) / (max - min) : inner / 2.0);
+            return left
+                    + 20
+                    + (int)
+                            Math.round(
+                                    max > min
+                                            ? inner * (xValues[i] - min) / (max - min)
+                                            : inner / 2.0);
         }
         return left + 20 + (xTicks.length <= 1 ? inner / 2 : inner * i / (xTicks.length - 1));
     }

@@ -6,8 +6,8 @@ import java.util.Arrays;
  * How well a saliency map ({@code h x w}, row-major) locates an object given its binary mask.
  *
  * <ul>
- *   <li>pointing game: a hit when the map's maximum (first in row-major order) lies within
- *       {@code tolerance} pixels (Euclidean) of a mask pixel;
+ *   <li>pointing game: a hit when the map's maximum (first in row-major order) lies within {@code
+ *       tolerance} pixels (Euclidean) of a mask pixel;
  *   <li>energy: the share of the map's positive mass inside the mask;
  *   <li>IoU: of the mask with the map thresholded as the paper does, {@code map > (max - min) / 5}
  *       (the reference code compares the map itself with that value, not with {@code min + t});
@@ -125,6 +125,10 @@ public final class Localisation {
     public record Scores(boolean pointingHit, double energy, double iou, double auc) {}
 
     public static Scores score(float[] map, boolean[] mask, int h, int w) {
-        return new Scores(pointingHit(map, mask, h, w, 15), energyInside(map, mask), iou(map, mask), aucRoc(map, mask));
+        return new Scores(
+                pointingHit(map, mask, h, w, 15),
+                energyInside(map, mask),
+                iou(map, mask),
+                aucRoc(map, mask));
     }
 }

@@ -29,43 +29,71 @@ import picocli.CommandLine.Option;
  * dataset with masks (pointing game, energy, IoU, AUC), per split and method, with a centred
  * Gaussian map as the floor.
  */
-@Command(name = "localisation", aliases = "localization", mixinStandardHelpOptions = true,
-        description = "Pointing game, energy inside the mask, IoU and AUC-ROC of saliency maps on a dataset with masks.")
+@Command(
+        name = "localisation",
+        aliases = "localization",
+        mixinStandardHelpOptions = true,
+        description =
+                "Pointing game, energy inside the mask, IoU and AUC-ROC of saliency maps on a dataset with masks.")
 public final class LocalisationCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, description = "Dataset folder with manifest.csv and masks.")
+    @Option(
+            names = "--data",
+            required = true,
+            description = "Dataset folder with manifest.csv and masks.")
     Path data;
 
-    @Option(names = "--splits", split = ",", defaultValue = "natural,adversarial", description = "Splits to measure (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--splits",
+            split = ",",
+            defaultValue = "natural,adversarial",
+            description = "Splits to measure (default ${DEFAULT-VALUE}).")
     List<String> splits;
 
-    @Option(names = {"--sample", "--limit"}, defaultValue = "0",
-            description = "A class-stratified random sample of this many images per split (0 = all; default ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"--sample", "--limit"},
+            defaultValue = "0",
+            description =
+                    "A class-stratified random sample of this many images per split (0 = all; default ${DEFAULT-VALUE}).")
     int sample;
 
-    @Option(names = "--sample-seed", defaultValue = "1", description = "Seed of the sample (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sample-seed",
+            defaultValue = "1",
+            description = "Seed of the sample (default ${DEFAULT-VALUE}).")
     long sampleSeed;
 
-    @Option(names = "--top-k", defaultValue = "5", description = "Classes summed into the saliency map (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top-k",
+            defaultValue = "5",
+            description = "Classes summed into the saliency map (default ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--out", defaultValue = "out/localisation", description = "Folder for CSV and JSON (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "out/localisation",
+            description = "Folder for CSV and JSON (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--in-flight", defaultValue = "8", description = "Requests in flight (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-flight",
+            defaultValue = "8",
+            description = "Requests in flight (default ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--methods", split = ",", defaultValue = "licnn",
-            description = "Methods: licnn, licnn_no_inhibition (a = b = 0: gradient gating only), gradient, gradient_x_input, "
-                    + "integrated_gradients, smoothgrad, grad_cam, or all (default ${DEFAULT-VALUE}). The centred Gaussian is "
-                    + "always scored as the floor.")
+    @Option(
+            names = "--methods",
+            split = ",",
+            defaultValue = "licnn",
+            description =
+                    "Methods: licnn, licnn_no_inhibition (a = b = 0: gradient gating only), gradient, gradient_x_input, "
+                            + "integrated_gradients, smoothgrad, grad_cam, or all (default ${DEFAULT-VALUE}). The centred Gaussian is "
+                            + "always scored as the floor.")
     List<String> methods;
 
-    @Mixin
-    Connection connection;
+    @Mixin Connection connection;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     /** The pseudo-method: LICNN with the lateral inhibition switched off. */
     static final String NO_INHIBITION = "licnn_no_inhibition";
@@ -81,7 +109,8 @@ public final class LocalisationCommand implements Callable<Integer> {
         List<ManifestEntry> all = Manifest.read(data);
         List<ManifestEntry> chosen = new ArrayList<>();
         for (String sp : splits) {
-            List<ManifestEntry> es = all.stream().filter(e -> e.split().dirName().equals(sp)).toList();
+            List<ManifestEntry> es =
+                    all.stream().filter(e -> e.split().dirName().equals(sp)).toList();
             if (es.isEmpty()) {
                 throw new dev.licnn.cli.CliException("split '" + sp + "' has no images in " + data);
             }
@@ -89,8 +118,17 @@ public final class LocalisationCommand implements Callable<Integer> {
         }
         Map<String, ManifestEntry> byFile = new LinkedHashMap<>();
         chosen.forEach(e -> byFile.put(e.file(), e));
-        List<ImageFolder.Item> items = chosen.stream().map(e -> new ImageFolder.Item(e.split().dirName(), e.file(), e.shapeClass().key(),
-                e.shapeClass().id(), e.mask())).toList();
+        List<ImageFolder.Item> items =
+                chosen.stream()
+                        .map(
+                                e ->
+                                        new ImageFolder.Item(
+                                                e.split().dirName(),
+                                                e.file(),
+                                                e.shapeClass().key(),
+                                                e.shapeClass().id(),
+                                                e.mask()))
+                        .toList();
         List<ImageFolder.Item> drawn = Sample.stratified(items, sample, sampleSeed);
         chosen.clear();
         drawn.forEach(i -> chosen.add(byFile.get(i.file())));
@@ -104,65 +142,130 @@ public final class LocalisationCommand implements Callable<Integer> {
             int w = d.getInputSize().getWidth();
             int resize = d.getPreprocessing().getResizeShorterEdge();
             float[] centre = centreGaussian(h, w);
-            boolean ablation = methods.stream().anyMatch(m -> m.equalsIgnoreCase(NO_INHIBITION) || m.equalsIgnoreCase("all"));
-            List<dev.licnn.proto.v1.ExplainMethod> ms = methods(methods.stream().filter(m -> !m.equalsIgnoreCase(NO_INHIBITION)).toList());
-            List<String> names = new ArrayList<>(ms.stream().map(m -> m.name().replace("EXPLAIN_METHOD_", "").toLowerCase()).toList());
+            boolean ablation =
+                    methods.stream()
+                            .anyMatch(
+                                    m ->
+                                            m.equalsIgnoreCase(NO_INHIBITION)
+                                                    || m.equalsIgnoreCase("all"));
+            List<dev.licnn.proto.v1.ExplainMethod> ms =
+                    methods(
+                            methods.stream()
+                                    .filter(m -> !m.equalsIgnoreCase(NO_INHIBITION))
+                                    .toList());
+            List<String> names =
+                    new ArrayList<>(
+                            ms.stream()
+                                    .map(m -> m.name().replace("EXPLAIN_METHOD_", "").toLowerCase())
+                                    .toList());
             List<ExplainRequest> reqs = new ArrayList<>();
             for (dev.licnn.proto.v1.ExplainMethod m : ms) {
                 for (ManifestEntry e : chosen) {
-                    reqs.add(Requests.explain(Requests.image(data.resolve(e.file()))).setTopK(topK).setMethod(m).build());
+                    reqs.add(
+                            Requests.explain(Requests.image(data.resolve(e.file())))
+                                    .setTopK(topK)
+                                    .setMethod(m)
+                                    .build());
                 }
             }
             if (ablation) {
                 names.add(NO_INHIBITION);
                 for (ManifestEntry e : chosen) {
-                    reqs.add(Requests.explain(Requests.image(data.resolve(e.file()))).setTopK(topK)
-                            .setLicnnOptions(dev.licnn.proto.v1.LicnnOptions.newBuilder().setA(0).setB(0)).build());
+                    reqs.add(
+                            Requests.explain(Requests.image(data.resolve(e.file())))
+                                    .setTopK(topK)
+                                    .setLicnnOptions(
+                                            dev.licnn.proto.v1.LicnnOptions.newBuilder()
+                                                    .setA(0)
+                                                    .setB(0))
+                                    .build());
                 }
             }
             List<String> failures = new ArrayList<>();
             Map<String, boolean[]> masks = new java.util.concurrent.ConcurrentHashMap<>();
             try (Progress bar = new Progress("localisation", reqs.size())) {
-                new PipelinedRunner(s.client, inFlight).run(reqs, (RequestResult r) -> {
-                    int i = (int) r.index();
-                    ManifestEntry e = chosen.get(i % chosen.size());
-                    String method = names.get(i / chosen.size());
-                    boolean[] mask = masks.computeIfAbsent(e.mask(), m -> {
-                        try {
-                            return Masks.read(data.resolve(m), resize, h, w);
-                        } catch (IOException ex) {
-                            throw new UncheckedIOException(ex);
-                        }
-                    });
-                    String sp = e.split().dirName();
-                    synchronized (rows) {
-                        if (r.isOk()) {
-                            rows.add(new Row(sp, method, e.file(), e.shapeClass().id(),
-                                    Localisation.score(r.outcome().saliency().values(), mask, h, w)));
-                        } else {
-                            failures.add(method + " " + e.file() + ": " + r.status());
-                        }
-                        if (i < chosen.size()) {
-                            rows.add(new Row(sp, "centre", e.file(), e.shapeClass().id(), Localisation.score(centre, mask, h, w)));
-                        }
-                    }
-                    bar.step();
-                });
+                new PipelinedRunner(s.client, inFlight)
+                        .run(
+                                reqs,
+                                (RequestResult r) -> {
+                                    int i = (int) r.index();
+                                    ManifestEntry e = chosen.get(i % chosen.size());
+                                    String method = names.get(i / chosen.size());
+                                    boolean[] mask =
+                                            masks.computeIfAbsent(
+                                                    e.mask(),
+                                                    m -> {
+                                                        try {
+                                                            return Masks.read(
+                                                                    data.resolve(m), resize, h, w);
+                                                        } catch (IOException ex) {
+                                                            throw new UncheckedIOException(ex);
+                                                        }
+                                                    });
+                                    String sp = e.split().dirName();
+                                    synchronized (rows) {
+                                        if (r.isOk()) {
+                                            rows.add(
+                                                    new Row(
+                                                            sp,
+                                                            method,
+                                                            e.file(),
+                                                            e.shapeClass().id(),
+                                                            Localisation.score(
+                                                                    r.outcome().saliency().values(),
+                                                                    mask,
+                                                                    h,
+                                                                    w)));
+                                        } else {
+                                            failures.add(
+                                                    method + " " + e.file() + ": " + r.status());
+                                        }
+                                        if (i < chosen.size()) {
+                                            rows.add(
+                                                    new Row(
+                                                            sp,
+                                                            "centre",
+                                                            e.file(),
+                                                            e.shapeClass().id(),
+                                                            Localisation.score(
+                                                                    centre, mask, h, w)));
+                                        }
+                                    }
+                                    bar.step();
+                                });
             }
             failures.forEach(f -> System.err.println("failed: " + f));
         }
         List<LocalisationStats.Summary> summary = summarise(rows);
-        System.out.println("split        method                images  pointing [95% CI]        energy [95% CI]         IoU [95% CI]"
-                + "            AUC [95% CI]");
+        System.out.println(
+                "split        method                images  pointing [95% CI]        energy [95% CI]         IoU [95% CI]"
+                        + "            AUC [95% CI]");
         for (LocalisationStats.Summary m : summary) {
-            System.out.printf("%-12s %-20s %7d  %-24s %-23s %-23s %-23s%n", m.split(), m.method(), m.images(),
-                    BlurReport.percent(m.pointing()), BlurReport.value(m.energy()), BlurReport.value(m.iou()), BlurReport.value(m.auc()));
+            System.out.printf(
+                    "%-12s %-20s %7d  %-24s %-23s %-23s %-23s%n",
+                    m.split(),
+                    m.method(),
+                    m.images(),
+                    BlurReport.percent(m.pointing()),
+                    BlurReport.value(m.energy()),
+                    BlurReport.value(m.iou()),
+                    BlurReport.value(m.auc()));
         }
-        StringBuilder csv = new StringBuilder("split,method,file,class_id,pointing_hit,energy,iou,auc\n");
+        StringBuilder csv =
+                new StringBuilder("split,method,file,class_id,pointing_hit,energy,iou,auc\n");
         for (Row r : rows) {
-            csv.append(String.join(",", r.split(), r.method(), r.file(), Integer.toString(r.classId()),
-                    Boolean.toString(r.scores().pointingHit()), Double.toString(r.scores().energy()),
-                    Double.toString(r.scores().iou()), Double.toString(r.scores().auc()))).append('\n');
+            csv.append(
+                            String.join(
+                                    ",",
+                                    r.split(),
+                                    r.method(),
+                                    r.file(),
+                                    Integer.toString(r.classId()),
+                                    Boolean.toString(r.scores().pointingHit()),
+                                    Double.toString(r.scores().energy()),
+                                    Double.toString(r.scores().iou()),
+                                    Double.toString(r.scores().auc())))
+                    .append('\n');
         }
         Files.writeString(out.resolve("localisation.csv"), csv, StandardCharsets.UTF_8);
         List<Map<String, Object>> json = new ArrayList<>();
@@ -177,9 +280,15 @@ public final class LocalisationCommand implements Callable<Integer> {
             j.put("auc", m.auc());
             json.add(j);
         }
-        Files.writeString(out.resolve("localisation.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json),
+        Files.writeString(
+                out.resolve("localisation.json"),
+                new GsonBuilder().setPrettyPrinting().create().toJson(json),
                 StandardCharsets.UTF_8);
-        System.out.println("per-image scores: " + out.resolve("localisation.csv") + "; summary: " + out.resolve("localisation.json"));
+        System.out.println(
+                "per-image scores: "
+                        + out.resolve("localisation.csv")
+                        + "; summary: "
+                        + out.resolve("localisation.json"));
         return 0;
     }
 
@@ -187,17 +296,20 @@ public final class LocalisationCommand implements Callable<Integer> {
         List<dev.licnn.proto.v1.ExplainMethod> out = new ArrayList<>();
         for (String n : names) {
             if (n.equalsIgnoreCase("all")) {
-                for (dev.licnn.proto.v1.ExplainMethod m : dev.licnn.proto.v1.ExplainMethod.values()) {
+                for (dev.licnn.proto.v1.ExplainMethod m :
+                        dev.licnn.proto.v1.ExplainMethod.values()) {
                     if (m != dev.licnn.proto.v1.ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED
-                            && m != dev.licnn.proto.v1.ExplainMethod.UNRECOGNIZED && !out.contains(m)) {
+                            && m != dev.licnn.proto.v1.ExplainMethod.UNRECOGNIZED
+                            && !out.contains(m)) {
                         out.add(m);
                     }
                 }
                 continue;
             }
             try {
-                dev.licnn.proto.v1.ExplainMethod m = dev.licnn.proto.v1.ExplainMethod.valueOf(
-                        "EXPLAIN_METHOD_" + n.toUpperCase(java.util.Locale.ROOT));
+                dev.licnn.proto.v1.ExplainMethod m =
+                        dev.licnn.proto.v1.ExplainMethod.valueOf(
+                                "EXPLAIN_METHOD_" + n.toUpperCase(java.util.Locale.ROOT));
                 if (!out.contains(m)) {
                     out.add(m);
                 }
@@ -208,7 +320,10 @@ public final class LocalisationCommand implements Callable<Integer> {
         return out;
     }
 
-    /** A centred isotropic Gaussian (sigma = a quarter of the shorter side): the floor every method must beat. */
+    /**
+     * A centred isotropic Gaussian (sigma = a quarter of the shorter side): the floor every method
+     * must beat.
+     */
     static float[] centreGaussian(int h, int w) {
         float[] m = new float[h * w];
         double sigma = Math.min(h, w) / 4.0;
@@ -222,10 +337,24 @@ public final class LocalisationCommand implements Callable<Integer> {
         return m;
     }
 
-    /** Per split and method, sorted by split then method, from {@link LocalisationStats} (the report's numbers). */
+    /**
+     * Per split and method, sorted by split then method, from {@link LocalisationStats} (the
+     * report's numbers).
+     */
     static List<LocalisationStats.Summary> summarise(List<Row> rows) {
-        List<LocalisationStats.Row> scores = rows.stream().map(r -> new LocalisationStats.Row(r.split(), r.method(), r.file(),
-                r.scores().pointingHit(), r.scores().energy(), r.scores().iou(), r.scores().auc())).toList();
+        List<LocalisationStats.Row> scores =
+                rows.stream()
+                        .map(
+                                r ->
+                                        new LocalisationStats.Row(
+                                                r.split(),
+                                                r.method(),
+                                                r.file(),
+                                                r.scores().pointingHit(),
+                                                r.scores().energy(),
+                                                r.scores().iou(),
+                                                r.scores().auc()))
+                        .toList();
         List<LocalisationStats.Summary> out = new ArrayList<>(LocalisationStats.summarise(scores));
         out.sort((a, b) -> (a.split() + a.method()).compareTo(b.split() + b.method()));
         return out;

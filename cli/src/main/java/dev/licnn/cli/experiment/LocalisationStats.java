@@ -13,28 +13,49 @@ import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The localisation table of {@code experiment localisation}'s per-image scores
- * ({@code localisation.csv}): each method's pointing game (Wilson interval), energy, IoU and AUC
- * (bootstrap intervals), and each method's paired difference from a reference method on the same
- * images (McNemar's exact test for pointing, bootstrap interval and exact sign test for the rest).
+ * The localisation table of {@code experiment localisation}'s per-image scores ({@code
+ * localisation.csv}): each method's pointing game (Wilson interval), energy, IoU and AUC (bootstrap
+ * intervals), and each method's paired difference from a reference method on the same images
+ * (McNemar's exact test for pointing, bootstrap interval and exact sign test for the rest).
  */
 public final class LocalisationStats {
 
     private LocalisationStats() {}
 
     /** One method's score on one image. */
-    public record Row(String split, String method, String file, boolean pointingHit, double energy, double iou, double auc) {}
+    public record Row(
+            String split,
+            String method,
+            String file,
+            boolean pointingHit,
+            double energy,
+            double iou,
+            double auc) {}
 
     /** A method's mean scores on a split. */
-    public record Summary(String split, String method, int images, Stats.Interval pointing, Stats.Interval energy,
-            Stats.Interval iou, Stats.Interval auc) {}
+    public record Summary(
+            String split,
+            String method,
+            int images,
+            Stats.Interval pointing,
+            Stats.Interval energy,
+            Stats.Interval iou,
+            Stats.Interval auc) {}
 
     /**
      * A method against the reference on the images both scored: {@code difference} is method minus
      * reference; {@code better}/{@code worse} count images where the method scored higher/lower.
      */
-    public record Difference(String split, String method, String reference, String measure, int images,
-            Stats.Interval difference, int better, int worse, double p) {}
+    public record Difference(
+            String split,
+            String method,
+            String reference,
+            String measure,
+            int images,
+            Stats.Interval difference,
+            int better,
+            int worse,
+            double p) {}
 
     static final String HEADER = "split,method,file,class_id,pointing_hit,energy,iou,auc";
 
@@ -50,10 +71,18 @@ public final class LocalisationStats {
             }
             String[] f = lines.get(i).split(",", -1);
             if (f.length != 8) {
-                throw new IOException(csv + " line " + (i + 1) + ": expected 8 fields, got " + f.length);
+                throw new IOException(
+                        csv + " line " + (i + 1) + ": expected 8 fields, got " + f.length);
             }
-            out.add(new Row(f[0], f[1], f[2], Boolean.parseBoolean(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]),
-                    Double.parseDouble(f[7])));
+            out.add(
+                    new Row(
+                            f[0],
+                            f[1],
+                            f[2],
+                            Boolean.parseBoolean(f[4]),
+                            Double.parseDouble(f[5]),
+                            Double.parseDouble(f[6]),
+                            Double.parseDouble(f[7])));
         }
         return out;
     }
@@ -64,9 +93,17 @@ public final class LocalisationStats {
         for (Map.Entry<String, Map<String, List<Row>>> s : bySplitAndMethod(rows).entrySet()) {
             for (Map.Entry<String, List<Row>> m : s.getValue().entrySet()) {
                 List<Row> g = m.getValue();
-                out.add(new Summary(s.getKey(), m.getKey(), g.size(),
-                        Stats.wilson((int) g.stream().filter(Row::pointingHit).count(), g.size()),
-                        mean(g, Row::energy), mean(g, Row::iou), mean(g, Row::auc)));
+                out.add(
+                        new Summary(
+                                s.getKey(),
+                                m.getKey(),
+                                g.size(),
+                                Stats.wilson(
+                                        (int) g.stream().filter(Row::pointingHit).count(),
+                                        g.size()),
+                                mean(g, Row::energy),
+                                mean(g, Row::iou),
+                                mean(g, Row::auc)));
             }
         }
         return out;
@@ -109,9 +146,21 @@ public final class LocalisationStats {
                     pb[i] = hb[i] ? 1 : 0;
                 }
                 Stats.McNemar mc = Stats.mcnemar(ha, hb);
-                out.add(new Difference(s.getKey(), m.getKey(), reference, "pointing", a.size(),
-                        Stats.bootstrapPairedDifference(pa, pb, Stats.BOOTSTRAP_RESAMPLES, BlurReport.BOOTSTRAP_SEED),
-                        mc.onlyFirst(), mc.onlySecond(), mc.exactP()));
+                out.add(
+                        new Difference(
+                                s.getKey(),
+                                m.getKey(),
+                                reference,
+                                "pointing",
+                                a.size(),
+                                Stats.bootstrapPairedDifference(
+                                        pa,
+                                        pb,
+                                        Stats.BOOTSTRAP_RESAMPLES,
+                                        BlurReport.BOOTSTRAP_SEED),
+                                mc.onlyFirst(),
+                                mc.onlySecond(),
+                                mc.exactP()));
                 out.add(paired(s.getKey(), m.getKey(), reference, "energy", a, b, Row::energy));
                 out.add(paired(s.getKey(), m.getKey(), reference, "iou", a, b, Row::iou));
                 out.add(paired(s.getKey(), m.getKey(), reference, "auc", a, b, Row::auc));
@@ -120,7 +169,13 @@ public final class LocalisationStats {
         return out;
     }
 
-    private static Difference paired(String split, String method, String reference, String measure, List<Row> a, List<Row> b,
+    private static Difference paired(
+            String split,
+            String method,
+            String reference,
+            String measure,
+            List<Row> a,
+            List<Row> b,
             ToDoubleFunction<Row> f) {
         List<double[]> pairs = new ArrayList<>();
         for (int i = 0; i < a.size(); i++) {
@@ -133,44 +188,87 @@ public final class LocalisationStats {
         double[] xa = pairs.stream().mapToDouble(p -> p[0]).toArray();
         double[] xb = pairs.stream().mapToDouble(p -> p[1]).toArray();
         double[] sign = Stats.signTest(xa, xb);
-        return new Difference(split, method, reference, measure, pairs.size(),
-                Stats.bootstrapPairedDifference(xa, xb, Stats.BOOTSTRAP_RESAMPLES, BlurReport.BOOTSTRAP_SEED),
-                (int) sign[0], (int) sign[1], sign[2]);
+        return new Difference(
+                split,
+                method,
+                reference,
+                measure,
+                pairs.size(),
+                Stats.bootstrapPairedDifference(
+                        xa, xb, Stats.BOOTSTRAP_RESAMPLES, BlurReport.BOOTSTRAP_SEED),
+                (int) sign[0],
+                (int) sign[1],
+                sign[2]);
     }
 
     private static Stats.Interval mean(List<Row> g, ToDoubleFunction<Row> f) {
-        return Stats.bootstrapMean(g.stream().mapToDouble(f).filter(Double::isFinite).toArray(), Stats.BOOTSTRAP_RESAMPLES,
+        return Stats.bootstrapMean(
+                g.stream().mapToDouble(f).filter(Double::isFinite).toArray(),
+                Stats.BOOTSTRAP_RESAMPLES,
                 BlurReport.BOOTSTRAP_SEED);
     }
 
     private static Map<String, Map<String, List<Row>>> bySplitAndMethod(List<Row> rows) {
         Map<String, Map<String, List<Row>>> out = new LinkedHashMap<>();
         for (Row r : rows) {
-            out.computeIfAbsent(r.split(), k -> new TreeMap<>()).computeIfAbsent(r.method(), k -> new ArrayList<>()).add(r);
+            out.computeIfAbsent(r.split(), k -> new TreeMap<>())
+                    .computeIfAbsent(r.method(), k -> new ArrayList<>())
+                    .add(r);
         }
         return out;
     }
 
     /** The Markdown table of the summaries. */
     public static String table(List<Summary> summaries) {
-        StringBuilder b = new StringBuilder("| split | method | images | pointing [95% CI] | energy [95% CI] | IoU [95% CI] | AUC [95% CI] |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        StringBuilder b =
+                new StringBuilder(
+                        "| split | method | images | pointing [95% CI] | energy [95% CI] | IoU [95% CI] | AUC [95% CI] |\n"
+                                + "|---|---|---|---|---|---|---|\n");
         for (Summary s : summaries) {
-            b.append("| ").append(s.split()).append(" | ").append(s.method()).append(" | ").append(s.images()).append(" | ")
-                    .append(BlurReport.percent(s.pointing())).append(" | ").append(BlurReport.value(s.energy())).append(" | ")
-                    .append(BlurReport.value(s.iou())).append(" | ").append(BlurReport.value(s.auc())).append(" |\n");
+            b.append("| ")
+                    .append(s.split())
+                    .append(" | ")
+                    .append(s.method())
+                    .append(" | ")
+                    .append(s.images())
+                    .append(" | ")
+                    .append(BlurReport.percent(s.pointing()))
+                    .append(" | ")
+                    .append(BlurReport.value(s.energy()))
+                    .append(" | ")
+                    .append(BlurReport.value(s.iou()))
+                    .append(" | ")
+                    .append(BlurReport.value(s.auc()))
+                    .append(" |\n");
         }
         return b.toString();
     }
 
     /** The Markdown table of the paired differences. */
     public static String differenceTable(List<Difference> differences) {
-        StringBuilder b = new StringBuilder("| split | method | minus | measure | images | difference [95% CI] | method higher / "
-                + "reference higher | p |\n|---|---|---|---|---|---|---|---|\n");
+        StringBuilder b =
+                new StringBuilder(
+                        "| split | method | minus | measure | images | difference [95% CI] | method higher / "
+                                + "reference higher | p |\n|---|---|---|---|---|---|---|---|\n");
         for (Difference d : differences) {
-            b.append("| ").append(d.split()).append(" | ").append(d.method()).append(" | ").append(d.reference()).append(" | ")
-                    .append(d.measure()).append(" | ").append(d.images()).append(" | ").append(BlurReport.value(d.difference()))
-                    .append(" | ").append(d.better()).append(" / ").append(d.worse()).append(" | ").append(BlurReport.p(d.p()))
+            b.append("| ")
+                    .append(d.split())
+                    .append(" | ")
+                    .append(d.method())
+                    .append(" | ")
+                    .append(d.reference())
+                    .append(" | ")
+                    .append(d.measure())
+                    .append(" | ")
+                    .append(d.images())
+                    .append(" | ")
+                    .append(BlurReport.value(d.difference()))
+                    .append(" | ")
+                    .append(d.better())
+                    .append(" / ")
+                    .append(d.worse())
+                    .append(" | ")
+                    .append(BlurReport.p(d.p()))
                     .append(" |\n");
         }
         return b.toString();

@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The model's input geometry on the client: the same resize and centre crop as the server, so
- * that pixels edited here line up with the maps the server computes, and tensors built from
- * those pixels that the server uses as they are (no second resize).
+ * The model's input geometry on the client: the same resize and centre crop as the server, so that
+ * pixels edited here line up with the maps the server computes, and tensors built from those pixels
+ * that the server uses as they are (no second resize).
  */
 public final class ModelInput {
 
@@ -25,10 +25,13 @@ public final class ModelInput {
     /** The pre-processing of the described model. */
     public ModelInput(ModelDescription d) {
         Preprocessing p = d.getPreprocessing();
-        PreprocessConfig.Builder b = PreprocessConfig.builder().optResizeShorter(p.getResizeShorterEdge())
-                .optCropSize(p.getCropSize().getHeight());
+        PreprocessConfig.Builder b =
+                PreprocessConfig.builder()
+                        .optResizeShorter(p.getResizeShorterEdge())
+                        .optCropSize(p.getCropSize().getHeight());
         if (p.getMeanCount() == 3 && p.getStdCount() == 3) {
-            b.optMean(p.getMean(0), p.getMean(1), p.getMean(2)).optStd(p.getStd(0), p.getStd(1), p.getStd(2));
+            b.optMean(p.getMean(0), p.getMean(1), p.getMean(2))
+                    .optStd(p.getStd(0), p.getStd(1), p.getStd(2));
         }
         PreprocessConfig c = b.build();
         this.pre = new ImagePreprocessor(c);

@@ -12,8 +12,8 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * A grid of pictures with captions: rows with a title on the left, cells scaled to a square
- * side, each with lines of text underneath and an optional column header on top.
+ * A grid of pictures with captions: rows with a title on the left, cells scaled to a square side,
+ * each with lines of text underneath and an optional column header on top.
  *
  * <pre>{@code
  * Montage m = new Montage(128, List.of("original", "saliency", "blurred background"));
@@ -57,8 +57,16 @@ public final class Montage {
     /** Renders the grid. */
     public BufferedImage render() {
         int line = 13;
-        int captionLines = rows.stream().flatMap(r -> r.cells().stream()).mapToInt(c -> c.caption().size()).max().orElse(0);
-        int cols = Math.max(headers.size(), rows.stream().mapToInt(r -> r.cells().size()).max().orElse(1));
+        int captionLines =
+                rows.stream()
+                        .flatMap(r -> r.cells().stream())
+                        .mapToInt(c -> c.caption().size())
+                        .max()
+                        .orElse(0);
+        int cols =
+                Math.max(
+                        headers.size(),
+                        rows.stream().mapToInt(r -> r.cells().size()).max().orElse(1));
         int left = 150;
         int head = headers.isEmpty() ? 6 : 22;
         int cellW = side + 8;
@@ -67,8 +75,10 @@ public final class Montage {
         int h = head + Math.max(1, rows.size()) * rowH;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(
+                RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setRenderingHint(
+                RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
@@ -90,7 +100,10 @@ public final class Montage {
                 }
                 g.setColor(Color.DARK_GRAY);
                 for (int k = 0; k < cell.caption().size(); k++) {
-                    g.drawString(clip(g, cell.caption().get(k), side + 6), x0, y0 + side + line * (k + 1));
+                    g.drawString(
+                            clip(g, cell.caption().get(k), side + 6),
+                            x0,
+                            y0 + side + line * (k + 1));
                 }
             }
         }

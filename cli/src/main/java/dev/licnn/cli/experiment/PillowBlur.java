@@ -5,13 +5,13 @@ package dev.licnn.cli.experiment;
  *
  * <p>Pillow does not convolve with a sampled Gaussian. {@code ImagingGaussianBlur} (libImaging
  * {@code BoxBlur.c}) treats {@code radius} as the standard deviation sigma and approximates the
- * Gaussian by three passes of an "extended" box blur (Gwosdek et al., SSVM 2011): each pass has
- * the variance {@code sigma^2 / 3}, which a box of fractional radius {@code l + a} achieves
- * ({@code l} whole pixels on each side plus the next pixel on each side with weight {@code a}).
- * The three horizontal passes run first, then the three vertical ones; edges repeat the border
- * pixel; every pass rounds back to 8 bits in 8.24 fixed point, as Pillow does. The result differs
- * from a true Gaussian with the same sigma by a few grey levels near edges and by the box
- * kernel's shape (a piecewise quadratic with finite support of about {@code 3 (l + 1)} pixels).
+ * Gaussian by three passes of an "extended" box blur (Gwosdek et al., SSVM 2011): each pass has the
+ * variance {@code sigma^2 / 3}, which a box of fractional radius {@code l + a} achieves ({@code l}
+ * whole pixels on each side plus the next pixel on each side with weight {@code a}). The three
+ * horizontal passes run first, then the three vertical ones; edges repeat the border pixel; every
+ * pass rounds back to 8 bits in 8.24 fixed point, as Pillow does. The result differs from a true
+ * Gaussian with the same sigma by a few grey levels near edges and by the box kernel's shape (a
+ * piecewise quadratic with finite support of about {@code 3 (l + 1)} pixels).
  *
  * <pre>{@code
  * int[] blurred = PillowBlur.blur(rgb, width, height, 5f);   // packed 0xRRGGBB, row-major
@@ -25,8 +25,8 @@ public final class PillowBlur {
     private PillowBlur() {}
 
     /**
-     * The radius of each box pass for a Gaussian with standard deviation {@code sigma}
-     * ({@code _gaussian_blur_radius} in Pillow, single precision as there).
+     * The radius of each box pass for a Gaussian with standard deviation {@code sigma} ({@code
+     * _gaussian_blur_radius} in Pillow, single precision as there).
      */
     public static float boxRadius(float sigma, int passes) {
         float sigma2 = sigma * sigma / passes;
@@ -38,12 +38,13 @@ public final class PillowBlur {
     }
 
     /**
-     * Blurs packed {@code 0xRRGGBB} pixels (row-major, {@code width x height}) like
-     * {@code image.filter(ImageFilter.GaussianBlur(radius))}; radius 0 returns a copy.
+     * Blurs packed {@code 0xRRGGBB} pixels (row-major, {@code width x height}) like {@code
+     * image.filter(ImageFilter.GaussianBlur(radius))}; radius 0 returns a copy.
      */
     public static int[] blur(int[] rgb, int width, int height, float radius) {
         if (rgb.length != width * height) {
-            throw new IllegalArgumentException("expected " + width * height + " pixels, got " + rgb.length);
+            throw new IllegalArgumentException(
+                    "expected " + width * height + " pixels, got " + rgb.length);
         }
         if (radius < 0 || !Float.isFinite(radius)) {
             throw new IllegalArgumentException("radius must be finite and >= 0, got " + radius);
@@ -97,7 +98,8 @@ public final class PillowBlur {
         int lastx = n - 1;
         int edgeA = Math.min(radius + 1, n);
         int edgeB = Math.max(n - radius - 1, 0);
-        // The running sum for pixel -1: the first pixel repeated radius + 1 times, then pixels 0..radius-1
+        // The running sum for pixel -1: the first pixel repeated radius + 1 times, then pixels
+        // 0..radius-1
         // (the last pixel standing in for those past the end).
         long acc = (long) in[0] * (radius + 1);
         for (int x = 0; x < edgeA - 1; x++) {

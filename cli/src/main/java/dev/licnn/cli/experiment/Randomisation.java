@@ -7,19 +7,21 @@ import java.util.List;
 
 /**
  * The model parameter randomisation test's layers (Adebayo et al. 2018): torchvision module paths
- * from the top of the network down, the classifier's linear layers ({@code classifier.6},
- * {@code classifier.3}, {@code classifier.0}) then the convolutions in reverse
- * ({@code features.28} ... {@code features.0} for VGG-16), read off the model description: the
- * convolution before feature ReLU {@code features.k} is {@code features.(k-1)}, or
- * {@code features.(k-2)} with batch norm.
+ * from the top of the network down, the classifier's linear layers ({@code classifier.6}, {@code
+ * classifier.3}, {@code classifier.0}) then the convolutions in reverse ({@code features.28} ...
+ * {@code features.0} for VGG-16), read off the model description: the convolution before feature
+ * ReLU {@code features.k} is {@code features.(k-1)}, or {@code features.(k-2)} with batch norm.
  *
  * <p>Cascading step {@code i} re-initialises the first {@code i + 1} of those layers; independent
- * step {@code i} only layer {@code i}. Variants are served under the model name
- * {@code BASE?reinit=MODULE,...&seed=N}.
+ * step {@code i} only layer {@code i}. Variants are served under the model name {@code
+ * BASE?reinit=MODULE,...&seed=N}.
  */
 public final class Randomisation {
 
-    /** A layer that can be re-initialised: its module path and a short name ({@code fc8}, {@code conv5_3}). */
+    /**
+     * A layer that can be re-initialised: its module path and a short name ({@code fc8}, {@code
+     * conv5_3}).
+     */
     public record Layer(String module, String name) {}
 
     /** How layers are re-initialised. */
@@ -47,7 +49,8 @@ public final class Randomisation {
         for (int i = fl.size() - 1; i >= 0; i--) {
             String path = fl.get(i).getModulePath();
             int k = Integer.parseInt(path.substring(path.lastIndexOf('.') + 1));
-            String conv = path.substring(0, path.lastIndexOf('.') + 1) + (k - (d.getBatchNorm() ? 2 : 1));
+            String conv =
+                    path.substring(0, path.lastIndexOf('.') + 1) + (k - (d.getBatchNorm() ? 2 : 1));
             out.add(new Layer(conv, fl.get(i).getName().replace("relu", "conv")));
         }
         return out;

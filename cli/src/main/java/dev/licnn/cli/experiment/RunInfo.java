@@ -16,7 +16,10 @@ final class RunInfo {
 
     private RunInfo() {}
 
-    /** {@code licnn experiment blur --data ...}: the command line as typed, arguments quoted where needed. */
+    /**
+     * {@code licnn experiment blur --data ...}: the command line as typed, arguments quoted where
+     * needed.
+     */
     static String commandLine(CommandLine.Model.CommandSpec spec) {
         List<String> parts = new ArrayList<>();
         parts.add("./licnn");
@@ -33,7 +36,8 @@ final class RunInfo {
     /** Writes {@code OUT/command.txt}. */
     static void write(Path out, CommandLine.Model.CommandSpec spec) throws IOException {
         Files.createDirectories(out);
-        Files.writeString(out.resolve("command.txt"), commandLine(spec) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("command.txt"), commandLine(spec) + "\n", StandardCharsets.UTF_8);
     }
 
     /** The command recorded in {@code dir/command.txt}, or null. */

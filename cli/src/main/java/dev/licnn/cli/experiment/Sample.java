@@ -14,12 +14,12 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * A class-stratified, seeded random sample of a dataset's images, drawn per split: every class
- * gets {@code n / classes} images (the remainder goes to classes drawn at random, and a class
- * with too few images gives its share to the others), chosen at random within the class. The
- * same images, seed and size give the same sample in the same order; a size of 0 (or at least
- * the split's size) takes every image. Never the first N in path order, which on a folder sorted
- * by class would be one or two classes.
+ * A class-stratified, seeded random sample of a dataset's images, drawn per split: every class gets
+ * {@code n / classes} images (the remainder goes to classes drawn at random, and a class with too
+ * few images gives its share to the others), chosen at random within the class. The same images,
+ * seed and size give the same sample in the same order; a size of 0 (or at least the split's size)
+ * takes every image. Never the first N in path order, which on a folder sorted by class would be
+ * one or two classes.
  *
  * <pre>{@code
  * List<ImageFolder.Item> chosen = Sample.stratified(items, 100, 1);
@@ -35,12 +35,17 @@ public final class Sample {
      * {@code seed}. Splits keep their order; within a split the sample is ordered by a seeded
      * shuffle, so any prefix of it is itself close to balanced.
      */
-    public static List<ImageFolder.Item> stratified(List<ImageFolder.Item> items, int perSplit, long seed) {
+    public static List<ImageFolder.Item> stratified(
+            List<ImageFolder.Item> items, int perSplit, long seed) {
         Map<String, List<ImageFolder.Item>> bySplit = new LinkedHashMap<>();
         items.forEach(i -> bySplit.computeIfAbsent(i.split(), k -> new ArrayList<>()).add(i));
         List<ImageFolder.Item> out = new ArrayList<>();
         for (Map.Entry<String, List<ImageFolder.Item>> e : bySplit.entrySet()) {
-            out.addAll(ofSplit(e.getValue(), perSplit, seed ^ (long) e.getKey().hashCode() * 0x9E3779B97F4A7C15L));
+            out.addAll(
+                    ofSplit(
+                            e.getValue(),
+                            perSplit,
+                            seed ^ (long) e.getKey().hashCode() * 0x9E3779B97F4A7C15L));
         }
         return out;
     }
@@ -48,8 +53,10 @@ public final class Sample {
     private static List<ImageFolder.Item> ofSplit(List<ImageFolder.Item> items, int n, long seed) {
         Random rnd = new Random(seed);
         Map<String, List<ImageFolder.Item>> byClass = new TreeMap<>();
-        items.stream().sorted((a, b) -> a.file().compareTo(b.file()))
-                .forEach(i -> byClass.computeIfAbsent(i.className(), k -> new ArrayList<>()).add(i));
+        items.stream()
+                .sorted((a, b) -> a.file().compareTo(b.file()))
+                .forEach(
+                        i -> byClass.computeIfAbsent(i.className(), k -> new ArrayList<>()).add(i));
         for (List<ImageFolder.Item> l : byClass.values()) {
             Collections.shuffle(l, rnd);
         }
@@ -107,7 +114,8 @@ public final class Sample {
     public static Map<String, Map<String, Integer>> describe(List<ImageFolder.Item> sample) {
         Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
         for (ImageFolder.Item i : sample) {
-            out.computeIfAbsent(i.split(), k -> new TreeMap<>()).merge(i.className(), 1, Integer::sum);
+            out.computeIfAbsent(i.split(), k -> new TreeMap<>())
+                    .merge(i.className(), 1, Integer::sum);
         }
         return out;
     }
@@ -115,20 +123,28 @@ public final class Sample {
     /** One line per split: {@code natural: 100 images (circle 10, square 10, ...)}. */
     public static String summary(List<ImageFolder.Item> sample) {
         StringBuilder b = new StringBuilder();
-        describe(sample).forEach((split, counts) -> {
-            int n = counts.values().stream().mapToInt(Integer::intValue).sum();
-            List<String> parts = new ArrayList<>();
-            counts.forEach((c, k) -> parts.add(c + " " + k));
-            b.append(split).append(": ").append(n).append(" images (").append(String.join(", ", parts)).append(")\n");
-        });
+        describe(sample)
+                .forEach(
+                        (split, counts) -> {
+                            int n = counts.values().stream().mapToInt(Integer::intValue).sum();
+                            List<String> parts = new ArrayList<>();
+                            counts.forEach((c, k) -> parts.add(c + " " + k));
+                            b.append(split)
+                                    .append(": ")
+                                    .append(n)
+                                    .append(" images (")
+                                    .append(String.join(", ", parts))
+                                    .append(")\n");
+                        });
         return b.toString();
     }
 
     /**
-     * Prints the class counts and writes {@code OUT/sample.json}: the seed, the size asked for,
-     * the class counts and the chosen files, so that a reader can check the sample.
+     * Prints the class counts and writes {@code OUT/sample.json}: the seed, the size asked for, the
+     * class counts and the chosen files, so that a reader can check the sample.
      */
-    public static void save(Path out, List<ImageFolder.Item> sample, int perSplit, long seed) throws IOException {
+    public static void save(Path out, List<ImageFolder.Item> sample, int perSplit, long seed)
+            throws IOException {
         System.out.print(summary(sample));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("sampling", "class-stratified, seeded (per split)");
@@ -137,7 +153,9 @@ public final class Sample {
         json.put("class_counts", describe(sample));
         json.put("files", sample.stream().map(ImageFolder.Item::file).toList());
         Files.createDirectories(out);
-        Files.writeString(out.resolve("sample.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json),
+        Files.writeString(
+                out.resolve("sample.json"),
+                new GsonBuilder().setPrettyPrinting().create().toJson(json),
                 StandardCharsets.UTF_8);
     }
 }

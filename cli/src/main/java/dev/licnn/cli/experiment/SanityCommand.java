@@ -32,69 +32,111 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code experiment sanity}: the model parameter randomisation test (Adebayo et al. 2018). For
- * each image and method, the map of the original model's top-1 class is compared with the map of
- * the same class under models whose layers are re-initialised from the top down (cascading) or
- * one at a time (independent), by Spearman rank correlation (of the maps and of their absolute
- * values), Pearson correlation of their HOG descriptors and SSIM.
+ * {@code experiment sanity}: the model parameter randomisation test (Adebayo et al. 2018). For each
+ * image and method, the map of the original model's top-1 class is compared with the map of the
+ * same class under models whose layers are re-initialised from the top down (cascading) or one at a
+ * time (independent), by Spearman rank correlation (of the maps and of their absolute values),
+ * Pearson correlation of their HOG descriptors and SSIM.
  */
-@Command(name = "sanity", mixinStandardHelpOptions = true,
-        description = "Model parameter randomisation test: similarity of maps as layers are re-initialised.")
+@Command(
+        name = "sanity",
+        mixinStandardHelpOptions = true,
+        description =
+                "Model parameter randomisation test: similarity of maps as layers are re-initialised.")
 public final class SanityCommand implements Callable<Integer> {
 
-    @Mixin
-    ImageSelection selection;
+    @Mixin ImageSelection selection;
 
-    @Option(names = "--methods", split = ",", defaultValue = "licnn,gradient,gradient_x_input,integrated_gradients,smoothgrad,grad_cam",
+    @Option(
+            names = "--methods",
+            split = ",",
+            defaultValue =
+                    "licnn,gradient,gradient_x_input,integrated_gradients,smoothgrad,grad_cam",
             description = "Methods to test (default ${DEFAULT-VALUE}).")
     List<String> methods;
 
-    @Option(names = "--mode", defaultValue = "both", description = "cascading, independent or both (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--mode",
+            defaultValue = "both",
+            description = "cascading, independent or both (default ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--max-steps", defaultValue = "0", description = "Only the first N layers from the top (0 = all, down to the first conv).")
+    @Option(
+            names = "--max-steps",
+            defaultValue = "0",
+            description = "Only the first N layers from the top (0 = all, down to the first conv).")
     int maxSteps;
 
-    @Option(names = "--layers", split = ",", description = "Only these steps (layer names such as fc8,fc6,conv5_1,conv1_1; "
-            + "cascading still re-initialises every layer above). Default: every layer.")
+    @Option(
+            names = "--layers",
+            split = ",",
+            description =
+                    "Only these steps (layer names such as fc8,fc6,conv5_1,conv1_1; "
+                            + "cascading still re-initialises every layer above). Default: every layer.")
     List<String> layerNames = new ArrayList<>();
 
-    @Option(names = {"--seeds", "--seed"}, split = ",", defaultValue = "1,2,3",
-            description = "Re-initialisation seeds; every map is compared under each (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"--seeds", "--seed"},
+            split = ",",
+            defaultValue = "1,2,3",
+            description =
+                    "Re-initialisation seeds; every map is compared under each (default ${DEFAULT-VALUE}).")
     List<Long> seeds;
 
-    /** SmoothGrad's noise seed, the same for the original and every variant, so that only the weights differ. */
+    /**
+     * SmoothGrad's noise seed, the same for the original and every variant, so that only the
+     * weights differ.
+     */
     static final long NOISE_SEED = 1;
 
-    @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
+    @Option(
+            names = "--model",
+            defaultValue = "",
+            description = "Model name on the server (default: its default model).")
     String model;
 
-    @Option(names = "--out", defaultValue = "out/sanity", description = "Output folder (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "out/sanity",
+            description = "Output folder (default ${DEFAULT-VALUE}).")
     java.nio.file.Path out;
 
-    @Option(names = "--in-flight", defaultValue = "4", description = "Explain requests in flight (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-flight",
+            defaultValue = "4",
+            description = "Explain requests in flight (default ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--montage", defaultValue = "2", description = "Images with a map montage (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--montage",
+            defaultValue = "2",
+            description = "Images with a map montage (default ${DEFAULT-VALUE}).")
     int montage;
 
-    @Mixin
-    Connection connection;
+    @Mixin Connection connection;
 
-    /** One map to compute: which image, method and variant (an original has no mode, step -1 and seed 0). */
+    /**
+     * One map to compute: which image, method and variant (an original has no mode, step -1 and
+     * seed 0).
+     */
     record Job(int image, ExplainMethod method, Randomisation.Mode mode, int step, long seed) {}
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        List<Randomisation.Mode> modes = switch (mode.toLowerCase(Locale.ROOT)) {
-            case "both" -> List.of(Randomisation.Mode.CASCADING, Randomisation.Mode.INDEPENDENT);
-            case "cascading" -> List.of(Randomisation.Mode.CASCADING);
-            case "independent" -> List.of(Randomisation.Mode.INDEPENDENT);
-            default -> throw new CliException("--mode must be cascading, independent or both, got '" + mode + "'");
-        };
+        List<Randomisation.Mode> modes =
+                switch (mode.toLowerCase(Locale.ROOT)) {
+                    case "both" ->
+                            List.of(Randomisation.Mode.CASCADING, Randomisation.Mode.INDEPENDENT);
+                    case "cascading" -> List.of(Randomisation.Mode.CASCADING);
+                    case "independent" -> List.of(Randomisation.Mode.INDEPENDENT);
+                    default ->
+                            throw new CliException(
+                                    "--mode must be cascading, independent or both, got '"
+                                            + mode
+                                            + "'");
+                };
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel(model);
             List<ExplainMethod> ms = parseMethods(methods, d);
@@ -110,7 +152,9 @@ public final class SanityCommand implements Callable<Integer> {
                 }
             }
             if (steps.isEmpty() || (!layerNames.isEmpty() && steps.size() != layerNames.size())) {
-                throw new CliException("--layers: names must be among " + layers.stream().map(Randomisation.Layer::name).toList());
+                throw new CliException(
+                        "--layers: names must be among "
+                                + layers.stream().map(Randomisation.Layer::name).toList());
             }
             if (seeds.isEmpty()) {
                 throw new CliException("--seeds: at least one seed");
@@ -130,7 +174,8 @@ public final class SanityCommand implements Callable<Integer> {
                     originals.add(new Job(i, m, null, -1, 0));
                 }
             }
-            // variant by variant, so that each re-initialised model is built once and serves every image
+            // variant by variant, so that each re-initialised model is built once and serves every
+            // image
             for (long sd : seeds) {
                 for (Randomisation.Mode md : modes) {
                     for (int st : steps) {
@@ -142,25 +187,55 @@ public final class SanityCommand implements Callable<Integer> {
                     }
                 }
             }
-            System.out.printf("model %s: %d image(s) x %d method(s) x %d seed(s), %d step(s) from %s to %s, %s; %d maps%n", d.getName(),
-                    images.size(), ms.size(), seeds.size(), steps.size(), layers.get(steps.get(0)).name(),
-                    layers.get(steps.get(steps.size() - 1)).name(), mode, originals.size() + variants.size());
-            SanityReport report = new SanityReport(d, images, targets, ms, modes, layers, steps, seeds.get(0), montage);
+            System.out.printf(
+                    "model %s: %d image(s) x %d method(s) x %d seed(s), %d step(s) from %s to %s, %s; %d maps%n",
+                    d.getName(),
+                    images.size(),
+                    ms.size(),
+                    seeds.size(),
+                    steps.size(),
+                    layers.get(steps.get(0)).name(),
+                    layers.get(steps.get(steps.size() - 1)).name(),
+                    mode,
+                    originals.size() + variants.size());
+            SanityReport report =
+                    new SanityReport(
+                            d, images, targets, ms, modes, layers, steps, seeds.get(0), montage);
             List<String> failures = Collections.synchronizedList(new ArrayList<>());
             Map<Job, float[]> originalMaps = new ConcurrentHashMap<>();
             try (Progress progress = new Progress("sanity", originals.size() + variants.size())) {
-                explain(s.client, d, inputs, targets, originals, layers, failures, progress, (job, map) -> {
-                    originalMaps.put(job, map);
-                    report.original(job.image(), job.method(), map);
-                });
+                explain(
+                        s.client,
+                        d,
+                        inputs,
+                        targets,
+                        originals,
+                        layers,
+                        failures,
+                        progress,
+                        (job, map) -> {
+                            originalMaps.put(job, map);
+                            report.original(job.image(), job.method(), map);
+                        });
                 ExecutorService metrics = Executors.newFixedThreadPool(2);
                 try {
-                    explain(s.client, d, inputs, targets, variants, layers, failures, progress, (job, map) -> {
-                        float[] orig = originalMaps.get(new Job(job.image(), job.method(), null, -1, 0));
-                        if (orig != null) {
-                            metrics.execute(() -> report.add(job, orig, map));
-                        }
-                    });
+                    explain(
+                            s.client,
+                            d,
+                            inputs,
+                            targets,
+                            variants,
+                            layers,
+                            failures,
+                            progress,
+                            (job, map) -> {
+                                float[] orig =
+                                        originalMaps.get(
+                                                new Job(job.image(), job.method(), null, -1, 0));
+                                if (orig != null) {
+                                    metrics.execute(() -> report.add(job, orig, map));
+                                }
+                            });
                     metrics.shutdown();
                     metrics.awaitTermination(7, TimeUnit.DAYS);
                 } finally {
@@ -178,27 +253,56 @@ public final class SanityCommand implements Callable<Integer> {
         void accept(Job job, float[] map);
     }
 
-    private void explain(LicnnClient client, ModelDescription d, List<ImageInput> inputs, int[] targets, List<Job> jobs,
-            List<Randomisation.Layer> layers, List<String> failures, Progress progress, MapSink sink) {
+    private void explain(
+            LicnnClient client,
+            ModelDescription d,
+            List<ImageInput> inputs,
+            int[] targets,
+            List<Job> jobs,
+            List<Randomisation.Layer> layers,
+            List<String> failures,
+            Progress progress,
+            MapSink sink) {
         List<ExplainRequest> reqs = new ArrayList<>();
         for (Job j : jobs) {
-            String name = j.mode() == null ? d.getName()
-                    : Randomisation.variantName(d.getName(), Randomisation.modules(layers, j.mode(), j.step()), j.seed());
-            reqs.add(ExplainRequest.newBuilder().setModel(name).setImage(inputs.get(j.image()))
-                    .setClassIds(ClassList.newBuilder().addClassIds(targets[j.image()])).setMethod(j.method())
-                    .setLicnnOptions(LicnnOptions.newBuilder().setScore(ScoreMode.SCORE_MODE_AFTER_SOFTMAX))
-                    .setBaselineOptions(BaselineOptions.newBuilder().setSeed(NOISE_SEED)).setRankingSize(1).setOmitAttentionMaps(true)
-                    .build());
+            String name =
+                    j.mode() == null
+                            ? d.getName()
+                            : Randomisation.variantName(
+                                    d.getName(),
+                                    Randomisation.modules(layers, j.mode(), j.step()),
+                                    j.seed());
+            reqs.add(
+                    ExplainRequest.newBuilder()
+                            .setModel(name)
+                            .setImage(inputs.get(j.image()))
+                            .setClassIds(ClassList.newBuilder().addClassIds(targets[j.image()]))
+                            .setMethod(j.method())
+                            .setLicnnOptions(
+                                    LicnnOptions.newBuilder()
+                                            .setScore(ScoreMode.SCORE_MODE_AFTER_SOFTMAX))
+                            .setBaselineOptions(BaselineOptions.newBuilder().setSeed(NOISE_SEED))
+                            .setRankingSize(1)
+                            .setOmitAttentionMaps(true)
+                            .build());
         }
-        new PipelinedRunner(client, inFlight).run(reqs, (RequestResult r) -> {
-            Job j = jobs.get((int) r.index());
-            if (r.isOk()) {
-                sink.accept(j, r.outcome().saliency().values());
-            } else {
-                failures.add(j + ": " + r.status().getCode() + ": " + r.status().getDescription());
-            }
-            progress.step();
-        });
+        new PipelinedRunner(client, inFlight)
+                .run(
+                        reqs,
+                        (RequestResult r) -> {
+                            Job j = jobs.get((int) r.index());
+                            if (r.isOk()) {
+                                sink.accept(j, r.outcome().saliency().values());
+                            } else {
+                                failures.add(
+                                        j
+                                                + ": "
+                                                + r.status().getCode()
+                                                + ": "
+                                                + r.status().getDescription());
+                            }
+                            progress.step();
+                        });
     }
 
     /** The original model's top-1 class of each image: the class every variant explains. */
@@ -206,10 +310,20 @@ public final class SanityCommand implements Callable<Integer> {
         int[] out = new int[inputs.size()];
         for (int i = 0; i < inputs.size(); i += 4) {
             List<ImageInput> chunk = inputs.subList(i, Math.min(inputs.size(), i + 4));
-            ClassifyResponse r = client.classify(ClassifyRequest.newBuilder().setModel(model).setTopK(1).addAllImages(chunk).build());
+            ClassifyResponse r =
+                    client.classify(
+                            ClassifyRequest.newBuilder()
+                                    .setModel(model)
+                                    .setTopK(1)
+                                    .addAllImages(chunk)
+                                    .build());
             for (int j = 0; j < chunk.size(); j++) {
                 if (r.getResults(j).hasError()) {
-                    throw new CliException("cannot classify image " + (i + j) + ": " + r.getResults(j).getError().getMessage());
+                    throw new CliException(
+                            "cannot classify image "
+                                    + (i + j)
+                                    + ": "
+                                    + r.getResults(j).getError().getMessage());
                 }
                 out[i + j] = r.getResults(j).getClassification().getTopClasses(0).getClassId();
             }
@@ -225,8 +339,11 @@ public final class SanityCommand implements Callable<Integer> {
             try {
                 m = ExplainMethod.valueOf("EXPLAIN_METHOD_" + n.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new CliException("unknown method '" + n + "' (licnn, gradient, gradient_x_input, integrated_gradients, "
-                        + "smoothgrad, grad_cam)");
+                throw new CliException(
+                        "unknown method '"
+                                + n
+                                + "' (licnn, gradient, gradient_x_input, integrated_gradients, "
+                                + "smoothgrad, grad_cam)");
             }
             if (m == ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED || m == ExplainMethod.UNRECOGNIZED) {
                 throw new CliException("unknown method '" + n + "'");

@@ -15,11 +15,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sanity check's measurements and outputs: {@code sanity.csv} (one row per image, method,
- * mode, seed and step), {@code summary.csv} and {@code sanity.json} (per method, mode and step:
- * mean ± sd with a bootstrap interval over images and seeds, see {@link SanityStats}), one chart
- * per mode and metric with those intervals, and per image a montage of the maps under cascading
- * randomisation (first seed).
+ * The sanity check's measurements and outputs: {@code sanity.csv} (one row per image, method, mode,
+ * seed and step), {@code summary.csv} and {@code sanity.json} (per method, mode and step: mean ± sd
+ * with a bootstrap interval over images and seeds, see {@link SanityStats}), one chart per mode and
+ * metric with those intervals, and per image a montage of the maps under cascading randomisation
+ * (first seed).
  */
 final class SanityReport {
 
@@ -37,8 +37,16 @@ final class SanityReport {
     private final List<SanityStats.Row> rows = new ArrayList<>();
     private final Map<String, float[]> thumbs = new ConcurrentHashMap<>();
 
-    SanityReport(ModelDescription d, List<ImageSelection.Image> images, int[] targets, List<ExplainMethod> methods,
-            List<Randomisation.Mode> modes, List<Randomisation.Layer> layers, List<Integer> steps, long montageSeed, int montageImages) {
+    SanityReport(
+            ModelDescription d,
+            List<ImageSelection.Image> images,
+            int[] targets,
+            List<ExplainMethod> methods,
+            List<Randomisation.Mode> modes,
+            List<Randomisation.Layer> layers,
+            List<Integer> steps,
+            long montageSeed,
+            int montageImages) {
         this.d = d;
         this.images = images;
         this.targets = targets;
@@ -74,13 +82,28 @@ final class SanityReport {
         double hog = Correlation.pearson(Hog.descriptor(original, h, w), Hog.descriptor(map, h, w));
         double ssim = Ssim.ssim(original, map, h, w, Ssim.range(original));
         Randomisation.Layer l = layers.get(job.step());
-        SanityStats.Row r = new SanityStats.Row(job.image(), images.get(job.image()).name(), targets[job.image()],
-                SanityCommand.methodName(job.method()), job.mode().key(), job.seed(), job.step(), l.name(), l.module(), s, sa, hog, ssim,
-                SanityStats.destroyed(map));
+        SanityStats.Row r =
+                new SanityStats.Row(
+                        job.image(),
+                        images.get(job.image()).name(),
+                        targets[job.image()],
+                        SanityCommand.methodName(job.method()),
+                        job.mode().key(),
+                        job.seed(),
+                        job.step(),
+                        l.name(),
+                        l.module(),
+                        s,
+                        sa,
+                        hog,
+                        ssim,
+                        SanityStats.destroyed(map));
         synchronized (rows) {
             rows.add(r);
         }
-        if (job.mode() == Randomisation.Mode.CASCADING && job.image() < montageImages && job.seed() == montageSeed) {
+        if (job.mode() == Randomisation.Mode.CASCADING
+                && job.image() < montageImages
+                && job.seed() == montageSeed) {
             thumbs.put(job.image() + "/" + job.method() + "/" + job.step(), shrink(map, h, w));
         }
     }
@@ -89,9 +112,13 @@ final class SanityReport {
     void write(Path out, List<Long> seeds) throws IOException {
         List<SanityStats.Row> sorted = new ArrayList<>(rows);
         sorted.sort(SanityStats.ORDER);
-        Files.writeString(out.resolve("sanity.csv"), SanityStats.csv(sorted), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("sanity.csv"), SanityStats.csv(sorted), StandardCharsets.UTF_8);
         List<SanityStats.Summary> summary = SanityStats.summarise(sorted);
-        Files.writeString(out.resolve("summary.csv"), SanityStats.summaryCsv(summary), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("summary.csv"),
+                SanityStats.summaryCsv(summary),
+                StandardCharsets.UTF_8);
         System.out.print(SanityStats.table(summary, "spearman"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", d.getName());
@@ -99,17 +126,34 @@ final class SanityReport {
         json.put("seeds", seeds);
         json.put("smoothgrad_noise_seed", SanityCommand.NOISE_SEED);
         json.put("target", "the original model's top-1 class, explained by every variant");
-        json.put("destroyed", "a variant whose map is constant (no ranking, no structure) counts as similarity 0 and is counted");
-        json.put("hog", "9 unsigned bins, 8x8-pixel cells, 2x2-cell blocks, L2-Hys (skimage.feature.hog conventions)");
-        json.put("ssim", "Gaussian window 11x11 sigma 1.5, K1 0.01, K2 0.03, data range max-min of the original map, valid windows");
+        json.put(
+                "destroyed",
+                "a variant whose map is constant (no ranking, no structure) counts as similarity 0 and is counted");
+        json.put(
+                "hog",
+                "9 unsigned bins, 8x8-pixel cells, 2x2-cell blocks, L2-Hys (skimage.feature.hog conventions)");
+        json.put(
+                "ssim",
+                "Gaussian window 11x11 sigma 1.5, K1 0.01, K2 0.03, data range max-min of the original map, valid windows");
         json.put("spearman", "average ranks for ties; spearman_abs on absolute values");
         json.put("summary", summary);
-        Files.writeString(out.resolve("sanity.json"), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-                .create().toJson(json), StandardCharsets.UTF_8);
+        Files.writeString(
+                out.resolve("sanity.json"),
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .serializeSpecialFloatingPointValues()
+                        .create()
+                        .toJson(json),
+                StandardCharsets.UTF_8);
         SanityStats.charts(out, summary);
         montages(out);
-        System.out.println("per-map similarities: " + out.resolve("sanity.csv") + "; per step: " + out.resolve("summary.csv")
-                + "; charts and montages under " + out);
+        System.out.println(
+                "per-map similarities: "
+                        + out.resolve("sanity.csv")
+                        + "; per step: "
+                        + out.resolve("summary.csv")
+                        + "; charts and montages under "
+                        + out);
     }
 
     private void montages(Path out) throws IOException {
@@ -125,7 +169,10 @@ final class SanityReport {
                 cols.addAll(steps);
                 for (int st : cols) {
                     float[] t = thumbs.get(i + "/" + me + "/" + st);
-                    cells.add(new Montage.Cell(t == null ? null : Pictures.heatmap(t, side(h()), side(w())), List.of()));
+                    cells.add(
+                            new Montage.Cell(
+                                    t == null ? null : Pictures.heatmap(t, side(h()), side(w())),
+                                    List.of()));
                 }
                 m.row(SanityCommand.methodName(me), cells);
             }

@@ -13,23 +13,43 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The sanity check's numbers: one row per image, method, mode, seed and step, and per method,
- * mode and step the mean ± sd of each similarity over images and seeds with a percentile
- * bootstrap interval. A variant whose map is constant has been destroyed by the
- * re-initialisation: its similarity is undefined, and it counts as 0 (no similarity left), with
- * the number of such maps reported, rather than being dropped.
+ * The sanity check's numbers: one row per image, method, mode, seed and step, and per method, mode
+ * and step the mean ± sd of each similarity over images and seeds with a percentile bootstrap
+ * interval. A variant whose map is constant has been destroyed by the re-initialisation: its
+ * similarity is undefined, and it counts as 0 (no similarity left), with the number of such maps
+ * reported, rather than being dropped.
  */
 public final class SanityStats {
 
     /** One variant's map against the original's. */
-    public record Row(int image, String file, int classId, String method, String mode, long seed, int step, String layer, String module,
-            double spearman, double spearmanAbs, double hogPearson, double ssim, boolean destroyed) {}
+    public record Row(
+            int image,
+            String file,
+            int classId,
+            String method,
+            String mode,
+            long seed,
+            int step,
+            String layer,
+            String module,
+            double spearman,
+            double spearmanAbs,
+            double hogPearson,
+            double ssim,
+            boolean destroyed) {}
 
     /** One metric over images and seeds. */
     public record Metric(String name, double mean, double sd, Stats.Interval interval) {}
 
     /** Everything about one method, mode and step. */
-    public record Summary(String mode, String method, int step, String layer, int maps, int destroyed, List<Metric> metrics) {
+    public record Summary(
+            String mode,
+            String method,
+            int step,
+            String layer,
+            int maps,
+            int destroyed,
+            List<Metric> metrics) {
 
         Metric metric(String name) {
             return metrics.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
@@ -38,10 +58,15 @@ public final class SanityStats {
 
     static final String[] METRICS = {"spearman", "spearman_abs", "hog_pearson", "ssim"};
 
-    static final Comparator<Row> ORDER = Comparator.comparing(Row::mode).thenComparing(Row::method).thenComparingInt(Row::step)
-            .thenComparingLong(Row::seed).thenComparingInt(Row::image);
+    static final Comparator<Row> ORDER =
+            Comparator.comparing(Row::mode)
+                    .thenComparing(Row::method)
+                    .thenComparingInt(Row::step)
+                    .thenComparingLong(Row::seed)
+                    .thenComparingInt(Row::image);
 
-    static final String HEADER = "image,file,class_id,method,mode,seed,step,layer,module,spearman,spearman_abs,hog_pearson,ssim,destroyed";
+    static final String HEADER =
+            "image,file,class_id,method,mode,seed,step,layer,module,spearman,spearman_abs,hog_pearson,ssim,destroyed";
 
     private SanityStats() {}
 
@@ -58,10 +83,34 @@ public final class SanityStats {
     static String csv(List<Row> rows) {
         StringBuilder b = new StringBuilder(HEADER).append('\n');
         for (Row r : rows) {
-            b.append(r.image()).append(',').append(r.file()).append(',').append(r.classId()).append(',').append(r.method()).append(',')
-                    .append(r.mode()).append(',').append(r.seed()).append(',').append(r.step()).append(',').append(r.layer()).append(',')
-                    .append(r.module()).append(',').append(r.spearman()).append(',').append(r.spearmanAbs()).append(',')
-                    .append(r.hogPearson()).append(',').append(r.ssim()).append(',').append(r.destroyed()).append('\n');
+            b.append(r.image())
+                    .append(',')
+                    .append(r.file())
+                    .append(',')
+                    .append(r.classId())
+                    .append(',')
+                    .append(r.method())
+                    .append(',')
+                    .append(r.mode())
+                    .append(',')
+                    .append(r.seed())
+                    .append(',')
+                    .append(r.step())
+                    .append(',')
+                    .append(r.layer())
+                    .append(',')
+                    .append(r.module())
+                    .append(',')
+                    .append(r.spearman())
+                    .append(',')
+                    .append(r.spearmanAbs())
+                    .append(',')
+                    .append(r.hogPearson())
+                    .append(',')
+                    .append(r.ssim())
+                    .append(',')
+                    .append(r.destroyed())
+                    .append('\n');
         }
         return b.toString();
     }
@@ -70,7 +119,8 @@ public final class SanityStats {
     public static List<Row> read(Path csv) throws IOException {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(csv + ": not a sanity.csv of this version (header " + HEADER + ")");
+            throw new IOException(
+                    csv + ": not a sanity.csv of this version (header " + HEADER + ")");
         }
         List<Row> out = new ArrayList<>();
         for (String l : lines.subList(1, lines.size())) {
@@ -78,9 +128,22 @@ public final class SanityStats {
                 continue;
             }
             String[] f = l.split(",", -1);
-            out.add(new Row(Integer.parseInt(f[0]), f[1], Integer.parseInt(f[2]), f[3], f[4], Long.parseLong(f[5]), Integer.parseInt(f[6]),
-                    f[7], f[8], Double.parseDouble(f[9]), Double.parseDouble(f[10]), Double.parseDouble(f[11]), Double.parseDouble(f[12]),
-                    Boolean.parseBoolean(f[13])));
+            out.add(
+                    new Row(
+                            Integer.parseInt(f[0]),
+                            f[1],
+                            Integer.parseInt(f[2]),
+                            f[3],
+                            f[4],
+                            Long.parseLong(f[5]),
+                            Integer.parseInt(f[6]),
+                            f[7],
+                            f[8],
+                            Double.parseDouble(f[9]),
+                            Double.parseDouble(f[10]),
+                            Double.parseDouble(f[11]),
+                            Double.parseDouble(f[12]),
+                            Boolean.parseBoolean(f[13])));
         }
         return out;
     }
@@ -88,33 +151,74 @@ public final class SanityStats {
     /** Per mode, method and step, in that order. */
     public static List<Summary> summarise(List<Row> rows) {
         Map<String, List<Row>> groups = new LinkedHashMap<>();
-        rows.stream().sorted(ORDER).forEach(r -> groups.computeIfAbsent(r.mode() + "/" + r.method() + "/" + r.step(),
-                k -> new ArrayList<>()).add(r));
+        rows.stream()
+                .sorted(ORDER)
+                .forEach(
+                        r ->
+                                groups.computeIfAbsent(
+                                                r.mode() + "/" + r.method() + "/" + r.step(),
+                                                k -> new ArrayList<>())
+                                        .add(r));
         List<Summary> out = new ArrayList<>();
         for (List<Row> g : groups.values()) {
             List<Metric> ms = new ArrayList<>();
-            List<ToDoubleFunction<Row>> fs = List.of(Row::spearman, Row::spearmanAbs, Row::hogPearson, Row::ssim);
+            List<ToDoubleFunction<Row>> fs =
+                    List.of(Row::spearman, Row::spearmanAbs, Row::hogPearson, Row::ssim);
             for (int k = 0; k < METRICS.length; k++) {
                 ToDoubleFunction<Row> f = fs.get(k);
-                double[] v = g.stream().mapToDouble(r -> r.destroyed() || !Double.isFinite(f.applyAsDouble(r)) ? 0 : f.applyAsDouble(r))
-                        .toArray();
-                ms.add(new Metric(METRICS[k], Stats.mean(v), Stats.sd(v),
-                        Stats.bootstrapMean(v, Stats.BOOTSTRAP_RESAMPLES, BlurReport.BOOTSTRAP_SEED)));
+                double[] v =
+                        g.stream()
+                                .mapToDouble(
+                                        r ->
+                                                r.destroyed()
+                                                                || !Double.isFinite(
+                                                                        f.applyAsDouble(r))
+                                                        ? 0
+                                                        : f.applyAsDouble(r))
+                                .toArray();
+                ms.add(
+                        new Metric(
+                                METRICS[k],
+                                Stats.mean(v),
+                                Stats.sd(v),
+                                Stats.bootstrapMean(
+                                        v, Stats.BOOTSTRAP_RESAMPLES, BlurReport.BOOTSTRAP_SEED)));
             }
             Row first = g.get(0);
-            out.add(new Summary(first.mode(), first.method(), first.step(), first.layer(), g.size(),
-                    (int) g.stream().filter(Row::destroyed).count(), ms));
+            out.add(
+                    new Summary(
+                            first.mode(),
+                            first.method(),
+                            first.step(),
+                            first.layer(),
+                            g.size(),
+                            (int) g.stream().filter(Row::destroyed).count(),
+                            ms));
         }
         return out;
     }
 
     static String summaryCsv(List<Summary> summary) {
-        StringBuilder b = new StringBuilder("mode,method,step,layer,maps,destroyed,metric,mean,sd,low,high\n");
+        StringBuilder b =
+                new StringBuilder(
+                        "mode,method,step,layer,maps,destroyed,metric,mean,sd,low,high\n");
         for (Summary s : summary) {
             for (Metric m : s.metrics()) {
-                b.append(String.join(",", s.mode(), s.method(), Integer.toString(s.step()), s.layer(), Integer.toString(s.maps()),
-                        Integer.toString(s.destroyed()), m.name(), Double.toString(m.mean()), Double.toString(m.sd()),
-                        Double.toString(m.interval().low()), Double.toString(m.interval().high()))).append('\n');
+                b.append(
+                                String.join(
+                                        ",",
+                                        s.mode(),
+                                        s.method(),
+                                        Integer.toString(s.step()),
+                                        s.layer(),
+                                        Integer.toString(s.maps()),
+                                        Integer.toString(s.destroyed()),
+                                        m.name(),
+                                        Double.toString(m.mean()),
+                                        Double.toString(m.sd()),
+                                        Double.toString(m.interval().low()),
+                                        Double.toString(m.interval().high())))
+                        .append('\n');
             }
         }
         return b.toString();
@@ -127,9 +231,16 @@ public final class SanityStats {
         methods.forEach(m -> b.append(' ').append(m).append(" |"));
         b.append("\n|---|---|").append("---|".repeat(methods.size())).append('\n');
         Map<String, List<Summary>> byStep = new LinkedHashMap<>();
-        summary.forEach(s -> byStep.computeIfAbsent(s.mode() + "/" + s.step(), k -> new ArrayList<>()).add(s));
+        summary.forEach(
+                s ->
+                        byStep.computeIfAbsent(s.mode() + "/" + s.step(), k -> new ArrayList<>())
+                                .add(s));
         for (List<Summary> row : byStep.values()) {
-            b.append("| ").append(row.get(0).mode()).append(" | ").append(row.get(0).layer()).append(" |");
+            b.append("| ")
+                    .append(row.get(0).mode())
+                    .append(" | ")
+                    .append(row.get(0).layer())
+                    .append(" |");
             for (String m : methods) {
                 Summary s = row.stream().filter(x -> x.method().equals(m)).findFirst().orElse(null);
                 if (s == null) {
@@ -137,25 +248,51 @@ public final class SanityStats {
                     continue;
                 }
                 Metric v = s.metric(metric);
-                b.append(String.format(Locale.ROOT, " %.3f ± %.3f [%.3f, %.3f] (n = %d%s) |", v.mean(), v.sd(), v.interval().low(),
-                        v.interval().high(), s.maps(), s.destroyed() > 0 ? ", " + s.destroyed() + " destroyed" : ""));
+                b.append(
+                        String.format(
+                                Locale.ROOT,
+                                " %.3f ± %.3f [%.3f, %.3f] (n = %d%s) |",
+                                v.mean(),
+                                v.sd(),
+                                v.interval().low(),
+                                v.interval().high(),
+                                s.maps(),
+                                s.destroyed() > 0 ? ", " + s.destroyed() + " destroyed" : ""));
             }
             b.append('\n');
         }
         return b.toString();
     }
 
-    /** One chart per mode and metric: the mean against the step, a line per method, 95% bootstrap error bars. */
+    /**
+     * One chart per mode and metric: the mean against the step, a line per method, 95% bootstrap
+     * error bars.
+     */
     static void charts(Path out, List<Summary> summary) throws IOException {
         for (String mode : summary.stream().map(Summary::mode).distinct().toList()) {
             List<Summary> ms = summary.stream().filter(s -> s.mode().equals(mode)).toList();
             List<Integer> steps = ms.stream().map(Summary::step).distinct().sorted().toList();
             List<String> x = new ArrayList<>();
             x.add("original");
-            steps.forEach(st -> x.add(ms.stream().filter(s -> s.step() == st).findFirst().orElseThrow().layer()));
+            steps.forEach(
+                    st ->
+                            x.add(
+                                    ms.stream()
+                                            .filter(s -> s.step() == st)
+                                            .findFirst()
+                                            .orElseThrow()
+                                            .layer()));
             for (String metric : METRICS) {
-                LineChart c = new LineChart(mode + " randomisation: " + metric + " (mean, 95% bootstrap)",
-                        "layer re-initialised (from the top)", "mean " + metric).categoricalX(x).yRange(-0.2, 1);
+                LineChart c =
+                        new LineChart(
+                                        mode
+                                                + " randomisation: "
+                                                + metric
+                                                + " (mean, 95% bootstrap)",
+                                        "layer re-initialised (from the top)",
+                                        "mean " + metric)
+                                .categoricalX(x)
+                                .yRange(-0.2, 1);
                 int colour = 0;
                 for (String method : ms.stream().map(Summary::method).distinct().toList()) {
                     double[] y = new double[x.size()];
@@ -166,7 +303,11 @@ public final class SanityStats {
                     hi[0] = 1;
                     for (int i = 0; i < steps.size(); i++) {
                         int st = steps.get(i);
-                        Summary s = ms.stream().filter(q -> q.method().equals(method) && q.step() == st).findFirst().orElse(null);
+                        Summary s =
+                                ms.stream()
+                                        .filter(q -> q.method().equals(method) && q.step() == st)
+                                        .findFirst()
+                                        .orElse(null);
                         Metric v = s == null ? null : s.metric(metric);
                         y[i + 1] = v == null ? Double.NaN : v.mean();
                         lo[i + 1] = v == null ? Double.NaN : v.interval().low();

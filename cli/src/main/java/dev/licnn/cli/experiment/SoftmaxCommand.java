@@ -27,38 +27,53 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code experiment softmax}: LICNN attention maps of each image's top-k classes (ranks 1 to k)
- * with the score back-propagated after softmax (the reference code) and before it (the raw
- * logit). Per image and rank: their Spearman rank correlation and SSIM, and with a mask how
- * focused each is on the object (energy inside the mask, IoU of the thresholded map, and the
- * share of the image the thresholded map covers); {@link SoftmaxStats} pairs them per rank.
+ * with the score back-propagated after softmax (the reference code) and before it (the raw logit).
+ * Per image and rank: their Spearman rank correlation and SSIM, and with a mask how focused each is
+ * on the object (energy inside the mask, IoU of the thresholded map, and the share of the image the
+ * thresholded map covers); {@link SoftmaxStats} pairs them per rank.
  */
-@Command(name = "softmax", mixinStandardHelpOptions = true,
-        description = "LICNN maps with back-propagation after vs before softmax: similarity and focus per rank, paired tests.")
+@Command(
+        name = "softmax",
+        mixinStandardHelpOptions = true,
+        description =
+                "LICNN maps with back-propagation after vs before softmax: similarity and focus per rank, paired tests.")
 public final class SoftmaxCommand implements Callable<Integer> {
 
-    @Mixin
-    ImageSelection selection;
+    @Mixin ImageSelection selection;
 
-    @Option(names = "--top-k", defaultValue = "5", description = "Ranks compared (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--top-k",
+            defaultValue = "5",
+            description = "Ranks compared (default ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--model", defaultValue = "", description = "Model name on the server (default: its default model).")
+    @Option(
+            names = "--model",
+            defaultValue = "",
+            description = "Model name on the server (default: its default model).")
     String model;
 
-    @Option(names = "--out", defaultValue = "out/softmax", description = "Output folder (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--out",
+            defaultValue = "out/softmax",
+            description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--in-flight", defaultValue = "4", description = "Explain requests in flight (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--in-flight",
+            defaultValue = "4",
+            description = "Explain requests in flight (default ${DEFAULT-VALUE}).")
     int inFlight;
 
-    @Option(names = "--montage", defaultValue = "8", description = "Images drawn side by side in softmax.png (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--montage",
+            defaultValue = "8",
+            description = "Images drawn side by side in softmax.png (default ${DEFAULT-VALUE}).")
     int montage;
 
-    @Mixin
-    Connection connection;
+    @Mixin Connection connection;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -78,60 +93,114 @@ public final class SoftmaxCommand implements Callable<Integer> {
             List<ExplainRequest> reqs = new ArrayList<>();
             for (ImageSelection.Image im : images) {
                 ImageInput img = Requests.image(im.path());
-                for (ScoreMode sm : new ScoreMode[] {ScoreMode.SCORE_MODE_AFTER_SOFTMAX, ScoreMode.SCORE_MODE_BEFORE_SOFTMAX}) {
-                    reqs.add(Requests.explain(img).setModel(model).setTopK(k).setRankingSize(k)
-                            .setLicnnOptions(LicnnOptions.newBuilder().setScore(sm)).build());
+                for (ScoreMode sm :
+                        new ScoreMode[] {
+                            ScoreMode.SCORE_MODE_AFTER_SOFTMAX, ScoreMode.SCORE_MODE_BEFORE_SOFTMAX
+                        }) {
+                    reqs.add(
+                            Requests.explain(img)
+                                    .setModel(model)
+                                    .setTopK(k)
+                                    .setRankingSize(k)
+                                    .setLicnnOptions(LicnnOptions.newBuilder().setScore(sm))
+                                    .build());
                 }
             }
             List<SoftmaxStats.Row> rows = Collections.synchronizedList(new ArrayList<>());
             java.util.concurrent.atomic.AtomicReferenceArray<ExplainOutcome> outcomes =
                     new java.util.concurrent.atomic.AtomicReferenceArray<>(reqs.size());
-            java.util.concurrent.atomic.AtomicIntegerArray arrived = new java.util.concurrent.atomic.AtomicIntegerArray(images.size());
+            java.util.concurrent.atomic.AtomicIntegerArray arrived =
+                    new java.util.concurrent.atomic.AtomicIntegerArray(images.size());
             List<String> failures = Collections.synchronizedList(new ArrayList<>());
-            Montage m = new Montage(160, List.of("image", "top-1 after softmax", "top-1 before softmax"));
+            Montage m =
+                    new Montage(
+                            160, List.of("image", "top-1 after softmax", "top-1 before softmax"));
             try (Progress progress = new Progress("softmax", reqs.size())) {
-                new PipelinedRunner(s.client, inFlight).run(reqs, (RequestResult r) -> {
-                    int i = (int) r.index();
-                    int image = i / 2;
-                    if (r.isOk()) {
-                        outcomes.set(i, r.outcome());
-                    } else {
-                        failures.add(images.get(image).name() + ": " + r.status().getCode() + ": " + r.status().getDescription());
-                    }
-                    progress.step();
-                    if (arrived.incrementAndGet(image) < 2) {
-                        return;
-                    }
-                    try {
-                        measure(images.get(image), d, input, outcomes.getAndSet(2 * image, null),
-                                outcomes.getAndSet(2 * image + 1, null), k, h, w, rows, image < montage ? m : null);
-                    } catch (Exception e) {
-                        failures.add(images.get(image).name() + ": " + e);
-                    }
-                });
+                new PipelinedRunner(s.client, inFlight)
+                        .run(
+                                reqs,
+                                (RequestResult r) -> {
+                                    int i = (int) r.index();
+                                    int image = i / 2;
+                                    if (r.isOk()) {
+                                        outcomes.set(i, r.outcome());
+                                    } else {
+                                        failures.add(
+                                                images.get(image).name()
+                                                        + ": "
+                                                        + r.status().getCode()
+                                                        + ": "
+                                                        + r.status().getDescription());
+                                    }
+                                    progress.step();
+                                    if (arrived.incrementAndGet(image) < 2) {
+                                        return;
+                                    }
+                                    try {
+                                        measure(
+                                                images.get(image),
+                                                d,
+                                                input,
+                                                outcomes.getAndSet(2 * image, null),
+                                                outcomes.getAndSet(2 * image + 1, null),
+                                                k,
+                                                h,
+                                                w,
+                                                rows,
+                                                image < montage ? m : null);
+                                    } catch (Exception e) {
+                                        failures.add(images.get(image).name() + ": " + e);
+                                    }
+                                });
             }
             failures.stream().sorted().forEach(f -> System.err.println("failed: " + f));
             List<SoftmaxStats.Row> sorted = new ArrayList<>(rows);
-            sorted.sort((a, b) -> a.file().equals(b.file()) ? a.rank() - b.rank() : a.file().compareTo(b.file()));
-            Files.writeString(out.resolve("softmax.csv"), SoftmaxStats.csv(sorted), StandardCharsets.UTF_8);
+            sorted.sort(
+                    (a, b) ->
+                            a.file().equals(b.file())
+                                    ? a.rank() - b.rank()
+                                    : a.file().compareTo(b.file()));
+            Files.writeString(
+                    out.resolve("softmax.csv"), SoftmaxStats.csv(sorted), StandardCharsets.UTF_8);
             List<SoftmaxStats.Summary> summary = SoftmaxStats.summarise(sorted);
-            Files.writeString(out.resolve("summary.csv"), SoftmaxStats.summaryCsv(summary), StandardCharsets.UTF_8);
+            Files.writeString(
+                    out.resolve("summary.csv"),
+                    SoftmaxStats.summaryCsv(summary),
+                    StandardCharsets.UTF_8);
             System.out.print(SoftmaxStats.table(summary));
             if (!m.isEmpty()) {
                 m.write(out.resolve("softmax.png"));
             }
-            System.out.println("per map: " + out.resolve("softmax.csv") + "; per rank: " + out.resolve("summary.csv")
-                    + "; maps side by side: " + out.resolve("softmax.png"));
+            System.out.println(
+                    "per map: "
+                            + out.resolve("softmax.csv")
+                            + "; per rank: "
+                            + out.resolve("summary.csv")
+                            + "; maps side by side: "
+                            + out.resolve("softmax.png"));
             return failures.isEmpty() ? 0 : 1;
         }
     }
 
-    private static void measure(ImageSelection.Image im, ModelDescription d, ModelInput input, ExplainOutcome after,
-            ExplainOutcome before, int k, int h, int w, List<SoftmaxStats.Row> rows, Montage m) throws java.io.IOException {
+    private static void measure(
+            ImageSelection.Image im,
+            ModelDescription d,
+            ModelInput input,
+            ExplainOutcome after,
+            ExplainOutcome before,
+            int k,
+            int h,
+            int w,
+            List<SoftmaxStats.Row> rows,
+            Montage m)
+            throws java.io.IOException {
         if (after == null || before == null) {
             return;
         }
-        boolean[] mask = im.mask() != null ? Masks.read(im.mask(), d.getPreprocessing().getResizeShorterEdge(), h, w) : null;
+        boolean[] mask =
+                im.mask() != null
+                        ? Masks.read(im.mask(), d.getPreprocessing().getResizeShorterEdge(), h, w)
+                        : null;
         for (int r = 0; r < k; r++) {
             float[] a = after.attentionMap(r).values();
             float[] b = before.attentionMap(r).values();
@@ -140,18 +209,38 @@ public final class SoftmaxCommand implements Callable<Integer> {
             double spa = Correlation.spearmanAbs(a, b);
             double ss = Ssim.ssim(a, b, h, w, Ssim.range(a));
             double nan = Double.NaN;
-            rows.add(new SoftmaxStats.Row(im.name(), im.classId(), r + 1, c.getClassId(), c.getProbability(), sp, spa, ss,
-                    mask == null ? nan : Localisation.energyInside(a, mask), mask == null ? nan : Localisation.energyInside(b, mask),
-                    mask == null ? nan : Localisation.iou(a, mask), mask == null ? nan : Localisation.iou(b, mask),
-                    BlurVariants.objectFraction(Localisation.objectPixels(a)), BlurVariants.objectFraction(Localisation.objectPixels(b))));
+            rows.add(
+                    new SoftmaxStats.Row(
+                            im.name(),
+                            im.classId(),
+                            r + 1,
+                            c.getClassId(),
+                            c.getProbability(),
+                            sp,
+                            spa,
+                            ss,
+                            mask == null ? nan : Localisation.energyInside(a, mask),
+                            mask == null ? nan : Localisation.energyInside(b, mask),
+                            mask == null ? nan : Localisation.iou(a, mask),
+                            mask == null ? nan : Localisation.iou(b, mask),
+                            BlurVariants.objectFraction(Localisation.objectPixels(a)),
+                            BlurVariants.objectFraction(Localisation.objectPixels(b))));
             if (r == 0 && m != null) {
                 synchronized (m) {
-                    m.row(im.name(), List.of(
-                            new Montage.Cell(input.prepare(im.path()).toBufferedImage(),
-                                    List.of(c.getLabel(), String.format("p = %.3f", c.getProbability()))),
-                            new Montage.Cell(Pictures.heatmap(a, h, w), List.of()),
-                            new Montage.Cell(Pictures.heatmap(b, h, w),
-                                    List.of(String.format("spearman %.3f", sp), String.format("ssim %.3f", ss)))));
+                    m.row(
+                            im.name(),
+                            List.of(
+                                    new Montage.Cell(
+                                            input.prepare(im.path()).toBufferedImage(),
+                                            List.of(
+                                                    c.getLabel(),
+                                                    String.format("p = %.3f", c.getProbability()))),
+                                    new Montage.Cell(Pictures.heatmap(a, h, w), List.of()),
+                                    new Montage.Cell(
+                                            Pictures.heatmap(b, h, w),
+                                            List.of(
+                                                    String.format("spearman %.3f", sp),
+                                                    String.format("ssim %.3f", ss)))));
                 }
             }
         }

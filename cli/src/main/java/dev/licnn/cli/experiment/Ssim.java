@@ -4,18 +4,20 @@ package dev.licnn.cli.experiment;
  * Mean structural similarity (Wang, Bovik, Sheikh and Simoncelli 2004) of two grey images.
  *
  * <p>Conventions: an 11 x 11 Gaussian window with sigma 1.5, normalised to sum 1; local means,
- * variances and covariance with those weights (population, not sample, statistics);
- * {@code C1 = (0.01 L)^2}, {@code C2 = (0.03 L)^2} with {@code L} the data range given by the
- * caller; the SSIM map only where the whole window fits in the image ("valid", as Wang's MATLAB
- * code and {@code skimage.metrics.structural_similarity(gaussian_weights=True,
- * use_sample_covariance=False)}, which crops the same border), then averaged.
+ * variances and covariance with those weights (population, not sample, statistics); {@code C1 =
+ * (0.01 L)^2}, {@code C2 = (0.03 L)^2} with {@code L} the data range given by the caller; the SSIM
+ * map only where the whole window fits in the image ("valid", as Wang's MATLAB code and {@code
+ * skimage.metrics.structural_similarity(gaussian_weights=True, use_sample_covariance=False)}, which
+ * crops the same border), then averaged.
  */
 public final class Ssim {
 
     /** Window side. */
     public static final int WINDOW = 11;
+
     /** Window standard deviation. */
     public static final double SIGMA = 1.5;
+
     public static final double K1 = 0.01;
     public static final double K2 = 0.03;
 
@@ -44,15 +46,16 @@ public final class Ssim {
     }
 
     /**
-     * Mean SSIM of row-major {@code h x w} images (each side at least 11) with data range
-     * {@code range} (NaN if the range is not positive).
+     * Mean SSIM of row-major {@code h x w} images (each side at least 11) with data range {@code
+     * range} (NaN if the range is not positive).
      */
     public static double ssim(float[] a, float[] b, int h, int w, double range) {
         if (a.length != h * w || b.length != h * w) {
             throw new IllegalArgumentException("images must hold " + h * w + " values");
         }
         if (h < WINDOW || w < WINDOW) {
-            throw new IllegalArgumentException("images must be at least " + WINDOW + " x " + WINDOW);
+            throw new IllegalArgumentException(
+                    "images must be at least " + WINDOW + " x " + WINDOW);
         }
         if (!(range > 0)) {
             return Double.NaN;
@@ -83,7 +86,9 @@ public final class Ssim {
             double va = sxx[i] - ma * ma;
             double vb = syy[i] - mb * mb;
             double cov = sxy[i] - ma * mb;
-            total += ((2 * ma * mb + c1) * (2 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+            total +=
+                    ((2 * ma * mb + c1) * (2 * cov + c2))
+                            / ((ma * ma + mb * mb + c1) * (va + vb + c2));
         }
         return total / mx.length;
     }

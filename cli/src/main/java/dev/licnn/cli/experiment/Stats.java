@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 /**
  * The statistics the experiment reports rest on: Wilson score intervals for proportions, McNemar's
  * test for paired right/wrong outcomes (exact binomial and the continuity-corrected chi-square),
- * the exact sign test for paired measurements, and seeded percentile-bootstrap intervals for
- * means and paired differences of means.
+ * the exact sign test for paired measurements, and seeded percentile-bootstrap intervals for means
+ * and paired differences of means.
  *
  * <pre>{@code
  * Stats.Interval ci = Stats.wilson(83, 100);           // 0.744 .. 0.893
@@ -42,11 +42,19 @@ public final class Stats {
      * @param chiSquare continuity-corrected statistic {@code (|b - c| - 1)^2 / (b + c)}
      * @param chiSquareP its p-value (one degree of freedom)
      */
-    public record McNemar(int n, int onlyFirst, int onlySecond, double exactP, double chiSquare, double chiSquareP) {}
+    public record McNemar(
+            int n,
+            int onlyFirst,
+            int onlySecond,
+            double exactP,
+            double chiSquare,
+            double chiSquareP) {}
 
     private Stats() {}
 
-    /** Wilson score 95% interval of {@code k} successes in {@code n} trials ({@code n = 0}: NaN). */
+    /**
+     * Wilson score 95% interval of {@code k} successes in {@code n} trials ({@code n = 0}: NaN).
+     */
     public static Interval wilson(int k, int n) {
         if (k < 0 || n < 0 || k > n) {
             throw new IllegalArgumentException("need 0 <= k <= n, got k = " + k + ", n = " + n);
@@ -68,7 +76,8 @@ public final class Stats {
      */
     public static McNemar mcnemar(boolean[] first, boolean[] second) {
         if (first.length != second.length) {
-            throw new IllegalArgumentException("paired outcomes differ in length: " + first.length + " vs " + second.length);
+            throw new IllegalArgumentException(
+                    "paired outcomes differ in length: " + first.length + " vs " + second.length);
         }
         int b = 0;
         int c = 0;
@@ -90,8 +99,8 @@ public final class Stats {
     }
 
     /**
-     * Two-sided exact McNemar p-value: twice the smaller binomial(b + c, 1/2) tail, at most 1.
-     * Also the exact sign test, with {@code b} and {@code c} the positive and negative differences.
+     * Two-sided exact McNemar p-value: twice the smaller binomial(b + c, 1/2) tail, at most 1. Also
+     * the exact sign test, with {@code b} and {@code c} the positive and negative differences.
      */
     public static double mcnemarExact(int b, int c) {
         if (b < 0 || c < 0) {
@@ -110,8 +119,8 @@ public final class Stats {
     }
 
     /**
-     * Exact two-sided sign test of paired measurements {@code a[i]} vs {@code b[i]}: ties (and pairs
-     * with a NaN) are dropped. Returns {@code {positive, negative, p}}.
+     * Exact two-sided sign test of paired measurements {@code a[i]} vs {@code b[i]}: ties (and
+     * pairs with a NaN) are dropped. Returns {@code {positive, negative, p}}.
      */
     public static double[] signTest(double[] a, double[] b) {
         requirePaired(a, b);
@@ -137,9 +146,29 @@ public final class Stats {
     static double erfc(double x) {
         double z = Math.abs(x);
         double t = 1 / (1 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
+        double r =
+                t
+                        * Math.exp(
+                                -z * z
+                                        - 1.26551223
+                                        + t
+                                                * (1.00002368
+                                                        + t
+                                                                * (0.37409196
+                                                                        + t
+                                                                                * (0.09678418
+                                                                                        + t
+                                                                                                * (-0.18628806
+                                                                                                        + t
+                                                                                                                * (0.27886807
+                                                                                                                        + t
+                                                                                                                                * (-1.13520398
+                                                                                                                                        + t
+                                                                                                                                                * (1.48851587
+                                                                                                                                                        + t
+                                                                                                                                                                * (-0.82215223
+                                                                                                                                                                        + t
+                                                                                                                                                                                * 0.17087277)))))))));
         return x >= 0 ? r : 2 - r;
     }
 
@@ -201,10 +230,11 @@ public final class Stats {
     }
 
     /**
-     * Percentile-bootstrap 95% interval of {@code mean(a - b)} over paired items: items are resampled
-     * together, so the interval accounts for the pairing.
+     * Percentile-bootstrap 95% interval of {@code mean(a - b)} over paired items: items are
+     * resampled together, so the interval accounts for the pairing.
      */
-    public static Interval bootstrapPairedDifference(double[] a, double[] b, int resamples, long seed) {
+    public static Interval bootstrapPairedDifference(
+            double[] a, double[] b, int resamples, long seed) {
         requirePaired(a, b);
         int n = a.length;
         if (resamples < 1) {
@@ -243,7 +273,8 @@ public final class Stats {
 
     private static void requirePaired(double[] a, double[] b) {
         if (a.length != b.length) {
-            throw new IllegalArgumentException("paired values differ in length: " + a.length + " vs " + b.length);
+            throw new IllegalArgumentException(
+                    "paired values differ in length: " + a.length + " vs " + b.length);
         }
     }
 }

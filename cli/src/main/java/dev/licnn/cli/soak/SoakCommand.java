@@ -46,61 +46,93 @@ import picocli.CommandLine.Option;
  * {@code soak}: minutes of mixed traffic against a server (by default one it starts as a child
  * process on loopback ports): valid, invalid, cancelled and deadlined explanations, slow readers,
  * ExplainStream and Classify calls from several clients. Every minute it prints requests by
- * outcome, p50/p99 of the valid explanations, and the server's RSS and heap (from its
- * {@code /metrics}); at the end the totals, the requests lost (must be 0), those answered outside
- * the contract (must be 0), the RSS growth after warm-up, and the server's exit status after
- * SIGTERM. Exit code 0 only if nothing was lost or answered outside the contract.
+ * outcome, p50/p99 of the valid explanations, and the server's RSS and heap (from its {@code
+ * /metrics}); at the end the totals, the requests lost (must be 0), those answered outside the
+ * contract (must be 0), the RSS growth after warm-up, and the server's exit status after SIGTERM.
+ * Exit code 0 only if nothing was lost or answered outside the contract.
  */
-@Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Run mixed traffic (valid, invalid, cancelled, deadlined, slow readers, ExplainStream, Classify) "
-                + "against a server for N minutes; report outcomes, lost requests, latency, RSS and heap every minute.")
+@Command(
+        name = "soak",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run mixed traffic (valid, invalid, cancelled, deadlined, slow readers, ExplainStream, Classify) "
+                        + "against a server for N minutes; report outcomes, lost requests, latency, RSS and heap every minute.")
 public final class SoakCommand implements Callable<Integer> {
 
-    @Option(names = "--minutes", defaultValue = "30", description = "Length of the run (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--minutes",
+            defaultValue = "30",
+            description = "Length of the run (default ${DEFAULT-VALUE}).")
     double minutes;
 
-    @Option(names = "--clients", defaultValue = "4", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--clients",
+            defaultValue = "4",
+            description = "Concurrent clients (default ${DEFAULT-VALUE}).")
     int clients;
 
-    @Option(names = "--report-seconds", defaultValue = "60", description = "Interval of the report lines (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--report-seconds",
+            defaultValue = "60",
+            description = "Interval of the report lines (default ${DEFAULT-VALUE}).")
     int reportSeconds;
 
-    @Option(names = "--warmup-minutes", description = "RSS growth is measured from this minute on (default: a sixth of the run).")
+    @Option(
+            names = "--warmup-minutes",
+            description =
+                    "RSS growth is measured from this minute on (default: a sixth of the run).")
     Double warmupMinutes;
 
-    @Option(names = "--target", description = "A running server host:port (default: start one as a child process).")
+    @Option(
+            names = "--target",
+            description = "A running server host:port (default: start one as a child process).")
     String target;
 
-    @Option(names = "--metrics-url", description = "The /metrics URL of --target, for RSS and heap.")
+    @Option(
+            names = "--metrics-url",
+            description = "The /metrics URL of --target, for RSS and heap.")
     String metricsUrl;
 
-    @Option(names = "--model", description = "Child server: serve this model folder (default: the bundled model).")
+    @Option(
+            names = "--model",
+            description = "Child server: serve this model folder (default: the bundled model).")
     Path model;
 
-    @Option(names = "--random-model", description = "Child server: serve ARCH[:CLASSES] with random weights, e.g. vgg16.")
+    @Option(
+            names = "--random-model",
+            description = "Child server: serve ARCH[:CLASSES] with random weights, e.g. vgg16.")
     String randomModel;
 
-    @Option(names = "--server-heap", defaultValue = "1g", description = "Child server: -Xmx (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--server-heap",
+            defaultValue = "1g",
+            description = "Child server: -Xmx (default ${DEFAULT-VALUE}).")
     String serverHeap;
 
-    @Option(names = "--images", description = "Folder of PNG/JPEG images to send (default: $LICNN_HOME/samples, else generated).")
+    @Option(
+            names = "--images",
+            description =
+                    "Folder of PNG/JPEG images to send (default: $LICNN_HOME/samples, else generated).")
     Path imagesDir;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the traffic mix (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the traffic mix (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", description = "Also write the report as Markdown to this file.")
     Path out;
 
-    @Mixin
-    ClientSecurity security = new ClientSecurity();
+    @Mixin ClientSecurity security = new ClientSecurity();
 
     private final List<String> report = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
         if (!(minutes > 0) || clients < 1 || reportSeconds < 1) {
-            throw new IllegalArgumentException("--minutes, --clients and --report-seconds must be positive");
+            throw new IllegalArgumentException(
+                    "--minutes, --clients and --report-seconds must be positive");
         }
         double warmup = warmupMinutes != null ? warmupMinutes : minutes / 6;
         List<ByteString> images = images();
@@ -118,49 +150,76 @@ public final class SoakCommand implements Callable<Integer> {
         }
         ClientOptions opts = security.apply(ClientOptions.builder()).build();
         List<ManagedChannel> channels = new ArrayList<>();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "soak-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "soak-timer");
+                            t.setDaemon(true);
+                            return t;
+                        });
         SoakStats stats = new SoakStats();
         int code;
         try {
             ManagedChannel probe = channel(address, opts);
             channels.add(probe);
             awaitServing(probe, server, serverLog);
-            int classes = LicnnServiceGrpc.newBlockingStub(probe).withCallCredentials(opts.callCredentials())
-                    .withDeadlineAfter(60, TimeUnit.SECONDS).describeModel(DescribeModelRequest.getDefaultInstance())
-                    .getNumClasses();
-            line("# licnn soak: %s, %d client(s), %.1f min, %d image(s), seed %d, %s", address, clients, minutes,
-                    images.size(), seed, LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+            int classes =
+                    LicnnServiceGrpc.newBlockingStub(probe)
+                            .withCallCredentials(opts.callCredentials())
+                            .withDeadlineAfter(60, TimeUnit.SECONDS)
+                            .describeModel(DescribeModelRequest.getDefaultInstance())
+                            .getNumClasses();
+            line(
+                    "# licnn soak: %s, %d client(s), %.1f min, %d image(s), seed %d, %s",
+                    address,
+                    clients,
+                    minutes,
+                    images.size(),
+                    seed,
+                    LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
             line("");
-            line("| minute | requests | OK | client errors | cancelled | deadline | exhausted | lost | outside contract | p50 ms | p99 ms | RSS MB | heap MB |");
+            line(
+                    "| minute | requests | OK | client errors | cancelled | deadline | exhausted | lost | outside contract | p50 ms | p99 ms | RSS MB | heap MB |");
             line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 ManagedChannel ch = channel(address, opts);
                 channels.add(ch);
-                SoakTraffic traffic = new SoakTraffic(ch, opts.callCredentials(), images, classes, stats, timer, seed * 1000 + i);
-                Thread t = new Thread(() -> {
-                    while (!stop.get()) {
-                        try {
-                            traffic.next();
-                        } catch (InterruptedException e) {
-                            return;
-                        } catch (RuntimeException e) {
-                            stats.finish(SoakStats.Kind.VALID, "client error " + e.getClass().getSimpleName(), false, e.toString());
-                        }
-                    }
-                }, "soak-client-" + i);
+                SoakTraffic traffic =
+                        new SoakTraffic(
+                                ch,
+                                opts.callCredentials(),
+                                images,
+                                classes,
+                                stats,
+                                timer,
+                                seed * 1000 + i);
+                Thread t =
+                        new Thread(
+                                () -> {
+                                    while (!stop.get()) {
+                                        try {
+                                            traffic.next();
+                                        } catch (InterruptedException e) {
+                                            return;
+                                        } catch (RuntimeException e) {
+                                            stats.finish(
+                                                    SoakStats.Kind.VALID,
+                                                    "client error " + e.getClass().getSimpleName(),
+                                                    false,
+                                                    e.toString());
+                                        }
+                                    }
+                                },
+                                "soak-client-" + i);
                 t.start();
                 threads.add(t);
             }
             long start = System.nanoTime();
             long end = start + (long) (minutes * 60e9);
             SoakStats.Snapshot previous = null;
-            List<double[]> memory = new ArrayList<>();   // {minute, rss MB, heap MB}
+            List<double[]> memory = new ArrayList<>(); // {minute, rss MB, heap MB}
             for (int tick = 1; ; tick++) {
                 long next = start + tick * (long) reportSeconds * 1_000_000_000L;
                 long wait = Math.min(next, end) - System.nanoTime();
@@ -171,7 +230,11 @@ public final class SoakCommand implements Callable<Integer> {
                 SoakStats.Snapshot now = stats.snapshot();
                 double[] mem = scrape(metrics);
                 memory.add(new double[] {minute, mem[0], mem[1]});
-                row(String.format(Locale.ROOT, "%.1f", minute), now, now.latenciesSince(previous), mem);
+                row(
+                        String.format(Locale.ROOT, "%.1f", minute),
+                        now,
+                        now.latenciesSince(previous),
+                        mem);
                 previous = now;
                 if (System.nanoTime() >= end) {
                     break;
@@ -196,7 +259,9 @@ public final class SoakCommand implements Callable<Integer> {
             boolean exited = server.waitFor(120, TimeUnit.SECONDS);
             int exit = exited ? server.exitValue() : -1;
             line("");
-            line("Server stopped by SIGTERM: exit status %s (log: %s).", exited ? exit : "none after 120 s", serverLog);
+            line(
+                    "Server stopped by SIGTERM: exit status %s (log: %s).",
+                    exited ? exit : "none after 120 s", serverLog);
             if (!exited) {
                 server.destroyForcibly();
             }
@@ -210,22 +275,31 @@ public final class SoakCommand implements Callable<Integer> {
         return code;
     }
 
-    private boolean summary(SoakStats.Snapshot total, long hanging, List<double[]> memory, double warmup) {
+    private boolean summary(
+            SoakStats.Snapshot total, long hanging, List<double[]> memory, double warmup) {
         line("");
         line("| request kind | outcomes |");
         line("|---|---|");
         for (Map.Entry<String, Map<String, Long>> e : total.outcomes().entrySet()) {
             StringBuilder sb = new StringBuilder();
-            e.getValue().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+            e.getValue()
+                    .forEach(
+                            (k, v) ->
+                                    sb.append(sb.length() == 0 ? "" : ", ")
+                                            .append(k)
+                                            .append(' ')
+                                            .append(v));
             line("| %s | %s |", e.getKey(), sb);
         }
         long lost = total.lost() + hanging;
         line("");
-        line("Requests: %d sent, %d answered, %d lost (%d without an answer at the end), %d answered outside the contract.",
+        line(
+                "Requests: %d sent, %d answered, %d lost (%d without an answer at the end), %d answered outside the contract.",
                 total.started(), total.finished(), lost, hanging, total.unexpected());
         List<Double> lat = total.latenciesMs();
-        line("Valid explanations: n = %d, p50 %.0f ms, p99 %.0f ms.", lat.size(), SoakStats.quantile(lat, 0.5),
-                SoakStats.quantile(lat, 0.99));
+        line(
+                "Valid explanations: n = %d, p50 %.0f ms, p99 %.0f ms.",
+                lat.size(), SoakStats.quantile(lat, 0.5), SoakStats.quantile(lat, 0.99));
         double[] atWarmup = null;
         double maxAfter = Double.NaN;
         for (double[] m : memory) {
@@ -238,19 +312,33 @@ public final class SoakCommand implements Callable<Integer> {
         }
         double[] last = memory.get(memory.size() - 1);
         if (atWarmup != null && !Double.isNaN(atWarmup[1])) {
-            line("RSS after warm-up (minute %.1f): %.0f MB; at the end: %.0f MB; growth %+.0f MB (largest %.0f MB).",
+            line(
+                    "RSS after warm-up (minute %.1f): %.0f MB; at the end: %.0f MB; growth %+.0f MB (largest %.0f MB).",
                     atWarmup[0], atWarmup[1], last[1], last[1] - atWarmup[1], maxAfter);
         }
-        total.unexpectedDetails().stream().limit(20).forEach(d -> line("- outside the contract: %s", d));
+        total.unexpectedDetails().stream()
+                .limit(20)
+                .forEach(d -> line("- outside the contract: %s", d));
         return lost == 0 && total.unexpected() == 0;
     }
 
     private void row(String minute, SoakStats.Snapshot s, List<Double> latencies, double[] mem) {
         long clientErrors = s.count("INVALID_ARGUMENT") + s.count("NOT_FOUND");
-        line("| %s | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s | %s |", minute, s.finished(), s.count("OK"),
-                clientErrors, s.count("CANCELLED"), s.count("DEADLINE_EXCEEDED"), s.count("RESOURCE_EXHAUSTED"),
-                s.lost(), s.unexpected(), ms(SoakStats.quantile(latencies, 0.5)), ms(SoakStats.quantile(latencies, 0.99)),
-                mb(mem[0]), mb(mem[1]));
+        line(
+                "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s | %s |",
+                minute,
+                s.finished(),
+                s.count("OK"),
+                clientErrors,
+                s.count("CANCELLED"),
+                s.count("DEADLINE_EXCEEDED"),
+                s.count("RESOURCE_EXHAUSTED"),
+                s.lost(),
+                s.unexpected(),
+                ms(SoakStats.quantile(latencies, 0.5)),
+                ms(SoakStats.quantile(latencies, 0.99)),
+                mb(mem[0]),
+                mb(mem[1]));
     }
 
     private static String ms(double v) {
@@ -276,13 +364,22 @@ public final class SoakCommand implements Callable<Integer> {
             return out;
         }
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(url))
+                                            .timeout(Duration.ofSeconds(30))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
             for (String line : r.body().split("\n")) {
                 if (line.startsWith("licnn_process_resident_memory_bytes ")) {
-                    out[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()) / (1 << 20);
+                    out[0] =
+                            Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim())
+                                    / (1 << 20);
                 } else if (line.startsWith("licnn_jvm_heap_used_bytes ")) {
-                    out[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim()) / (1 << 20);
+                    out[1] =
+                            Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim())
+                                    / (1 << 20);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -294,7 +391,9 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     private static ManagedChannel channel(String address, ClientOptions opts) {
-        return Grpc.newChannelBuilder(address, opts.credentials()).maxInboundMessageSize(64 << 20).build();
+        return Grpc.newChannelBuilder(address, opts.credentials())
+                .maxInboundMessageSize(64 << 20)
+                .build();
     }
 
     private static int freePort() throws IOException {
@@ -304,17 +403,33 @@ public final class SoakCommand implements Callable<Integer> {
     }
 
     private Process startServer(int port, int metricsPort, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + serverHeap, "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                "dev.licnn.cli.Licnn", "serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
-                "--metrics-port", String.valueOf(metricsPort), "--shutdown-delay-seconds", "0", "--no-warmup"));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx" + serverHeap,
+                                "-Dai.djl.offline=true",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "dev.licnn.cli.Licnn",
+                                "serve",
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                String.valueOf(port),
+                                "--metrics-port",
+                                String.valueOf(metricsPort),
+                                "--shutdown-delay-seconds",
+                                "0",
+                                "--no-warmup"));
         if (model != null) {
             cmd.addAll(List.of("--model", model.toString()));
         }
         if (randomModel != null) {
             cmd.addAll(List.of("--random-model", randomModel));
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         System.err.println("soak: starting the server (log: " + log + ")");
         return pb.start();
     }
@@ -323,11 +438,15 @@ public final class SoakCommand implements Callable<Integer> {
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (true) {
             if (server != null && !server.isAlive()) {
-                throw new IllegalStateException("the server exited with " + server.exitValue() + "; see " + log);
+                throw new IllegalStateException(
+                        "the server exited with " + server.exitValue() + "; see " + log);
             }
             try {
-                if (HealthGrpc.newBlockingStub(ch).withDeadlineAfter(2, TimeUnit.SECONDS)
-                        .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING) {
+                if (HealthGrpc.newBlockingStub(ch)
+                                .withDeadlineAfter(2, TimeUnit.SECONDS)
+                                .check(HealthCheckRequest.getDefaultInstance())
+                                .getStatus()
+                        == ServingStatus.SERVING) {
                     return;
                 }
             } catch (RuntimeException e) {
@@ -351,7 +470,8 @@ public final class SoakCommand implements Callable<Integer> {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path p : s.sorted().toList()) {
                     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                    if (Files.isRegularFile(p) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"))) {
+                    if (Files.isRegularFile(p)
+                            && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"))) {
                         out.add(ByteString.copyFrom(Files.readAllBytes(p)));
                     }
                 }

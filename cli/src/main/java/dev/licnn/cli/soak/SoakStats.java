@@ -33,7 +33,8 @@ final class SoakStats {
         finished++;
         outcomes.computeIfAbsent(kind.label, k -> new TreeMap<>()).merge(outcome, 1L, Long::sum);
         if (!expected && unexpected.size() < 100) {
-            unexpected.add(kind.label + ": " + outcome + (detail == null ? "" : " (" + detail + ")"));
+            unexpected.add(
+                    kind.label + ": " + outcome + (detail == null ? "" : " (" + detail + ")"));
         }
         if (!expected) {
             unexpectedCount++;
@@ -60,13 +61,25 @@ final class SoakStats {
     synchronized Snapshot snapshot() {
         Map<String, Map<String, Long>> copy = new TreeMap<>();
         outcomes.forEach((k, v) -> copy.put(k, new TreeMap<>(v)));
-        return new Snapshot(started, finished, lost, unexpectedCount, copy, new ArrayList<>(latenciesMs),
+        return new Snapshot(
+                started,
+                finished,
+                lost,
+                unexpectedCount,
+                copy,
+                new ArrayList<>(latenciesMs),
                 new ArrayList<>(unexpected));
     }
 
     /** The counters at one moment. */
-    record Snapshot(long started, long finished, long lost, long unexpected, Map<String, Map<String, Long>> outcomes,
-            List<Double> latenciesMs, List<String> unexpectedDetails) {
+    record Snapshot(
+            long started,
+            long finished,
+            long lost,
+            long unexpected,
+            Map<String, Map<String, Long>> outcomes,
+            List<Double> latenciesMs,
+            List<String> unexpectedDetails) {
 
         /** Requests finished with {@code outcome}, over every kind. */
         long count(String outcome) {
@@ -75,7 +88,8 @@ final class SoakStats {
 
         /** Latencies recorded after {@code earlier} was taken. */
         List<Double> latenciesSince(Snapshot earlier) {
-            return latenciesMs.subList(earlier == null ? 0 : earlier.latenciesMs.size(), latenciesMs.size());
+            return latenciesMs.subList(
+                    earlier == null ? 0 : earlier.latenciesMs.size(), latenciesMs.size());
         }
     }
 

@@ -35,8 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.annotation.Nullable;
 
 /**
- * One soak client's requests: each kind of traffic, sent and checked against the contract.
- * Every call carries a guard deadline; a call that reaches it without an answer is lost.
+ * One soak client's requests: each kind of traffic, sent and checked against the contract. Every
+ * call carries a guard deadline; a call that reaches it without an answer is lost.
  */
 final class SoakTraffic {
 
@@ -51,8 +51,14 @@ final class SoakTraffic {
     private final ScheduledExecutorService timer;
     private final Random random;
 
-    SoakTraffic(Channel channel, @Nullable CallCredentials credentials, List<ByteString> images, int classes,
-            SoakStats stats, ScheduledExecutorService timer, long seed) {
+    SoakTraffic(
+            Channel channel,
+            @Nullable CallCredentials credentials,
+            List<ByteString> images,
+            int classes,
+            SoakStats stats,
+            ScheduledExecutorService timer,
+            long seed) {
         this.blocking = LicnnServiceGrpc.newBlockingStub(channel).withCallCredentials(credentials);
         this.async = LicnnServiceGrpc.newStub(channel).withCallCredentials(credentials);
         this.images = images;
@@ -65,8 +71,18 @@ final class SoakTraffic {
     /** Sends one request of a kind drawn with the mix's weights. */
     void next() throws InterruptedException {
         int r = random.nextInt(100);
-        Kind kind = r < 35 ? Kind.VALID : r < 50 ? Kind.INVALID : r < 60 ? Kind.CANCELLED : r < 70 ? Kind.DEADLINED
-                : r < 75 ? Kind.SLOW_READER : r < 90 ? Kind.STREAM : Kind.CLASSIFY;
+        Kind kind =
+                r < 35
+                        ? Kind.VALID
+                        : r < 50
+                                ? Kind.INVALID
+                                : r < 60
+                                        ? Kind.CANCELLED
+                                        : r < 70
+                                                ? Kind.DEADLINED
+                                                : r < 75
+                                                        ? Kind.SLOW_READER
+                                                        : r < 90 ? Kind.STREAM : Kind.CLASSIFY;
         stats.start();
         switch (kind) {
             case VALID -> valid();
@@ -81,14 +97,21 @@ final class SoakTraffic {
     }
 
     private ImageInput image() {
-        return ImageInput.newBuilder().setEncoded(images.get(random.nextInt(images.size()))).build();
+        return ImageInput.newBuilder()
+                .setEncoded(images.get(random.nextInt(images.size())))
+                .build();
     }
 
     private ExplainRequest validRequest() {
-        return ExplainRequest.newBuilder().setImage(image()).setTopK(1 + random.nextInt(Math.min(3, classes))).build();
+        return ExplainRequest.newBuilder()
+                .setImage(image())
+                .setTopK(1 + random.nextInt(Math.min(3, classes)))
+                .build();
     }
 
-    /** Drains an Explain call; the status it ended with, or LOST when it ended without `completed`. */
+    /**
+     * Drains an Explain call; the status it ended with, or LOST when it ended without `completed`.
+     */
     private static String drain(Iterator<ExplainEvent> it) {
         ExplainEvent last = null;
         try {
@@ -106,8 +129,13 @@ final class SoakTraffic {
     }
 
     private void record(Kind kind, String outcome, Set<String> expected, String detail) {
-        if (outcome.equals("LOST") || outcome.equals("DEADLINE_EXCEEDED") && !expected.contains(outcome)) {
-            stats.lost(kind, outcome.equals("LOST") ? "no completed event" : "no answer within " + GUARD_SECONDS + " s");
+        if (outcome.equals("LOST")
+                || outcome.equals("DEADLINE_EXCEEDED") && !expected.contains(outcome)) {
+            stats.lost(
+                    kind,
+                    outcome.equals("LOST")
+                            ? "no completed event"
+                            : "no answer within " + GUARD_SECONDS + " s");
         } else {
             stats.finish(kind, outcome, expected.contains(outcome), detail);
         }
@@ -130,7 +158,13 @@ final class SoakTraffic {
         String want;
         switch (which) {
             case 0 -> {
-                bad = ok.toBuilder().setImage(ImageInput.newBuilder().setEncoded(ByteString.copyFromUtf8("not an image"))).build();
+                bad =
+                        ok.toBuilder()
+                                .setImage(
+                                        ImageInput.newBuilder()
+                                                .setEncoded(
+                                                        ByteString.copyFromUtf8("not an image")))
+                                .build();
                 want = "INVALID_ARGUMENT";
             }
             case 1 -> {
@@ -138,7 +172,10 @@ final class SoakTraffic {
                 want = "INVALID_ARGUMENT";
             }
             case 2 -> {
-                bad = ok.toBuilder().setClassIds(ClassList.newBuilder().addClassIds(classes)).build();
+                bad =
+                        ok.toBuilder()
+                                .setClassIds(ClassList.newBuilder().addClassIds(classes))
+                                .build();
                 want = "NOT_FOUND";
             }
             case 3 -> {
@@ -146,14 +183,33 @@ final class SoakTraffic {
                 want = "NOT_FOUND";
             }
             case 4 -> {
-                bad = ok.toBuilder().setImage(ImageInput.newBuilder().setTensor(Tensor.newBuilder().addShape(1)
-                        .addShape(3).addShape(224).addShape(224).setData(ByteString.copyFrom(new byte[3 * 224 * 224 * 4]))))
-                        .build();
+                bad =
+                        ok.toBuilder()
+                                .setImage(
+                                        ImageInput.newBuilder()
+                                                .setTensor(
+                                                        Tensor.newBuilder()
+                                                                .addShape(1)
+                                                                .addShape(3)
+                                                                .addShape(224)
+                                                                .addShape(224)
+                                                                .setData(
+                                                                        ByteString.copyFrom(
+                                                                                new byte
+                                                                                        [3 * 224
+                                                                                                * 224
+                                                                                                * 4]))))
+                                .build();
                 want = "INVALID_ARGUMENT";
             }
             default -> {
                 ByteString png = ok.getImage().getEncoded();
-                bad = ok.toBuilder().setImage(ImageInput.newBuilder().setEncoded(png.substring(0, png.size() / 2))).build();
+                bad =
+                        ok.toBuilder()
+                                .setImage(
+                                        ImageInput.newBuilder()
+                                                .setEncoded(png.substring(0, png.size() / 2)))
+                                .build();
                 want = "INVALID_ARGUMENT";
             }
         }
@@ -165,8 +221,16 @@ final class SoakTraffic {
         Context.CancellableContext ctx = Context.current().withCancellation();
         String outcome;
         try {
-            Iterator<ExplainEvent> it = ctx.call(() -> guarded().explain(validRequest().toBuilder()
-                    .addLayerMapKinds(MapKind.MAP_KIND_SUPPRESSION_MASK).build()));
+            Iterator<ExplainEvent> it =
+                    ctx.call(
+                            () ->
+                                    guarded()
+                                            .explain(
+                                                    validRequest().toBuilder()
+                                                            .addLayerMapKinds(
+                                                                    MapKind
+                                                                            .MAP_KIND_SUPPRESSION_MASK)
+                                                            .build()));
             it.next();
             Thread.sleep(random.nextInt(300));
             ctx.cancel(null);
@@ -183,10 +247,19 @@ final class SoakTraffic {
         record(Kind.CANCELLED, outcome, Set.of("CANCELLED", "OK", "RESOURCE_EXHAUSTED"), null);
     }
 
-    /** A 50 ms deadline: the client must see DEADLINE_EXCEEDED (or OK if the server was that fast). */
+    /**
+     * A 50 ms deadline: the client must see DEADLINE_EXCEEDED (or OK if the server was that fast).
+     */
     private void deadlined() {
-        String outcome = drain(blocking.withDeadlineAfter(50, TimeUnit.MILLISECONDS).explain(validRequest()));
-        stats.finish(Kind.DEADLINED, outcome, Set.of("DEADLINE_EXCEEDED", "OK", "RESOURCE_EXHAUSTED").contains(outcome), null);
+        String outcome =
+                drain(
+                        blocking.withDeadlineAfter(50, TimeUnit.MILLISECONDS)
+                                .explain(validRequest()));
+        stats.finish(
+                Kind.DEADLINED,
+                outcome,
+                Set.of("DEADLINE_EXCEEDED", "OK", "RESOURCE_EXHAUSTED").contains(outcome),
+                null);
     }
 
     /** Reads one event every 20 ms of a request with many layer maps. */
@@ -194,36 +267,44 @@ final class SoakTraffic {
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<String> outcome = new AtomicReference<>("LOST");
         AtomicReference<ExplainEvent> last = new AtomicReference<>();
-        ExplainRequest req = validRequest().toBuilder().addLayerMapKinds(MapKind.MAP_KIND_SUPPRESSION_MASK)
-                .addLayerMapKinds(MapKind.MAP_KIND_RESPONSE_AFTER).build();
-        async.withDeadlineAfter(GUARD_SECONDS, TimeUnit.SECONDS).explain(req,
-                new ClientResponseObserver<ExplainRequest, ExplainEvent>() {
-                    private ClientCallStreamObserver<ExplainRequest> call;
+        ExplainRequest req =
+                validRequest().toBuilder()
+                        .addLayerMapKinds(MapKind.MAP_KIND_SUPPRESSION_MASK)
+                        .addLayerMapKinds(MapKind.MAP_KIND_RESPONSE_AFTER)
+                        .build();
+        async.withDeadlineAfter(GUARD_SECONDS, TimeUnit.SECONDS)
+                .explain(
+                        req,
+                        new ClientResponseObserver<ExplainRequest, ExplainEvent>() {
+                            private ClientCallStreamObserver<ExplainRequest> call;
 
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<ExplainRequest> c) {
-                        call = c;
-                        c.disableAutoRequestWithInitial(1);
-                    }
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<ExplainRequest> c) {
+                                call = c;
+                                c.disableAutoRequestWithInitial(1);
+                            }
 
-                    @Override
-                    public void onNext(ExplainEvent e) {
-                        last.set(e);
-                        timer.schedule(() -> call.request(1), 20, TimeUnit.MILLISECONDS);
-                    }
+                            @Override
+                            public void onNext(ExplainEvent e) {
+                                last.set(e);
+                                timer.schedule(() -> call.request(1), 20, TimeUnit.MILLISECONDS);
+                            }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        outcome.set(Status.fromThrowable(t).getCode().name());
-                        done.countDown();
-                    }
+                            @Override
+                            public void onError(Throwable t) {
+                                outcome.set(Status.fromThrowable(t).getCode().name());
+                                done.countDown();
+                            }
 
-                    @Override
-                    public void onCompleted() {
-                        outcome.set(last.get() != null && last.get().hasCompleted() ? "OK" : "LOST");
-                        done.countDown();
-                    }
-                });
+                            @Override
+                            public void onCompleted() {
+                                outcome.set(
+                                        last.get() != null && last.get().hasCompleted()
+                                                ? "OK"
+                                                : "LOST");
+                                done.countDown();
+                            }
+                        });
         if (!done.await(GUARD_SECONDS + 30, TimeUnit.SECONDS)) {
             stats.lost(Kind.SLOW_READER, "the call never ended");
             return;
@@ -236,29 +317,44 @@ final class SoakTraffic {
         Map<String, List<ExplainStreamEvent>> byId = new ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(1);
         AtomicReference<Status> status = new AtomicReference<>();
-        StreamObserver<ExplainStreamRequest> req = async.withDeadlineAfter(GUARD_SECONDS, TimeUnit.SECONDS)
-                .explainStream(new StreamObserver<>() {
-                    @Override
-                    public void onNext(ExplainStreamEvent e) {
-                        byId.computeIfAbsent(e.getRequestId(), k -> new ArrayList<>()).add(e);
-                    }
+        StreamObserver<ExplainStreamRequest> req =
+                async.withDeadlineAfter(GUARD_SECONDS, TimeUnit.SECONDS)
+                        .explainStream(
+                                new StreamObserver<>() {
+                                    @Override
+                                    public void onNext(ExplainStreamEvent e) {
+                                        byId.computeIfAbsent(
+                                                        e.getRequestId(), k -> new ArrayList<>())
+                                                .add(e);
+                                    }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        status.set(Status.fromThrowable(t));
-                        done.countDown();
-                    }
+                                    @Override
+                                    public void onError(Throwable t) {
+                                        status.set(Status.fromThrowable(t));
+                                        done.countDown();
+                                    }
 
-                    @Override
-                    public void onCompleted() {
-                        status.set(Status.OK);
-                        done.countDown();
-                    }
-                });
-        req.onNext(ExplainStreamRequest.newBuilder().setRequestId("a").setRequest(validRequest()).build());
-        req.onNext(ExplainStreamRequest.newBuilder().setRequestId("bad").setRequest(validRequest().toBuilder()
-                .setTopK(classes + 1)).build());
-        req.onNext(ExplainStreamRequest.newBuilder().setRequestId("b").setRequest(validRequest()).build());
+                                    @Override
+                                    public void onCompleted() {
+                                        status.set(Status.OK);
+                                        done.countDown();
+                                    }
+                                });
+        req.onNext(
+                ExplainStreamRequest.newBuilder()
+                        .setRequestId("a")
+                        .setRequest(validRequest())
+                        .build());
+        req.onNext(
+                ExplainStreamRequest.newBuilder()
+                        .setRequestId("bad")
+                        .setRequest(validRequest().toBuilder().setTopK(classes + 1))
+                        .build());
+        req.onNext(
+                ExplainStreamRequest.newBuilder()
+                        .setRequestId("b")
+                        .setRequest(validRequest())
+                        .build());
         req.onCompleted();
         if (!done.await(GUARD_SECONDS + 30, TimeUnit.SECONDS)) {
             stats.lost(Kind.STREAM, "the stream never ended");
@@ -277,11 +373,17 @@ final class SoakTraffic {
             return;
         }
         boolean asContract = aOk && bOk && badCode == Status.Code.INVALID_ARGUMENT.value();
-        stats.finish(Kind.STREAM, asContract ? "OK" : "OK with wrong per-request outcomes", asContract,
+        stats.finish(
+                Kind.STREAM,
+                asContract ? "OK" : "OK with wrong per-request outcomes",
+                asContract,
                 "a " + aOk + ", b " + bOk + ", bad " + badCode);
     }
 
-    /** 0 if the request's last event is `completed`, its code if `failed`, -1 if it has no terminal event. */
+    /**
+     * 0 if the request's last event is `completed`, its code if `failed`, -1 if it has no terminal
+     * event.
+     */
     private static int terminal(List<ExplainStreamEvent> events) {
         if (events == null || events.isEmpty()) {
             return -1;
@@ -297,9 +399,18 @@ final class SoakTraffic {
         String outcome;
         String detail = null;
         try {
-            ClassifyResponse r = guarded().classify(ClassifyRequest.newBuilder().addImages(image()).addImages(image())
-                    .setTopK(1).build());
-            boolean ok = r.getResultsCount() == 2 && r.getResults(0).hasClassification() && r.getResults(1).hasClassification();
+            ClassifyResponse r =
+                    guarded()
+                            .classify(
+                                    ClassifyRequest.newBuilder()
+                                            .addImages(image())
+                                            .addImages(image())
+                                            .setTopK(1)
+                                            .build());
+            boolean ok =
+                    r.getResultsCount() == 2
+                            && r.getResults(0).hasClassification()
+                            && r.getResults(1).hasClassification();
             outcome = ok ? "OK" : "OK with failed images";
             detail = ok ? null : r.toString();
         } catch (StatusRuntimeException e) {

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Dataset layout, label mapping and the blur variants' pixel rules. */
 class ImageFolderTest {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     static ModelDescription model() {
         ModelDescription.Builder d = ModelDescription.newBuilder().setName("m").setNumClasses(3);
@@ -54,12 +53,16 @@ class ImageFolderTest {
         touch("adversarial/cat/c.jpg");
         touch("adversarial/cat/notes.txt");
         List<ImageFolder.Item> all = ImageFolder.scan(tmp, List.of(), model());
-        assertEquals(List.of("adversarial/cat/c.jpg", "natural/0/a.png", "natural/n02/b.png"),
+        assertEquals(
+                List.of("adversarial/cat/c.jpg", "natural/0/a.png", "natural/n02/b.png"),
                 all.stream().map(ImageFolder.Item::file).toList());
-        assertArrayEquals(new int[] {0, 0, 1}, all.stream().mapToInt(ImageFolder.Item::classId).toArray());
+        assertArrayEquals(
+                new int[] {0, 0, 1}, all.stream().mapToInt(ImageFolder.Item::classId).toArray());
         List<ImageFolder.Item> nat = ImageFolder.scan(tmp, List.of("natural"), model());
         assertEquals(2, nat.size());
-        CliException e = assertThrows(CliException.class, () -> ImageFolder.scan(tmp, List.of("val"), model()));
+        CliException e =
+                assertThrows(
+                        CliException.class, () -> ImageFolder.scan(tmp, List.of("val"), model()));
         assertTrue(e.getMessage().contains("split 'val'"), e.getMessage());
     }
 
@@ -68,8 +71,10 @@ class ImageFolderTest {
         touch("natural/0/a.png");
         touch("natural/zebra/b.png");
         touch("natural/7/c.png");
-        CliException e = assertThrows(CliException.class, () -> ImageFolder.scan(tmp, List.of(), model()));
-        assertTrue(e.getMessage().contains("zebra") && e.getMessage().contains("7"), e.getMessage());
+        CliException e =
+                assertThrows(CliException.class, () -> ImageFolder.scan(tmp, List.of(), model()));
+        assertTrue(
+                e.getMessage().contains("zebra") && e.getMessage().contains("7"), e.getMessage());
         assertTrue(e.getMessage().contains("0..2"), e.getMessage());
     }
 
@@ -78,10 +83,13 @@ class ImageFolderTest {
         touch("natural/star/x.png");
         touch("natural/masks/x.png");
         touch("adversarial/star/y.png");
-        Files.writeString(tmp.resolve("manifest.csv"), "file,class,class_id,mask,split\n"
-                + "natural/star/x.png,cat,0,natural/masks/x.png,natural\n"
-                + "adversarial/star/y.png,dog,1,adversarial/masks/y.png,adversarial\n");
-        List<ImageFolder.Item> items = ImageFolder.scan(tmp, List.of("natural", "adversarial"), model());
+        Files.writeString(
+                tmp.resolve("manifest.csv"),
+                "file,class,class_id,mask,split\n"
+                        + "natural/star/x.png,cat,0,natural/masks/x.png,natural\n"
+                        + "adversarial/star/y.png,dog,1,adversarial/masks/y.png,adversarial\n");
+        List<ImageFolder.Item> items =
+                ImageFolder.scan(tmp, List.of("natural", "adversarial"), model());
         assertEquals(2, items.size());
         assertEquals("natural", items.get(0).split());
         assertEquals(0, items.get(0).classId());
@@ -92,9 +100,14 @@ class ImageFolderTest {
     void objectRule_comparesTheMapWithTheFifthOfItsRange() {
         // min -4, max 6: t = 2; min + t would be -2 and would take 0, 1 and 2 as object too.
         float[] map = {-4f, 0f, 1f, 2f, 6f, 2.5f};
-        assertArrayEquals(new boolean[] {false, false, false, false, true, true}, Localisation.objectPixels(map));
+        assertArrayEquals(
+                new boolean[] {false, false, false, false, true, true},
+                Localisation.objectPixels(map));
         float[] flat = {3f, 3f, 3f};
-        assertArrayEquals(new boolean[] {true, true, true}, Localisation.objectPixels(flat), "t = 0: a constant positive map is all object");
+        assertArrayEquals(
+                new boolean[] {true, true, true},
+                Localisation.objectPixels(flat),
+                "t = 0: a constant positive map is all object");
     }
 
     @Test
@@ -102,11 +115,17 @@ class ImageFolderTest {
         int[] orig = {1, 2, 3, 4};
         int[] blur = {10, 20, 30, 40};
         boolean[] obj = {true, false, true, false};
-        assertArrayEquals(new int[] {1, 20, 3, 40}, BlurVariants.compose(orig, blur, obj, BlurVariants.Variant.BLURRED_BACKGROUND));
-        assertArrayEquals(new int[] {10, 2, 30, 4}, BlurVariants.compose(orig, blur, obj, BlurVariants.Variant.BLURRED_OBJECT));
+        assertArrayEquals(
+                new int[] {1, 20, 3, 40},
+                BlurVariants.compose(orig, blur, obj, BlurVariants.Variant.BLURRED_BACKGROUND));
+        assertArrayEquals(
+                new int[] {10, 2, 30, 4},
+                BlurVariants.compose(orig, blur, obj, BlurVariants.Variant.BLURRED_OBJECT));
         assertEquals(0.5, BlurVariants.objectFraction(obj), 0);
         assertFalse(BlurRecord.radiusText(2.5f).equals(BlurRecord.radiusText(2f)));
-        assertEquals("licnn_top1/blurred_background@5",
-                BlurRecord.variantKey(BlurRegion.LICNN_TOP1, BlurVariants.Variant.BLURRED_BACKGROUND, 5f));
+        assertEquals(
+                "licnn_top1/blurred_background@5",
+                BlurRecord.variantKey(
+                        BlurRegion.LICNN_TOP1, BlurVariants.Variant.BLURRED_BACKGROUND, 5f));
     }
 }

@@ -70,6 +70,7 @@ class LocalisationTest {
         assertEquals(0.0, Localisation.aucRoc(new float[] {0, 0, 1, 1}, mask), 1e-12);
         // positives 3 and 1, negatives 2 and 0: pairs (3>2, 3>0, 1<2, 1>0) = 3 of 4
         assertEquals(0.75, Localisation.aucRoc(new float[] {3, 1, 2, 0}, mask), 1e-12);
-        assertTrue(Double.isNaN(Localisation.aucRoc(new float[] {1, 2}, new boolean[] {true, true})));
+        assertTrue(
+                Double.isNaN(Localisation.aucRoc(new float[] {1, 2}, new boolean[] {true, true})));
     }
 }

@@ -33,26 +33,34 @@ class PillowBlurTest {
 
     @Test
     void blur_matchesPillow_radius2() {
-        int[] expected = {0x323fcc, 0x4245c3, 0x5a52b6, 0x7561a8, 0x8d6f9b, 0x9d7992, 0x354ec3, 0x4554ba, 0x5d5fad, 0x786b9f,
-            0x907692, 0xa07e89, 0x3a61b7, 0x4a67ae, 0x6270a1, 0x7d7893, 0x957f86, 0xa5847d, 0x3d70ae, 0x4d76a5, 0x657d98,
-            0x80828a, 0x98867d, 0xa88874};
+        int[] expected = {
+            0x323fcc, 0x4245c3, 0x5a52b6, 0x7561a8, 0x8d6f9b, 0x9d7992, 0x354ec3, 0x4554ba,
+            0x5d5fad, 0x786b9f, 0x907692, 0xa07e89, 0x3a61b7, 0x4a67ae, 0x6270a1, 0x7d7893,
+            0x957f86, 0xa5847d, 0x3d70ae, 0x4d76a5, 0x657d98, 0x80828a, 0x98867d, 0xa88874
+        };
         assertArrayEquals(expected, PillowBlur.blur(pattern(6, 4), 6, 4, 2f));
     }
 
     @Test
     void blur_matchesPillow_fractionalRadius() {
-        int[] expected = {0x252fd7, 0x3736ce, 0x5445be, 0x755aac, 0x926f9c, 0xa47e93, 0x2a44cb, 0x3c4bc2, 0x5959b2, 0x7a6ba0,
-            0x977b90, 0xa98687, 0x3162b9, 0x4369b0, 0x6075a0, 0x81818e, 0x9e8a7e, 0xb08e75, 0x3577ac, 0x477ea3, 0x648893,
-            0x859181, 0xa29471, 0xb49368};
+        int[] expected = {
+            0x252fd7, 0x3736ce, 0x5445be, 0x755aac, 0x926f9c, 0xa47e93, 0x2a44cb, 0x3c4bc2,
+            0x5959b2, 0x7a6ba0, 0x977b90, 0xa98687, 0x3162b9, 0x4369b0, 0x6075a0, 0x81818e,
+            0x9e8a7e, 0xb08e75, 0x3577ac, 0x477ea3, 0x648893, 0x859181, 0xa29471, 0xb49368
+        };
         assertArrayEquals(expected, PillowBlur.blur(pattern(6, 4), 6, 4, 1.5f));
     }
 
     @Test
     void blur_matchesPillow_boxWiderThanTheImage() {
-        int[] narrow = {0x3967b3, 0x3967b3, 0x3968b3, 0x3a6ab1, 0x3a6ab1, 0x3a6bb1, 0x3b6daf, 0x3b6daf, 0x3b6eaf, 0x3c70ad,
-            0x3c70ad, 0x3c71ad, 0x3d73ab, 0x3d73ab, 0x3d74ab};
+        int[] narrow = {
+            0x3967b3, 0x3967b3, 0x3968b3, 0x3a6ab1, 0x3a6ab1, 0x3a6bb1, 0x3b6daf, 0x3b6daf,
+            0x3b6eaf, 0x3c70ad, 0x3c70ad, 0x3c71ad, 0x3d73ab, 0x3d73ab, 0x3d74ab
+        };
         assertArrayEquals(narrow, PillowBlur.blur(pattern(3, 5), 3, 5, 5f));
-        int[] row = {0x2867bc, 0x2868bb, 0x286aba, 0x286bb9, 0x286db9, 0x286eb8, 0x2870b7, 0x2871b6};
+        int[] row = {
+            0x2867bc, 0x2868bb, 0x286aba, 0x286bb9, 0x286db9, 0x286eb8, 0x2870b7, 0x2871b6
+        };
         assertArrayEquals(row, PillowBlur.blur(pattern(8, 1), 8, 1, 10f));
     }
 
@@ -97,7 +105,8 @@ class PillowBlurTest {
 
     @Test
     void blur_isWithinThreeGreyLevelsOfATrueGaussianOfThatSigma() {
-        // A step from 0 to 255 at x = 40, blurred with radius 5, against the step convolved with a sampled
+        // A step from 0 to 255 at x = 40, blurred with radius 5, against the step convolved with a
+        // sampled
         // Gaussian of sigma 5 (edges repeated): Pillow's box approximation stays within 3 levels.
         int w = 80;
         int[] px = new int[w];
@@ -115,6 +124,7 @@ class PillowBlurTest {
             }
             assertEquals(num / den, out[x] & 255, 3.0, "x " + x);
         }
-        assertEquals(137, out[40] & 255); // Pillow 12.3.0 gives 137 here, the sampled Gaussian 137.7
+        assertEquals(
+                137, out[40] & 255); // Pillow 12.3.0 gives 137 here, the sampled Gaussian 137.7
     }
 }

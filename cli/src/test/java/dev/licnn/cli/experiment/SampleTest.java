@@ -12,13 +12,18 @@ import org.junit.jupiter.api.Test;
 
 class SampleTest {
 
-    /** {@code perClass[c]} images of class c in each split, listed in path order (sorted by class, as folders are). */
+    /**
+     * {@code perClass[c]} images of class c in each split, listed in path order (sorted by class,
+     * as folders are).
+     */
     private static List<ImageFolder.Item> dataset(List<String> splits, int... perClass) {
         List<ImageFolder.Item> out = new ArrayList<>();
         for (String s : splits) {
             for (int c = 0; c < perClass.length; c++) {
                 for (int i = 0; i < perClass[c]; i++) {
-                    out.add(new ImageFolder.Item(s, String.format("%s/c%d/img%03d.png", s, c, i), "c" + c, c));
+                    out.add(
+                            new ImageFolder.Item(
+                                    s, String.format("%s/c%d/img%03d.png", s, c, i), "c" + c, c));
                 }
             }
         }
@@ -27,7 +32,8 @@ class SampleTest {
 
     @Test
     void stratified_givesEveryClassItsShare_notTheFirstImagesInPathOrder() {
-        List<ImageFolder.Item> items = dataset(List.of("natural", "adversarial"), 50, 50, 50, 50, 50, 50, 50, 50, 50, 50);
+        List<ImageFolder.Item> items =
+                dataset(List.of("natural", "adversarial"), 50, 50, 50, 50, 50, 50, 50, 50, 50, 50);
         List<ImageFolder.Item> s = Sample.stratified(items, 60, 1);
         assertEquals(120, s.size());
         Map<String, Map<String, Integer>> counts = Sample.describe(s);
@@ -35,7 +41,11 @@ class SampleTest {
             assertEquals(10, counts.get(split).size());
             counts.get(split).values().forEach(n -> assertEquals(6, n));
         }
-        assertNotEquals(items.subList(0, 6), s.stream().filter(i -> i.className().equals("c0") && i.split().equals("natural")).toList(),
+        assertNotEquals(
+                items.subList(0, 6),
+                s.stream()
+                        .filter(i -> i.className().equals("c0") && i.split().equals("natural"))
+                        .toList(),
                 "a random draw within the class, not its first files");
     }
 
@@ -43,10 +53,14 @@ class SampleTest {
     void stratified_isReproducible_andTheSeedMatters() {
         List<ImageFolder.Item> items = dataset(List.of("natural"), 30, 30, 30);
         assertEquals(Sample.stratified(items, 12, 5), Sample.stratified(items, 12, 5));
-        assertNotEquals(new HashSet<>(Sample.stratified(items, 12, 5)), new HashSet<>(Sample.stratified(items, 12, 6)));
+        assertNotEquals(
+                new HashSet<>(Sample.stratified(items, 12, 5)),
+                new HashSet<>(Sample.stratified(items, 12, 6)));
         List<ImageFolder.Item> shuffled = new ArrayList<>(items);
         java.util.Collections.reverse(shuffled);
-        assertEquals(new HashSet<>(Sample.stratified(items, 12, 5)), new HashSet<>(Sample.stratified(shuffled, 12, 5)),
+        assertEquals(
+                new HashSet<>(Sample.stratified(items, 12, 5)),
+                new HashSet<>(Sample.stratified(shuffled, 12, 5)),
                 "the listing order does not change which images are drawn");
     }
 
@@ -72,8 +86,11 @@ class SampleTest {
 
     @Test
     void stratified_largerSampleContainsTheSmaller() {
-        List<ImageFolder.Item> items = dataset(List.of("natural"), 50, 50, 50, 50, 50, 50, 50, 50, 50, 50);
-        assertTrue(new HashSet<>(Sample.stratified(items, 150, 1)).containsAll(Sample.stratified(items, 100, 1)),
+        List<ImageFolder.Item> items =
+                dataset(List.of("natural"), 50, 50, 50, 50, 50, 50, 50, 50, 50, 50);
+        assertTrue(
+                new HashSet<>(Sample.stratified(items, 150, 1))
+                        .containsAll(Sample.stratified(items, 100, 1)),
                 "a run can be extended to a larger sample and keep what it has done");
     }
 

@@ -12,7 +12,8 @@ class StatsTest {
 
     @Test
     void wilson_matchesTheFormula() {
-        // p = 0.8, z^2 = 3.8415: centre (0.8 + 0.19207) / 1.38415, half-width 1.41602 * sqrt(0.016 + 0.0096036)
+        // p = 0.8, z^2 = 3.8415: centre (0.8 + 0.19207) / 1.38415, half-width 1.41602 * sqrt(0.016
+        // + 0.0096036)
         Stats.Interval i = Stats.wilson(8, 10);
         assertEquals(0.8, i.estimate(), 1e-12);
         assertEquals(0.490162, i.low(), 1e-6);
@@ -29,7 +30,7 @@ class StatsTest {
 
     @Test
     void mcnemarExact_isTwiceTheSmallerBinomialTail() {
-        assertEquals(0.25, Stats.mcnemarExact(0, 3), 1e-12);                   // 2 * (1/2)^3
+        assertEquals(0.25, Stats.mcnemarExact(0, 3), 1e-12); // 2 * (1/2)^3
         assertEquals(2.0 * (1 + 26 + 325 + 2600) / (1 << 26), Stats.mcnemarExact(3, 23), 1e-15);
         assertEquals(Stats.mcnemarExact(3, 23), Stats.mcnemarExact(23, 3), 0);
         assertEquals(0.690038, Stats.mcnemarExact(14, 11), 1e-6);
@@ -43,17 +44,17 @@ class StatsTest {
         boolean[] a = new boolean[20];
         boolean[] b = new boolean[20];
         for (int i = 0; i < 10; i++) {
-            a[i] = true;                 // right under the first condition only: 10
+            a[i] = true; // right under the first condition only: 10
         }
         b[10] = true;
-        b[11] = true;                    // right under the second only: 2
+        b[11] = true; // right under the second only: 2
         a[12] = true;
-        b[12] = true;                    // right under both: not counted
+        b[12] = true; // right under both: not counted
         Stats.McNemar m = Stats.mcnemar(a, b);
         assertEquals(20, m.n());
         assertEquals(10, m.onlyFirst());
         assertEquals(2, m.onlySecond());
-        assertEquals(49.0 / 12, m.chiSquare(), 1e-12);                         // (|10 - 2| - 1)^2 / 12
+        assertEquals(49.0 / 12, m.chiSquare(), 1e-12); // (|10 - 2| - 1)^2 / 12
         assertEquals(0.0433081, m.chiSquareP(), 1e-6);
         assertEquals(2.0 * (1 + 12 + 66) / 4096, m.exactP(), 1e-12);
     }
@@ -78,7 +79,11 @@ class StatsTest {
         assertEquals(5, Stats.mean(v), 1e-12);
         assertEquals(Math.sqrt(32.0 / 7), Stats.sd(v), 1e-12);
         assertEquals(4.5, Stats.median(v), 1e-12);
-        assertEquals(3, Stats.mean(new double[] {3, Double.NaN}), 1e-12, "non-finite values are left out");
+        assertEquals(
+                3,
+                Stats.mean(new double[] {3, Double.NaN}),
+                1e-12,
+                "non-finite values are left out");
     }
 
     @Test
@@ -106,13 +111,15 @@ class StatsTest {
         double[] a = new double[40];
         double[] b = new double[40];
         for (int i = 0; i < 40; i++) {
-            a[i] = i;                    // widely spread ...
-            b[i] = i - 1;                // ... but every pair differs by exactly 1
+            a[i] = i; // widely spread ...
+            b[i] = i - 1; // ... but every pair differs by exactly 1
         }
         Stats.Interval d = Stats.bootstrapPairedDifference(a, b, 500, 7);
         assertEquals(1, d.estimate(), 1e-12);
         assertEquals(1, d.low(), 1e-12);
         assertEquals(1, d.high(), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> Stats.bootstrapPairedDifference(a, new double[3], 10, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Stats.bootstrapPairedDifference(a, new double[3], 10, 1));
     }
 }

@@ -1,6 +1,8 @@
 package dev.licnn.engine.baseline;
 
-/** Classes that break {@code ArchitectureTest}'s rules on purpose, to show that each rule can fail. */
+/**
+ * Classes that break {@code ArchitectureTest}'s rules on purpose, to show that each rule can fail.
+ */
 public final class ArchViolations {
 
     private ArchViolations() {}

@@ -1,15 +1,12 @@
 package dev.licnn.engine.baseline;
 
-import dev.licnn.engine.explain.Explainer;
-
-import dev.licnn.engine.explain.Outcome;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.licnn.engine.explain.ExplainResult;
+import dev.licnn.engine.explain.Explainer;
+import dev.licnn.engine.explain.Outcome;
 import dev.licnn.engine.explain.ScoreMode;
 import dev.licnn.engine.model.VggNetwork;
 import java.util.ArrayDeque;
@@ -23,18 +20,18 @@ import java.util.concurrent.CancellationException;
  * Computes baseline attribution maps ({@link Method}) for several images at once, on the same
  * network and with the same listener protocol as the LICNN engine ({@link Explainer}).
  *
- * <p>Every image first goes through one forward pass (its "clean row"); its logits give the
- * {@link dev.licnn.engine.explain.Prediction} and the classes to explain (top-k of the logits, or the
+ * <p>Every image first goes through one forward pass (its "clean row"); its logits give the {@link
+ * dev.licnn.engine.explain.Prediction} and the classes to explain (top-k of the logits, or the
  * explicit classes). Plain gradient, gradient x input and Grad-CAM take their gradients from that
  * same pass. Integrated gradients and SmoothGrad then add one row per step or sample. Rows of all
- * jobs (methods mixed) run in passes of at most {@code maxRowsPerPass} images: one forward pass with
- * the input (or, for Grad-CAM, a zero probe added after the chosen feature ReLU) requiring a
+ * jobs (methods mixed) run in passes of at most {@code maxRowsPerPass} images: one forward pass
+ * with the input (or, for Grad-CAM, a zero probe added after the chosen feature ReLU) requiring a
  * gradient, then one backward pass per class rank with the graph kept in between. Weights never
  * require a gradient; every array lives in a per-call sub-manager of the network's manager, and the
  * calling thread's grad mode is restored.
  *
- * <p>Results: {@code onPrediction} after the first pass; when all rows of a job are done,
- * {@code onAttention} per class in rank order, carrying the class's map <em>L2-normalised</em> (like a
+ * <p>Results: {@code onPrediction} after the first pass; when all rows of a job are done, {@code
+ * onAttention} per class in rank order, carrying the class's map <em>L2-normalised</em> (like a
  * LICNN attention map) and an <em>empty</em> {@code logitsAfter} (there is no inhibited pass); then
  * {@code onSaliency}, the L2-normalised sum of the per-class maps.
  *
@@ -61,10 +58,13 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
         this(net, DEFAULT_MAX_ROWS_PER_PASS);
     }
 
-    /** @param maxRowsPerPass the most images in one pass (bounds memory), at least 1 */
+    /**
+     * @param maxRowsPerPass the most images in one pass (bounds memory), at least 1
+     */
     public BaselineEngine(VggNetwork net, int maxRowsPerPass) {
         if (maxRowsPerPass < 1) {
-            throw new IllegalArgumentException("rows per pass must be at least 1, got " + maxRowsPerPass);
+            throw new IllegalArgumentException(
+                    "rows per pass must be at least 1, got " + maxRowsPerPass);
         }
         this.net = net;
         this.numClasses = net.spec().numClasses();
@@ -120,7 +120,10 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
         return new JobRun(index, j, reluCount);
     }
 
-    /** One image of a pass: row {@code row} of job {@code run} ({@link JobRun#CLEAN} or a step/sample). */
+    /**
+     * One image of a pass: row {@code row} of job {@code run} ({@link JobRun#CLEAN} or a
+     * step/sample).
+     */
     private static final class Row {
         final JobRun run;
         final int row;
@@ -198,17 +201,20 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
             }
             NDArray[] probes = new NDArray[reluCount];
             float[][] acts = new float[reluCount][];
-            NDArray pooled = net.features(x, (l, a) -> {
-                if (!camLayers[l]) {
-                    return a;
-                }
-                try (NDArray d = a.stopGradient()) {
-                    acts[l] = d.toFloatArray();
-                }
-                probes[l] = step.zeros(a.getShape());
-                probes[l].setRequiresGradient(true);
-                return a.add(probes[l]);
-            });
+            NDArray pooled =
+                    net.features(
+                            x,
+                            (l, a) -> {
+                                if (!camLayers[l]) {
+                                    return a;
+                                }
+                                try (NDArray d = a.stopGradient()) {
+                                    acts[l] = d.toFloatArray();
+                                }
+                                probes[l] = step.zeros(a.getShape());
+                                probes[l].setRequiresGradient(true);
+                                return a.add(probes[l]);
+                            });
             NDArray logits = net.classifier(pooled);
             pooled.close();
             float[] flat = logits.toFloatArray();
@@ -235,8 +241,14 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
         }
     }
 
-    private void backward(NDManager step, List<Row> chunk, NDArray x, NDArray logits, NDArray[] probes,
-            float[][] acts, boolean inputGrad) {
+    private void backward(
+            NDManager step,
+            List<Row> chunk,
+            NDArray x,
+            NDArray logits,
+            NDArray[] probes,
+            float[][] acts,
+            boolean inputGrad) {
         int n = chunk.size();
         int maxK = 0;
         for (Row r : chunk) {
@@ -256,8 +268,11 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
             boolean any = false;
             for (int i = 0; i < n; i++) {
                 JobRun s = chunk.get(i).run;
-                if (s.error == null && s.needsGradient(chunk.get(i).row) && s.targets.length > rank) {
-                    float[] wt = s.job.options().scoreMode() == ScoreMode.AFTER_SOFTMAX ? wSoft : wLogit;
+                if (s.error == null
+                        && s.needsGradient(chunk.get(i).row)
+                        && s.targets.length > rank) {
+                    float[] wt =
+                            s.job.options().scoreMode() == ScoreMode.AFTER_SOFTMAX ? wSoft : wLogit;
                     wt[i * numClasses + s.targets[rank]] = 1f;
                     any = true;
                 }
@@ -277,7 +292,10 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
                 }
             }
             try (NDManager sub = step.newSubManager()) {
-                NDArray target = probs.mul(sub.create(wSoft, ls)).sum().add(logits.mul(sub.create(wLogit, ls)).sum());
+                NDArray target =
+                        probs.mul(sub.create(wSoft, ls))
+                                .sum()
+                                .add(logits.mul(sub.create(wLogit, ls)).sum());
                 NDArray seed = sub.ones(target.getShape());
                 JniUtils.backward((PtNDArray) target, (PtNDArray) seed, rank < maxK - 1, false);
                 JniUtils.setGradMode(false);
@@ -308,7 +326,8 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
                         int c = (int) as.get(1);
                         int lh = (int) as.get(2);
                         int lw = (int) as.get(3);
-                        s.setCam(rank, gl[s.camLayer], acts[s.camLayer], i * c * lh * lw, c, lh, lw);
+                        s.setCam(
+                                rank, gl[s.camLayer], acts[s.camLayer], i * c * lh * lw, c, lh, lw);
                     }
                 }
             }

@@ -28,7 +28,10 @@ public final class BaselineJob {
 
     private BaselineJob(Builder b) {
         // Targets checked once where they were made (setTargets); otherwise here.
-        this.targets = b.targets != null ? b.targets : Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
+        this.targets =
+                b.targets != null
+                        ? b.targets
+                        : Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
         this.method = b.method;
         this.options = b.options;
         this.listener = b.listener;
@@ -130,11 +133,13 @@ public final class BaselineJob {
         }
 
         /**
-         * @throws IllegalArgumentException naming the problem (shape, non-finite values, k, classes)
+         * @throws IllegalArgumentException naming the problem (shape, non-finite values, k,
+         *     classes)
          */
         public BaselineJob build() {
             if (method == null || options == null || listener == null || cancelled == null) {
-                throw new IllegalArgumentException("method, options, listener and cancellation must not be null");
+                throw new IllegalArgumentException(
+                        "method, options, listener and cancellation must not be null");
             }
             return new BaselineJob(this);
         }

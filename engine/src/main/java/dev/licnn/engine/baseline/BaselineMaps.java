@@ -55,7 +55,8 @@ final class BaselineMaps {
 
     /**
      * Bilinear resize as PyTorch's {@code F.interpolate(mode="bilinear", align_corners=False)}:
-     * source coordinate {@code (dst + 0.5) * in / out - 0.5}, clamped at 0, neighbours clamped at the edge.
+     * source coordinate {@code (dst + 0.5) * in / out - 0.5}, clamped at 0, neighbours clamped at
+     * the edge.
      */
     static double[] resizeBilinear(float[] in, int ih, int iw, int oh, int ow) {
         int[] y0 = new int[oh];
@@ -75,8 +76,9 @@ final class BaselineMaps {
             for (int x = 0; x < ow; x++) {
                 float w1 = lx[x];
                 float w0 = 1f - w1;
-                out[y * ow + x] = h0 * (w0 * in[r0 + x0[x]] + w1 * in[r0 + x1[x]])
-                        + h1 * (w0 * in[r1 + x0[x]] + w1 * in[r1 + x1[x]]);
+                out[y * ow + x] =
+                        h0 * (w0 * in[r0 + x0[x]] + w1 * in[r0 + x1[x]])
+                                + h1 * (w0 * in[r1 + x0[x]] + w1 * in[r1 + x1[x]]);
             }
         }
         return out;

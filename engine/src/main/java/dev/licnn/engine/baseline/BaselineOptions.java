@@ -1,7 +1,6 @@
 package dev.licnn.engine.baseline;
 
 import dev.licnn.engine.InvalidInputException;
-
 import dev.licnn.engine.explain.ScoreMode;
 import java.util.Arrays;
 
@@ -11,15 +10,17 @@ import java.util.Arrays;
  * <ul>
  *   <li>score: softmax probability (default) or raw logit of the target class;
  *   <li>integrated gradients: {@code igSteps} (default 32) midpoint-Riemann steps from a baseline
- *       image {@code x0}, by default <em>black</em>: a black image after the ImageNet normalisation,
- *       i.e. {@code (0 - mean_c) / std_c} per channel (use {@link Builder#optIgBaselineBlack(float[],
- *       float[])} for another normalisation, {@link Builder#optIgBaselineZeros()} for the all-zero
- *       normalised input, i.e. the mean colour, or {@link Builder#optIgBaseline(float[])} for explicit
- *       values);
- *   <li>SmoothGrad: {@code smoothGradSamples} (default 16), noise level (default 0.15, the SmoothGrad
- *       paper's 10-20%): sigma as a fraction of {@code max(x) - min(x)} of the input, and the noise
- *       {@code seed} (default 0; the noise is drawn by SplitMix64 and Box-Muller, see the golden fixtures README);
- *   <li>Grad-CAM: the feature ReLU whose output is explained, 0-based, or -1 (default) for the last.
+ *       image {@code x0}, by default <em>black</em>: a black image after the ImageNet
+ *       normalisation, i.e. {@code (0 - mean_c) / std_c} per channel (use {@link
+ *       Builder#optIgBaselineBlack(float[], float[])} for another normalisation, {@link
+ *       Builder#optIgBaselineZeros()} for the all-zero normalised input, i.e. the mean colour, or
+ *       {@link Builder#optIgBaseline(float[])} for explicit values);
+ *   <li>SmoothGrad: {@code smoothGradSamples} (default 16), noise level (default 0.15, the
+ *       SmoothGrad paper's 10-20%): sigma as a fraction of {@code max(x) - min(x)} of the input,
+ *       and the noise {@code seed} (default 0; the noise is drawn by SplitMix64 and Box-Muller, see
+ *       the golden fixtures README);
+ *   <li>Grad-CAM: the feature ReLU whose output is explained, 0-based, or -1 (default) for the
+ *       last.
  * </ul>
  *
  * <pre>{@code
@@ -30,6 +31,7 @@ public final class BaselineOptions {
 
     /** ImageNet channel means (R, G, B) used by the default black baseline. */
     static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+
     /** ImageNet channel standard deviations (R, G, B) used by the default black baseline. */
     static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
@@ -53,7 +55,10 @@ public final class BaselineOptions {
         this.gradCamLayer = b.gradCamLayer;
     }
 
-    /** Score after softmax, 32 IG steps from black, 16 SmoothGrad samples at 0.15, seed 0, last ReLU. */
+    /**
+     * Score after softmax, 32 IG steps from black, 16 SmoothGrad samples at 0.15, seed 0, last
+     * ReLU.
+     */
     public static BaselineOptions defaults() {
         return DEFAULTS;
     }
@@ -86,8 +91,15 @@ public final class BaselineOptions {
             return igBaseline.clone();
         }
         if (igBaseline.length != 3) {
-            throw new InvalidInputException("integrated-gradients baseline holds " + igBaseline.length
-                    + " values: expected 3 (one per channel) or 3 x " + h + " x " + w + " = " + 3 * hw);
+            throw new InvalidInputException(
+                    "integrated-gradients baseline holds "
+                            + igBaseline.length
+                            + " values: expected 3 (one per channel) or 3 x "
+                            + h
+                            + " x "
+                            + w
+                            + " = "
+                            + 3 * hw);
         }
         float[] out = new float[3 * hw];
         for (int c = 0; c < 3; c++) {
@@ -116,9 +128,21 @@ public final class BaselineOptions {
 
     @Override
     public String toString() {
-        return "BaselineOptions{score=" + scoreMode + ", igSteps=" + igSteps + ", igBaseline="
-                + (igBaseline.length == 3 ? Arrays.toString(igBaseline) : "image") + ", samples=" + smoothGradSamples
-                + ", noiseLevel=" + noiseLevel + ", seed=" + seed + ", gradCamLayer=" + gradCamLayer + "}";
+        return "BaselineOptions{score="
+                + scoreMode
+                + ", igSteps="
+                + igSteps
+                + ", igBaseline="
+                + (igBaseline.length == 3 ? Arrays.toString(igBaseline) : "image")
+                + ", samples="
+                + smoothGradSamples
+                + ", noiseLevel="
+                + noiseLevel
+                + ", seed="
+                + seed
+                + ", gradCamLayer="
+                + gradCamLayer
+                + "}";
     }
 
     /** Builder; {@link #build()} validates. */
@@ -198,8 +222,11 @@ public final class BaselineOptions {
             float[] b = new float[3];
             for (int c = 0; c < 3; c++) {
                 if (!(std[c] > 0) || !Float.isFinite(mean[c]) || !Float.isFinite(std[c])) {
-                    throw new InvalidInputException("std must be finite and > 0, mean finite: mean="
-                            + Arrays.toString(mean) + ", std=" + Arrays.toString(std));
+                    throw new InvalidInputException(
+                            "std must be finite and > 0, mean finite: mean="
+                                    + Arrays.toString(mean)
+                                    + ", std="
+                                    + Arrays.toString(std));
                 }
                 b[c] = (0f - mean[c]) / std[c];
             }
@@ -214,24 +241,30 @@ public final class BaselineOptions {
                 throw new InvalidInputException("score mode must be set");
             }
             if (igSteps < 1 || igSteps > 1024) {
-                throw new InvalidInputException("integrated-gradients steps must be 1..1024, got " + igSteps);
+                throw new InvalidInputException(
+                        "integrated-gradients steps must be 1..1024, got " + igSteps);
             }
             if (igBaseline == null || igBaseline.length < 3 || igBaseline.length % 3 != 0) {
-                throw new InvalidInputException("integrated-gradients baseline must hold 3 values or a 3-channel image");
+                throw new InvalidInputException(
+                        "integrated-gradients baseline must hold 3 values or a 3-channel image");
             }
             for (float v : igBaseline) {
                 if (!Float.isFinite(v)) {
-                    throw new InvalidInputException("integrated-gradients baseline holds a non-finite value: " + v);
+                    throw new InvalidInputException(
+                            "integrated-gradients baseline holds a non-finite value: " + v);
                 }
             }
             if (smoothGradSamples < 1 || smoothGradSamples > 1024) {
-                throw new InvalidInputException("SmoothGrad samples must be 1..1024, got " + smoothGradSamples);
+                throw new InvalidInputException(
+                        "SmoothGrad samples must be 1..1024, got " + smoothGradSamples);
             }
             if (!(noiseLevel >= 0 && noiseLevel <= 10)) {
-                throw new InvalidInputException("SmoothGrad noise level must be in [0, 10], got " + noiseLevel);
+                throw new InvalidInputException(
+                        "SmoothGrad noise level must be in [0, 10], got " + noiseLevel);
             }
             if (gradCamLayer < -1) {
-                throw new InvalidInputException("Grad-CAM layer must be >= 0, or -1 for the last, got " + gradCamLayer);
+                throw new InvalidInputException(
+                        "Grad-CAM layer must be >= 0, or -1 for the last, got " + gradCamLayer);
             }
             return new BaselineOptions(this);
         }

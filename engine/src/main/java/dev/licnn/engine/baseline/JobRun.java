@@ -25,8 +25,10 @@ final class JobRun {
     final int h;
     final int w;
     final int hw;
+
     /** Feature ReLU explained by Grad-CAM, resolved (-1 when the method is not Grad-CAM). */
     final int camLayer;
+
     private final float[] x0;
     private final double sigma;
     private int pendingRows;
@@ -50,12 +52,16 @@ final class JobRun {
         BaselineOptions o = job.options();
         int layer = o.gradCamLayer() < 0 ? reluCount - 1 : o.gradCamLayer();
         if (method == Method.GRAD_CAM && layer >= reluCount) {
-            throw new IllegalArgumentException("Grad-CAM layer " + layer + " does not exist: the model has feature ReLUs 0.."
-                    + (reluCount - 1));
+            throw new IllegalArgumentException(
+                    "Grad-CAM layer "
+                            + layer
+                            + " does not exist: the model has feature ReLUs 0.."
+                            + (reluCount - 1));
         }
         this.camLayer = method == Method.GRAD_CAM ? layer : -1;
         this.x0 = method == Method.INTEGRATED_GRADIENTS ? o.igBaseline(h, w) : null;
-        this.sigma = method == Method.SMOOTHGRAD ? o.noiseLevel() * range(job.targets().input()) : 0;
+        this.sigma =
+                method == Method.SMOOTHGRAD ? o.noiseLevel() * range(job.targets().input()) : 0;
     }
 
     private static double range(float[] x) {
@@ -91,7 +97,10 @@ final class JobRun {
 
     /** Whether the gradients of this row contribute to the maps. */
     boolean needsGradient(int row) {
-        return row != CLEAN || method == Method.GRADIENT || method == Method.GRADIENT_X_INPUT || method == Method.GRAD_CAM;
+        return row != CLEAN
+                || method == Method.GRADIENT
+                || method == Method.GRADIENT_X_INPUT
+                || method == Method.GRAD_CAM;
     }
 
     /** The input of {@code row}, written into {@code out} from {@code offset}. */
@@ -164,7 +173,8 @@ final class JobRun {
             for (int p = 0; p < hw; p++) {
                 acc[p] += map[p];
             }
-            ClassAttention ca = new ClassAttention(r, targets[r], new FloatMap(h, w, map), NO_LOGITS);
+            ClassAttention ca =
+                    new ClassAttention(r, targets[r], new FloatMap(h, w, map), NO_LOGITS);
             classes.add(ca);
             emit(() -> job.listener().onAttention(ca));
         }
@@ -181,15 +191,18 @@ final class JobRun {
             case SMOOTHGRAD:
                 return BaselineMaps.maxAbsOverChannels(gradSum[r], hw, 1.0 / o.smoothGradSamples());
             case GRADIENT_X_INPUT:
-                return BaselineMaps.sumProductOverChannels(gradSum[r], job.targets().input(), hw, 1.0);
-            case INTEGRATED_GRADIENTS: {
-                float[] x = job.targets().input();
-                float[] delta = new float[x.length];
-                for (int i = 0; i < x.length; i++) {
-                    delta[i] = x[i] - x0[i];
+                return BaselineMaps.sumProductOverChannels(
+                        gradSum[r], job.targets().input(), hw, 1.0);
+            case INTEGRATED_GRADIENTS:
+                {
+                    float[] x = job.targets().input();
+                    float[] delta = new float[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        delta[i] = x[i] - x0[i];
+                    }
+                    return BaselineMaps.sumProductOverChannels(
+                            gradSum[r], delta, hw, 1.0 / o.igSteps());
                 }
-                return BaselineMaps.sumProductOverChannels(gradSum[r], delta, hw, 1.0 / o.igSteps());
-            }
             case GRAD_CAM:
                 return BaselineMaps.resizeBilinear(cams[r], camH, camW, h, w);
             default:

@@ -1,12 +1,10 @@
 package dev.licnn.engine.bench;
 
-import dev.licnn.engine.explain.Outcome;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
+import dev.licnn.engine.explain.Outcome;
 import dev.licnn.engine.licnn.EngineConfig;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
@@ -37,7 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EngineBench {
 
-    private static final String[] STAGES = {"forward", "backward", "inhibition", "masked_forward", "attention"};
+    private static final String[] STAGES = {
+        "forward", "backward", "inhibition", "masked_forward", "attention"
+    };
     private static final String ALL = "java,per-class;java,batch;tensor,per-class;tensor,batch";
 
     private EngineBench() {}
@@ -53,23 +53,54 @@ public final class EngineBench {
         String deviceName = "cpu";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--arch": arch = args[++i]; break;
-                case "--model": model = args[++i]; break;
-                case "--maps": maps = Integer.parseInt(args[++i]); break;
-                case "--repeats": repeats = Integer.parseInt(args[++i]); break;
-                case "--k": k = Integer.parseInt(args[++i]); break;
-                case "--batch": batch = Integer.parseInt(args[++i]); break;
-                case "--engines": engines = args[++i]; break;
-                case "--compare": engines = ALL; break;
-                case "--device": deviceName = args[++i]; break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
+                case "--arch":
+                    arch = args[++i];
+                    break;
+                case "--model":
+                    model = args[++i];
+                    break;
+                case "--maps":
+                    maps = Integer.parseInt(args[++i]);
+                    break;
+                case "--repeats":
+                    repeats = Integer.parseInt(args[++i]);
+                    break;
+                case "--k":
+                    k = Integer.parseInt(args[++i]);
+                    break;
+                case "--batch":
+                    batch = Integer.parseInt(args[++i]);
+                    break;
+                case "--engines":
+                    engines = args[++i];
+                    break;
+                case "--compare":
+                    engines = ALL;
+                    break;
+                case "--device":
+                    deviceName = args[++i];
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ModelCard card = model != null ? ModelCard.load(Path.of(model))
-                : ModelCard.random(arch, VggSpec.byName(arch), 42, Labels.indexed(VggSpec.byName(arch).numClasses()));
+        ModelCard card =
+                model != null
+                        ? ModelCard.load(Path.of(model))
+                        : ModelCard.random(
+                                arch,
+                                VggSpec.byName(arch),
+                                42,
+                                Labels.indexed(VggSpec.byName(arch).numClasses()));
         Device device = device(deviceName);
-        System.out.printf("model=%s input=224x224 fp32 k=%d batch=%d repeats=%d threads=%s device=%s%n", card.name(), k,
-                batch, repeats, System.getProperty("ai.djl.pytorch.num_threads", "default"), device);
+        System.out.printf(
+                "model=%s input=224x224 fp32 k=%d batch=%d repeats=%d threads=%s device=%s%n",
+                card.name(),
+                k,
+                batch,
+                repeats,
+                System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                device);
         try (VggNetwork net = card.createNetwork(device)) {
             List<EngineConfig> configs = new ArrayList<>();
             for (String e : engines.split(";")) {
@@ -80,7 +111,9 @@ public final class EngineBench {
             for (EngineConfig c : configs) {
                 LicnnEngine engine = new LicnnEngine(net, c);
                 Map<String, double[]> st = new ConcurrentHashMap<>();
-                engine.setStageListener((stage, nanos) -> st.computeIfAbsent(stage, x -> new double[1])[0] += nanos / 1e6);
+                engine.setStageListener(
+                        (stage, nanos) ->
+                                st.computeIfAbsent(stage, x -> new double[1])[0] += nanos / 1e6);
                 list.add(engine);
                 stageTimes.add(st);
             }
@@ -126,16 +159,26 @@ public final class EngineBench {
             }
             Samples fs = Samples.of(f);
             double fm = fs.median();
-            System.out.printf("F (forward, batch 1): median %s ms (n=%d, [95%% interval of the median])%n", fs.format("%.1f"), repeats);
-            System.out.printf("%-18s %-26s %-9s %s%n", "engine", "ms per map", "F per map", "stage medians, ms per map");
+            System.out.printf(
+                    "F (forward, batch 1): median %s ms (n=%d, [95%% interval of the median])%n",
+                    fs.format("%.1f"), repeats);
+            System.out.printf(
+                    "%-18s %-26s %-9s %s%n",
+                    "engine", "ms per map", "F per map", "stage medians, ms per map");
             for (int c = 0; c < list.size(); c++) {
                 Samples sc = Samples.of(s[c]);
                 StringBuilder b = new StringBuilder();
                 for (String st : STAGES) {
-                    b.append(String.format(" %s %.1f", st, Samples.of(perRun.get(c).get(st)).median()));
+                    b.append(
+                            String.format(
+                                    " %s %.1f", st, Samples.of(perRun.get(c).get(st)).median()));
                 }
-                System.out.printf("%-18s %-26s %-9s%s%n", configs.get(c), sc.format("%.1f"),
-                        String.format("%.2f", sc.median() / fm), b);
+                System.out.printf(
+                        "%-18s %-26s %-9s%s%n",
+                        configs.get(c),
+                        sc.format("%.1f"),
+                        String.format("%.2f", sc.median() / fm),
+                        b);
             }
             if (maps > 0) {
                 LicnnEngine engine = list.get(list.size() - 1);
@@ -151,15 +194,20 @@ public final class EngineBench {
                     done += batch;
                     if (done >= next) {
                         Runtime rt = Runtime.getRuntime();
-                        trace.append(String.format(" %d:%dMB(heap %dMB)", done, rssKb() / 1024,
-                                (rt.totalMemory() - rt.freeMemory()) >> 20));
+                        trace.append(
+                                String.format(
+                                        " %d:%dMB(heap %dMB)",
+                                        done,
+                                        rssKb() / 1024,
+                                        (rt.totalMemory() - rt.freeMemory()) >> 20));
                         next += step;
                     }
                 }
                 System.out.println("RSS after n maps (JVM heap in use):" + trace);
                 double per = (System.nanoTime() - t) / 1e6 / done;
                 long rssAfter = rssKb();
-                System.out.printf("%d consecutive maps: %.1f ms per map (%.2f F); RSS before %d MB, after %d MB%n",
+                System.out.printf(
+                        "%d consecutive maps: %.1f ms per map (%.2f F); RSS before %d MB, after %d MB%n",
                         done, per, per / fm, rssBefore / 1024, rssAfter / 1024);
             }
         }
@@ -174,7 +222,8 @@ public final class EngineBench {
         if (n.startsWith("cuda:") || n.startsWith("gpu:")) {
             return Device.gpu(Integer.parseInt(n.substring(n.indexOf(':') + 1)));
         }
-        throw new IllegalArgumentException("unknown device '" + name + "' (expected cpu or cuda:N)");
+        throw new IllegalArgumentException(
+                "unknown device '" + name + "' (expected cpu or cuda:N)");
     }
 
     /** One forward pass; the logits are read back, which waits for an asynchronous device. */

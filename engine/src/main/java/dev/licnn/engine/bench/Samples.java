@@ -3,8 +3,8 @@ package dev.licnn.engine.bench;
 import java.util.Arrays;
 
 /**
- * A set of measurements with its median and a distribution-free interval for the median (from
- * order statistics: the ranks n/2 -+ 1.96 sqrt(n)/2, about 95% coverage for any distribution).
+ * A set of measurements with its median and a distribution-free interval for the median (from order
+ * statistics: the ranks n/2 -+ 1.96 sqrt(n)/2, about 95% coverage for any distribution).
  *
  * <pre>{@code
  * Samples s = Samples.of(times);
@@ -47,7 +47,10 @@ public final class Samples {
         return sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
     }
 
-    /** About 95% interval for the median: {lower, upper}; the whole range when there are few samples. */
+    /**
+     * About 95% interval for the median: {lower, upper}; the whole range when there are few
+     * samples.
+     */
     public double[] medianInterval() {
         int n = sorted.length;
         if (n == 0) {
@@ -62,6 +65,10 @@ public final class Samples {
     /** {@code "median [lo, hi]"} with the given format for each number. */
     public String format(String numberFormat) {
         double[] i = medianInterval();
-        return String.format(numberFormat + " [" + numberFormat + ", " + numberFormat + "]", median(), i[0], i[1]);
+        return String.format(
+                numberFormat + " [" + numberFormat + ", " + numberFormat + "]",
+                median(),
+                i[0],
+                i[1]);
     }
 }

@@ -3,9 +3,9 @@ package dev.licnn.engine.explain;
 import java.util.List;
 
 /**
- * An engine that explains a network's decisions: LICNN and the baseline attribution methods. Each job
- * carries its {@link Targets} and a {@link MapListener} that receives the prediction, the maps and the
- * saliency map as they are computed.
+ * An engine that explains a network's decisions: LICNN and the baseline attribution methods. Each
+ * job carries its {@link Targets} and a {@link MapListener} that receives the prediction, the maps
+ * and the saliency map as they are computed.
  *
  * <pre>{@code
  * Explainer<ExplainJob> licnn = new LicnnEngine(network);
@@ -19,7 +19,8 @@ public interface Explainer<J> {
     /**
      * Explains one job; its failure is thrown.
      *
-     * @throws IllegalArgumentException (an {@code InvalidInputException} for bad input) if the job cannot run
+     * @throws IllegalArgumentException (an {@code InvalidInputException} for bad input) if the job
+     *     cannot run
      */
     default ExplainResult explain(J job) {
         Outcome o = explainAll(List.of(job)).get(0);

@@ -2,7 +2,10 @@ package dev.licnn.engine.explain;
 
 import java.util.Objects;
 
-/** A row-major {@code height x width} map of floats. The array is shared, not copied: do not modify it. */
+/**
+ * A row-major {@code height x width} map of floats. The array is shared, not copied: do not modify
+ * it.
+ */
 public final class FloatMap {
 
     private final int height;
@@ -60,7 +63,10 @@ public final class FloatMap {
         return "FloatMap[" + height + "x" + width + "]";
     }
 
-    /** {@code v / ||v||_2} as floats (the norm in double precision); an all-zero or non-finite-norm map is returned unscaled. */
+    /**
+     * {@code v / ||v||_2} as floats (the norm in double precision); an all-zero or non-finite-norm
+     * map is returned unscaled.
+     */
     public static float[] l2Normalized(double[] acc) {
         double s = 0;
         for (double x : acc) {

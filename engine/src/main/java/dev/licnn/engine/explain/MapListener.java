@@ -13,7 +13,9 @@ public interface MapListener {
     /** The first forward pass and the classes that will be explained. */
     default void onPrediction(Prediction prediction) {}
 
-    /** One intermediate map of one class at one feature ReLU (only the kinds and layers asked for). */
+    /**
+     * One intermediate map of one class at one feature ReLU (only the kinds and layers asked for).
+     */
     default void onLayerMap(int rank, int classId, int layer, MapKind kind, FloatMap map) {}
 
     /** The attention map of one class. */

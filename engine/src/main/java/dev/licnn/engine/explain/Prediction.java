@@ -31,7 +31,9 @@ public final class Prediction {
         return targets.clone();
     }
 
-    /** Classes ordered by descending probability (ties: lower class id first), at most {@code k}. */
+    /**
+     * Classes ordered by descending probability (ties: lower class id first), at most {@code k}.
+     */
     public int[] topK(int k) {
         return Ranking.topK(probabilities, k);
     }

@@ -14,7 +14,8 @@ public final class Ranking {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
-        Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i));
+        Arrays.sort(
+                idx, Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparingInt(i -> i));
         int n = Math.min(k, scores.length);
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {

@@ -4,8 +4,8 @@ import dev.licnn.engine.InvalidInputException;
 
 /**
  * What one job explains, shared by every explaining engine: the prepared input (3 x height x width,
- * channel-major) and the classes, either explicit ones or the model's top k. {@link #of} checks what
- * can be checked without the model, {@link #validate} the rest.
+ * channel-major) and the classes, either explicit ones or the model's top k. {@link #of} checks
+ * what can be checked without the model, {@link #validate} the rest.
  */
 public final class Targets {
 
@@ -28,7 +28,8 @@ public final class Targets {
 
     /**
      * @param input the normalised image (not copied)
-     * @param classIds explicit classes in the order to explain them, or null for the top {@code topK}
+     * @param classIds explicit classes in the order to explain them, or null for the top {@code
+     *     topK}
      * @throws IllegalArgumentException naming the problem: the input's length or values, k, or the
      *     explicit classes (non-negative, no repeats)
      */
@@ -70,13 +71,21 @@ public final class Targets {
         return classIds != null ? classIds.clone() : Ranking.topK(logits, topK);
     }
 
-    private static void validateRequest(float[] input, int height, int width, int topK, int[] classIds) {
+    private static void validateRequest(
+            float[] input, int height, int width, int topK, int[] classIds) {
         if (input == null) {
             throw new InvalidInputException("input is required");
         }
         if (height <= 0 || width <= 0 || (long) 3 * height * width != input.length) {
-            throw new InvalidInputException("input must hold 3 x " + height + " x " + width
-                    + " = " + (3L * height * width) + " values, got " + input.length);
+            throw new InvalidInputException(
+                    "input must hold 3 x "
+                            + height
+                            + " x "
+                            + width
+                            + " = "
+                            + (3L * height * width)
+                            + " values, got "
+                            + input.length);
         }
         for (int i = 0; i < input.length; i++) {
             if (!Float.isFinite(input[i])) {
@@ -112,19 +121,30 @@ public final class Targets {
      */
     public void validate(int numClasses) {
         if (height < MIN_SIDE || width < MIN_SIDE) {
-            throw new InvalidInputException("input must be at least " + MIN_SIDE + "x" + MIN_SIDE
-                    + ", got " + height + "x" + width);
+            throw new InvalidInputException(
+                    "input must be at least "
+                            + MIN_SIDE
+                            + "x"
+                            + MIN_SIDE
+                            + ", got "
+                            + height
+                            + "x"
+                            + width);
         }
         if (classIds == null) {
             if (topK > numClasses) {
-                throw new UnknownClassException("top-k of " + topK + " exceeds the model's " + numClasses + " classes");
+                throw new UnknownClassException(
+                        "top-k of " + topK + " exceeds the model's " + numClasses + " classes");
             }
             return;
         }
         for (int c : classIds) {
             if (c >= numClasses) {
                 throw new UnknownClassException(
-                        "class " + c + " does not exist: the model has classes 0.." + (numClasses - 1));
+                        "class "
+                                + c
+                                + " does not exist: the model has classes 0.."
+                                + (numClasses - 1));
             }
         }
     }

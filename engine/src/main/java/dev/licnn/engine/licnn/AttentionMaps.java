@@ -17,8 +17,12 @@ public final class AttentionMaps {
         return Math.min(src, in - 1);
     }
 
-    /** Adds {@code map} (h x w), upsampled by nearest neighbour to {@code outH x outW}, into {@code acc}. */
-    static void addUpsampled(float[] map, int h, int w, double[] acc, int outH, int outW, double factor) {
+    /**
+     * Adds {@code map} (h x w), upsampled by nearest neighbour to {@code outH x outW}, into {@code
+     * acc}.
+     */
+    static void addUpsampled(
+            float[] map, int h, int w, double[] acc, int outH, int outW, double factor) {
         int[] cols = new int[outW];
         for (int x = 0; x < outW; x++) {
             cols[x] = nearestSource(x, w, outW);
@@ -41,7 +45,9 @@ public final class AttentionMaps {
         return Math.sqrt(s);
     }
 
-    /** {@code acc / ||acc||} as floats; an all-zero (or non-finite norm) map is returned unscaled. */
+    /**
+     * {@code acc / ||acc||} as floats; an all-zero (or non-finite norm) map is returned unscaled.
+     */
     public static float[] normalized(double[] acc) {
         return FloatMap.l2Normalized(acc);
     }

@@ -7,8 +7,8 @@ import java.util.Locale;
  * How a {@link LicnnEngine} computes: where lateral inhibition runs, and whether the k inhibited
  * forward passes of a call run as one batch.
  *
- * <p>{@link #forDevice(Device)} picks the faster setting for a device, as measured by
- * {@code licnn bench-engine --compare} (README, "Measured performance").
+ * <p>{@link #forDevice(Device)} picks the faster setting for a device, as measured by {@code licnn
+ * bench-engine --compare} (README, "Measured performance").
  *
  * <pre>{@code
  * LicnnEngine e = new LicnnEngine(net, EngineConfig.parse("tensor,batch"));
@@ -26,7 +26,10 @@ public record EngineConfig(Inhibition inhibition, boolean batchClasses) {
     public enum Inhibition {
         /** Max-C maps copied to the host, gated by {@link LateralInhibition} in Java. */
         JAVA,
-        /** Gated by {@link TensorInhibition} on the network's device; no host copy unless a map is streamed. */
+        /**
+         * Gated by {@link TensorInhibition} on the network's device; no host copy unless a map is
+         * streamed.
+         */
         TENSOR
     }
 
@@ -39,16 +42,18 @@ public record EngineConfig(Inhibition inhibition, boolean batchClasses) {
     /**
      * The faster setting for {@code device}: on a GPU, tensors and batched passes (a few large
      * kernels instead of a host round trip per map); on a CPU, the Java gates and batched passes
-     * (the vectorised Java loop reads each map once per window offset, the tensor path writes a
-     * K x (k*k-1) x H x W stack; measured by {@code bench-engine --compare}, README).
+     * (the vectorised Java loop reads each map once per window offset, the tensor path writes a K x
+     * (k*k-1) x H x W stack; measured by {@code bench-engine --compare}, README).
      */
     public static EngineConfig forDevice(Device device) {
-        return device.isGpu() ? new EngineConfig(Inhibition.TENSOR, true) : new EngineConfig(Inhibition.JAVA, true);
+        return device.isGpu()
+                ? new EngineConfig(Inhibition.TENSOR, true)
+                : new EngineConfig(Inhibition.JAVA, true);
     }
 
     /**
-     * Parses {@code java|tensor[,batch|,per-class]} (default per-class), or {@code auto} for
-     * {@code forDevice(device)}.
+     * Parses {@code java|tensor[,batch|,per-class]} (default per-class), or {@code auto} for {@code
+     * forDevice(device)}.
      *
      * @throws IllegalArgumentException naming the unknown part
      */
@@ -65,18 +70,23 @@ public record EngineConfig(Inhibition inhibition, boolean batchClasses) {
                 case "tensor" -> inh = Inhibition.TENSOR;
                 case "batch" -> batch = true;
                 case "per-class" -> batch = false;
-                default -> throw new IllegalArgumentException("unknown engine setting '" + part
-                        + "' (expected auto, or java|tensor with batch|per-class)");
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown engine setting '"
+                                        + part
+                                        + "' (expected auto, or java|tensor with batch|per-class)");
             }
         }
         if (inh == null) {
-            throw new IllegalArgumentException("engine setting '" + text + "' names no inhibition path (java or tensor)");
+            throw new IllegalArgumentException(
+                    "engine setting '" + text + "' names no inhibition path (java or tensor)");
         }
         return new EngineConfig(inh, batch);
     }
 
     @Override
     public String toString() {
-        return inhibition.name().toLowerCase(Locale.ROOT) + (batchClasses ? ",batch" : ",per-class");
+        return inhibition.name().toLowerCase(Locale.ROOT)
+                + (batchClasses ? ",batch" : ",per-class");
     }
 }

@@ -1,11 +1,8 @@
 package dev.licnn.engine.licnn;
 
 import dev.licnn.engine.explain.MapKind;
-
 import dev.licnn.engine.explain.MapListener;
-
 import dev.licnn.engine.explain.Targets;
-
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -36,10 +33,14 @@ public final class ExplainJob {
 
     private ExplainJob(Builder b) {
         // Targets checked once where they were made (setTargets); otherwise here.
-        this.targets = b.targets != null ? b.targets : Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
+        this.targets =
+                b.targets != null
+                        ? b.targets
+                        : Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
         this.options = b.options;
         this.mapKinds = Collections.unmodifiableSet(EnumSet.copyOf(b.mapKinds));
-        this.layers = b.layers == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.layers));
+        this.layers =
+                b.layers == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.layers));
         this.listener = b.listener;
         this.cancelled = b.cancelled;
     }
@@ -150,11 +151,13 @@ public final class ExplainJob {
         }
 
         /**
-         * @throws IllegalArgumentException naming the problem (shape, non-finite values, k, classes)
+         * @throws IllegalArgumentException naming the problem (shape, non-finite values, k,
+         *     classes)
          */
         public ExplainJob build() {
             if (options == null || listener == null || cancelled == null || mapKinds == null) {
-                throw new IllegalArgumentException("options, listener, cancellation and map kinds must not be null");
+                throw new IllegalArgumentException(
+                        "options, listener, cancellation and map kinds must not be null");
             }
             return new ExplainJob(this);
         }

@@ -28,16 +28,20 @@ final class GateThreads {
     record Task(long cost, Runnable work) {}
 
     private static final AtomicInteger COUNT = new AtomicInteger();
-    private static final ThreadFactory FACTORY = r -> {
-        Thread t = new Thread(r, "licnn-gates-" + COUNT.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    };
+    private static final ThreadFactory FACTORY =
+            r -> {
+                Thread t = new Thread(r, "licnn-gates-" + COUNT.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
     private static final ExecutorService POOL = Executors.newCachedThreadPool(FACTORY);
 
     private GateThreads() {}
 
-    /** The intra-op threads libtorch uses on this thread, at most the machine's processors, at least 1. */
+    /**
+     * The intra-op threads libtorch uses on this thread, at most the machine's processors, at least
+     * 1.
+     */
     static int threadsOfThisThread() {
         int t;
         try {
@@ -61,13 +65,14 @@ final class GateThreads {
         int helpers = Math.max(0, Math.min(threads, sorted.size()) - 1);
         CountDownLatch helpersDone = new CountDownLatch(helpers);
         for (int i = 0; i < helpers; i++) {
-            POOL.execute(() -> {
-                try {
-                    drain(waiting, failure);
-                } finally {
-                    helpersDone.countDown();
-                }
-            });
+            POOL.execute(
+                    () -> {
+                        try {
+                            drain(waiting, failure);
+                        } finally {
+                            helpersDone.countDown();
+                        }
+                    });
         }
         drain(waiting, failure);
         boolean interrupted = false;
@@ -89,7 +94,8 @@ final class GateThreads {
     }
 
     /** Runs tasks from the queue until it is empty, keeping the first failure. */
-    private static void drain(ConcurrentLinkedQueue<Runnable> waiting, AtomicReference<RuntimeException> failure) {
+    private static void drain(
+            ConcurrentLinkedQueue<Runnable> waiting, AtomicReference<RuntimeException> failure) {
         Runnable r;
         while ((r = waiting.poll()) != null) {
             try {

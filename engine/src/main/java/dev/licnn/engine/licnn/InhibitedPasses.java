@@ -1,17 +1,14 @@
 package dev.licnn.engine.licnn;
 
-import dev.licnn.engine.explain.MapKind;
-
-import dev.licnn.engine.explain.FloatMap;
-
-import dev.licnn.engine.explain.ClassAttention;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.licnn.engine.explain.ClassAttention;
+import dev.licnn.engine.explain.FloatMap;
+import dev.licnn.engine.explain.MapKind;
 import dev.licnn.engine.model.VggNetwork;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +19,8 @@ import java.util.List;
  * of each row in order (its layer maps, then its attention map).
  *
  * <p>Everything stays on the network's device until the end: the host receives the attention maps
- * and logits (one copy each), and a layer map only when a job asked to stream it (one copy per map).
+ * and logits (one copy each), and a layer map only when a job asked to stream it (one copy per
+ * map).
  */
 final class InhibitedPasses {
 
@@ -73,7 +71,9 @@ final class InhibitedPasses {
             LayerGate[] gates;
             if (config.inhibition() == EngineConfig.Inhibition.JAVA) {
                 List<LicnnOptions> options = rows.stream().map(Row::options).toList();
-                gates = JavaGates.compute(u, options, maxC, shapes, GateThreads.threadsOfThisThread());
+                gates =
+                        JavaGates.compute(
+                                u, options, maxC, shapes, GateThreads.threadsOfThisThread());
             } else {
                 gates = new LayerGate[reluCount];
                 for (int l = 0; l < reluCount; l++) {
@@ -85,8 +85,11 @@ final class InhibitedPasses {
         }
     }
 
-    /** Steps 4-5: the inhibited forward pass of the rows with their gates, attention maps, events. */
-    private void masked(NDManager u, List<Row> rows, LayerGate[] gates, NDArray x, int h, int w, long since) {
+    /**
+     * Steps 4-5: the inhibited forward pass of the rows with their gates, attention maps, events.
+     */
+    private void masked(
+            NDManager u, List<Row> rows, LayerGate[] gates, NDArray x, int h, int w, long since) {
         long t = since;
         NDArray xin = rowsOf(x, rows);
         if (xin != x) {
@@ -94,16 +97,20 @@ final class InhibitedPasses {
         }
         NDArray lastKeep = lastLayerKeep(u, rows, gates[reluCount - 1].keep);
         NDArray[] sums = new NDArray[reluCount];
-        NDArray pooled = net.features(xin, (l, a) -> {
-            NDArray out = a;
-            NDArray keep = l < reluCount - 1 ? gates[l].keep : lastKeep;
-            if (keep != null) {
-                out = a.muli(keep); // no gradients here: the ReLU output is not needed as it was
-            }
-            sums[l] = out.sum(new int[] {1}, true);
-            sums[l].attach(u);
-            return out;
-        });
+        NDArray pooled =
+                net.features(
+                        xin,
+                        (l, a) -> {
+                            NDArray out = a;
+                            NDArray keep = l < reluCount - 1 ? gates[l].keep : lastKeep;
+                            if (keep != null) {
+                                out = a.muli(keep); // no gradients here: the ReLU output is not
+                                // needed as it was
+                            }
+                            sums[l] = out.sum(new int[] {1}, true);
+                            sums[l].attach(u);
+                            return out;
+                        });
         float[] logitsAfter;
         try (NDArray lg = net.classifier(pooled)) {
             logitsAfter = lg.toFloatArray();
@@ -128,24 +135,27 @@ final class InhibitedPasses {
             b[i] = o.b();
         }
         TensorInhibition.Gates g = TensorInhibition.apply(maxC, liz, a, b);
-        LayerGate gate = new LayerGate() {
-            @Override
-            float[] m(int row) {
-                return rowToHost(g.m(), row);
-            }
+        LayerGate gate =
+                new LayerGate() {
+                    @Override
+                    float[] m(int row) {
+                        return rowToHost(g.m(), row);
+                    }
 
-            @Override
-            float[] li(int row) {
-                return rowToHost(g.li(), row);
-            }
+                    @Override
+                    float[] li(int row) {
+                        return rowToHost(g.li(), row);
+                    }
 
-            @Override
-            float[] gated(int row) {
-                try (NDArray mr = g.m().get(row); NDArray kr = g.keep().get(row); NDArray prod = mr.mul(kr)) {
-                    return prod.toFloatArray();
-                }
-            }
-        };
+                    @Override
+                    float[] gated(int row) {
+                        try (NDArray mr = g.m().get(row);
+                                NDArray kr = g.keep().get(row);
+                                NDArray prod = mr.mul(kr)) {
+                            return prod.toFloatArray();
+                        }
+                    }
+                };
         gate.keep = g.keep();
         return gate;
     }
@@ -174,12 +184,16 @@ final class InhibitedPasses {
             return keep;
         }
         // keep * f + (1 - f): rows that do not inhibit the last ReLU keep every location.
-        try (NDArray ft = u.create(f, new Shape(k, 1, 1, 1)); NDArray rest = ft.neg().addi(1f); NDArray kf = keep.mul(ft)) {
+        try (NDArray ft = u.create(f, new Shape(k, 1, 1, 1));
+                NDArray rest = ft.neg().addi(1f);
+                NDArray kf = keep.mul(ft)) {
             return kf.add(rest);
         }
     }
 
-    /** The input image of each row (the call's array itself when the rows are its images in order). */
+    /**
+     * The input image of each row (the call's array itself when the rows are its images in order).
+     */
     private static NDArray rowsOf(NDArray x, List<Row> rows) {
         long n = x.getShape().get(0);
         boolean identity = rows.size() == n;
@@ -198,7 +212,9 @@ final class InhibitedPasses {
         }
     }
 
-    /** Attention maps of all rows, K x h x w, on the host; {@code sums} are left open for streaming. */
+    /**
+     * Attention maps of all rows, K x h x w, on the host; {@code sums} are left open for streaming.
+     */
     private float[] attention(NDManager u, List<Row> rows, NDArray[] sums, int h, int w) {
         int k = rows.size();
         float[] perLayer = new float[k];
@@ -209,7 +225,8 @@ final class InhibitedPasses {
                 nPer++;
             }
         }
-        NDArray plMask = nPer > 0 && nPer < k ? u.create(toBool(perLayer), new Shape(k, 1, 1, 1)) : null;
+        NDArray plMask =
+                nPer > 0 && nPer < k ? u.create(toBool(perLayer), new Shape(k, 1, 1, 1)) : null;
         NDArray acc = null;
         for (int l = 0; l < reluCount; l++) {
             NDArray s = sums[l];
@@ -249,7 +266,10 @@ final class InhibitedPasses {
         return b;
     }
 
-    /** Nearest-neighbour resize of K x 1 x lh x lw to K x 1 x h x w, with {@link AttentionMaps#nearestSource}'s indices. */
+    /**
+     * Nearest-neighbour resize of K x 1 x lh x lw to K x 1 x h x w, with {@link
+     * AttentionMaps#nearestSource}'s indices.
+     */
     static NDArray upsample(NDManager u, NDArray s, int h, int w) {
         int lh = (int) s.getShape().get(2);
         int lw = (int) s.getShape().get(3);
@@ -277,7 +297,14 @@ final class InhibitedPasses {
         }
     }
 
-    private void emit(List<Row> rows, LayerGate[] gates, NDArray[] sums, float[] attention, float[] logitsAfter, int h, int w) {
+    private void emit(
+            List<Row> rows,
+            LayerGate[] gates,
+            NDArray[] sums,
+            float[] attention,
+            float[] logitsAfter,
+            int h,
+            int w) {
         int hw = h * w;
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
@@ -294,18 +321,52 @@ final class InhibitedPasses {
                 final int layer = l;
                 LayerGate g = gates[l];
                 if (s.job.wants(MapKind.GRADIENT_MAX_C, l)) {
-                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.GRADIENT_MAX_C, new FloatMap(lh, lw, g.m(ri))));
+                    s.emit(
+                            () ->
+                                    s.job.listener()
+                                            .onLayerMap(
+                                                    rank,
+                                                    classId,
+                                                    layer,
+                                                    MapKind.GRADIENT_MAX_C,
+                                                    new FloatMap(lh, lw, g.m(ri))));
                 }
                 if (s.job.wants(MapKind.INHIBITION, l)) {
-                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.INHIBITION, new FloatMap(lh, lw, g.li(ri))));
+                    s.emit(
+                            () ->
+                                    s.job.listener()
+                                            .onLayerMap(
+                                                    rank,
+                                                    classId,
+                                                    layer,
+                                                    MapKind.INHIBITION,
+                                                    new FloatMap(lh, lw, g.li(ri))));
                 }
                 if (s.job.wants(MapKind.SUPPRESSION_MASK, l)) {
-                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.SUPPRESSION_MASK, new FloatMap(lh, lw, g.gated(ri))));
+                    s.emit(
+                            () ->
+                                    s.job.listener()
+                                            .onLayerMap(
+                                                    rank,
+                                                    classId,
+                                                    layer,
+                                                    MapKind.SUPPRESSION_MASK,
+                                                    new FloatMap(lh, lw, g.gated(ri))));
                 }
                 if (s.job.wants(MapKind.RESPONSE_BEFORE, l)) {
                     int lhw = lh * lw;
-                    float[] b = Arrays.copyOfRange(s.before[l], row.image() * lhw, (row.image() + 1) * lhw);
-                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.RESPONSE_BEFORE, new FloatMap(lh, lw, b)));
+                    float[] b =
+                            Arrays.copyOfRange(
+                                    s.before[l], row.image() * lhw, (row.image() + 1) * lhw);
+                    s.emit(
+                            () ->
+                                    s.job.listener()
+                                            .onLayerMap(
+                                                    rank,
+                                                    classId,
+                                                    layer,
+                                                    MapKind.RESPONSE_BEFORE,
+                                                    new FloatMap(lh, lw, b)));
                 }
             }
             for (int l = 0; l < reluCount; l++) {
@@ -314,7 +375,15 @@ final class InhibitedPasses {
                     int lw = (int) shapes.get(l).get(2);
                     final int layer = l;
                     float[] after = rowToHost(sums[l], ri);
-                    s.emit(() -> s.job.listener().onLayerMap(rank, classId, layer, MapKind.RESPONSE_AFTER, new FloatMap(lh, lw, after)));
+                    s.emit(
+                            () ->
+                                    s.job.listener()
+                                            .onLayerMap(
+                                                    rank,
+                                                    classId,
+                                                    layer,
+                                                    MapKind.RESPONSE_AFTER,
+                                                    new FloatMap(lh, lw, after)));
                 }
             }
             FloatMap att = new FloatMap(h, w, Arrays.copyOfRange(attention, i * hw, (i + 1) * hw));

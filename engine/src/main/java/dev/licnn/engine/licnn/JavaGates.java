@@ -31,7 +31,12 @@ final class JavaGates {
      * @param threads threads to gate on, the calling one included
      * @return per layer, the keep mask on the device (owned by {@code u}) and the host maps
      */
-    static LayerGate[] compute(NDManager u, List<LicnnOptions> options, NDArray[] maxC, List<Shape> shapes, int threads) {
+    static LayerGate[] compute(
+            NDManager u,
+            List<LicnnOptions> options,
+            NDArray[] maxC,
+            List<Shape> shapes,
+            int threads) {
         HostGates g = prepare(options, maxC, shapes);
         GateThreads.run(g.tasks, threads);
         return toDevice(u, g, shapes);
@@ -42,7 +47,8 @@ final class JavaGates {
      * per layer; {@code maxC} is closed here) and one task per (layer, row) map that normalises it,
      * computes its inhibition map and its keep mask. The tasks run on {@link GateThreads}.
      */
-    private static HostGates prepare(List<LicnnOptions> options, NDArray[] maxC, List<Shape> shapes) {
+    private static HostGates prepare(
+            List<LicnnOptions> options, NDArray[] maxC, List<Shape> shapes) {
         int k = options.size();
         int reluCount = shapes.size();
         HostGates g = new HostGates(k, reluCount);
@@ -60,15 +66,19 @@ final class JavaGates {
                 final int row = i;
                 LicnnOptions o = options.get(i);
                 long cost = (long) hw * o.lizSize() * o.lizSize();
-                g.tasks.add(new GateThreads.Task(cost, () -> {
-                    float[] m = Arrays.copyOfRange(all, row * hw, (row + 1) * hw);
-                    LateralInhibition.l2NormalizeInPlace(m);
-                    float[] li = new float[hw];
-                    LateralInhibition.inhibition(m, lh, lw, o.lizSize(), o.a(), o.b(), li);
-                    LateralInhibition.keep(m, li, g.keeps[layer], row * hw);
-                    g.ms[layer][row] = m;
-                    g.lis[layer][row] = li;
-                }));
+                g.tasks.add(
+                        new GateThreads.Task(
+                                cost,
+                                () -> {
+                                    float[] m = Arrays.copyOfRange(all, row * hw, (row + 1) * hw);
+                                    LateralInhibition.l2NormalizeInPlace(m);
+                                    float[] li = new float[hw];
+                                    LateralInhibition.inhibition(
+                                            m, lh, lw, o.lizSize(), o.a(), o.b(), li);
+                                    LateralInhibition.keep(m, li, g.keeps[layer], row * hw);
+                                    g.ms[layer][row] = m;
+                                    g.lis[layer][row] = li;
+                                }));
             }
         }
         return g;
@@ -100,27 +110,28 @@ final class JavaGates {
             float[][] ms = g.ms[l];
             float[][] lis = g.lis[l];
             float[] kept = g.keeps[l];
-            LayerGate gate = new LayerGate() {
-                @Override
-                float[] m(int row) {
-                    return ms[row];
-                }
+            LayerGate gate =
+                    new LayerGate() {
+                        @Override
+                        float[] m(int row) {
+                            return ms[row];
+                        }
 
-                @Override
-                float[] li(int row) {
-                    return lis[row];
-                }
+                        @Override
+                        float[] li(int row) {
+                            return lis[row];
+                        }
 
-                @Override
-                float[] gated(int row) {
-                    float[] m = ms[row];
-                    float[] out = new float[hw];
-                    for (int j = 0; j < hw; j++) {
-                        out[j] = kept[row * hw + j] != 0f ? m[j] : 0f;
-                    }
-                    return out;
-                }
-            };
+                        @Override
+                        float[] gated(int row) {
+                            float[] m = ms[row];
+                            float[] out = new float[hw];
+                            for (int j = 0; j < hw; j++) {
+                                out[j] = kept[row * hw + j] != 0f ? m[j] : 0f;
+                            }
+                            return out;
+                        }
+                    };
             gate.keep = u.create(kept, new Shape(g.rows, 1, lh, lw));
             gates[l] = gate;
         }

@@ -1,13 +1,9 @@
 package dev.licnn.engine.licnn;
 
-import dev.licnn.engine.explain.FloatMap;
-
-import dev.licnn.engine.explain.Prediction;
-
 import dev.licnn.engine.explain.ClassAttention;
-
 import dev.licnn.engine.explain.ExplainResult;
-
+import dev.licnn.engine.explain.FloatMap;
+import dev.licnn.engine.explain.Prediction;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -6,9 +6,9 @@ import java.util.Arrays;
  * The lateral-inhibition model of {@code docs/LICNN.md} on one Max-C map, in plain Java.
  *
  * <p>With LIZ side k and zero padding of k/2: {@code avg = exp(-mean of the k*k window)} (padded
- * zeros count), {@code diff = sum over the window of w(d) * max(0, M_uv - M_ij)} with
- * {@code d = |(u,v)-(i,j)| / k} and {@code w(d) = d exp(-d)}; {@code LI = a avg + b diff}, then
- * L2-normalised. The gate keeps {@code M} where {@code M > LI}.
+ * zeros count), {@code diff = sum over the window of w(d) * max(0, M_uv - M_ij)} with {@code d =
+ * |(u,v)-(i,j)| / k} and {@code w(d) = d exp(-d)}; {@code LI = a avg + b diff}, then L2-normalised.
+ * The gate keeps {@code M} where {@code M > LI}.
  *
  * <p>Stateless and thread-safe; all methods write into caller-provided arrays.
  */
@@ -88,15 +88,22 @@ public final class LateralInhibition {
                 int j0 = j;
                 int i1 = i + k;
                 int j1 = j + k;
-                double box = integral[i1 * (pw + 1) + j1] - integral[i0 * (pw + 1) + j1]
-                        - integral[i1 * (pw + 1) + j0] + integral[i0 * (pw + 1) + j0];
+                double box =
+                        integral[i1 * (pw + 1) + j1]
+                                - integral[i0 * (pw + 1) + j1]
+                                - integral[i1 * (pw + 1) + j0]
+                                + integral[i0 * (pw + 1) + j0];
                 li[i * w + j] = (float) (a * Math.exp(-box / kk));
             }
         }
-        // Differential term, band by band: for a band of whole rows (about 2048 locations), every offset
-        // of the window adds into a band accumulator. The accumulator, the band of the map and the band
-        // of the shifted padded map are small arrays indexed alike from 0, so they stay in L1 and the
-        // JIT vectorises the inner loop over the whole band; each location still sums its offsets in
+        // Differential term, band by band: for a band of whole rows (about 2048 locations), every
+        // offset
+        // of the window adds into a band accumulator. The accumulator, the band of the map and the
+        // band
+        // of the shifted padded map are small arrays indexed alike from 0, so they stay in L1 and
+        // the
+        // JIT vectorises the inner loop over the whole band; each location still sums its offsets
+        // in
         // the same order, so the floats are those of one pass over the map per offset.
         float[] halfWts = new float[k * k];
         for (int du = -p; du <= p; du++) {
@@ -124,7 +131,8 @@ public final class LateralInhibition {
                     }
                     float halfWt = halfWts[(du + p) * k + dv + p];
                     for (int r = 0; r < rows; r++) {
-                        System.arraycopy(padded, (i0 + r + p + du) * pw + p + dv, shifted, r * w, w);
+                        System.arraycopy(
+                                padded, (i0 + r + p + du) * pw + p + dv, shifted, r * w, w);
                     }
                     for (int j = 0; j < len; j++) {
                         float delta = shifted[j] - mBand[j];
@@ -141,8 +149,8 @@ public final class LateralInhibition {
     }
 
     /**
-     * The keep mask alone: {@code keep[offset + i] = 1 where m[i] > li[i], else 0} (the same test as
-     * {@link #gate}). For finite values, {@code m > li} exactly when {@code d = m - li} is above
+     * The keep mask alone: {@code keep[offset + i] = 1 where m[i] > li[i], else 0} (the same test
+     * as {@link #gate}). For finite values, {@code m > li} exactly when {@code d = m - li} is above
      * zero (a difference of distinct floats never rounds to zero), read off the bits of {@code d}
      * so the loop vectorises; a map with a non-finite difference is compared value by value.
      */

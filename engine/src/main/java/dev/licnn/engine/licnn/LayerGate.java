@@ -3,9 +3,9 @@ package dev.licnn.engine.licnn;
 import ai.djl.ndarray.NDArray;
 
 /**
- * The gates of one layer for the rows of a call: the keep mask on the device (rows x 1 x H x W,
- * 1 where a location passes, 0 where it is suppressed) that the inhibited pass multiplies by, and
- * the maps a client may ask to stream, copied to the host on demand.
+ * The gates of one layer for the rows of a call: the keep mask on the device (rows x 1 x H x W, 1
+ * where a location passes, 0 where it is suppressed) that the inhibited pass multiplies by, and the
+ * maps a client may ask to stream, copied to the host on demand.
  */
 abstract class LayerGate {
 

@@ -1,21 +1,5 @@
 package dev.licnn.engine.licnn;
 
-import dev.licnn.engine.explain.Explainer;
-
-import dev.licnn.engine.explain.Outcome;
-
-import dev.licnn.engine.explain.ScoreMode;
-
-import dev.licnn.engine.explain.MapKind;
-
-import dev.licnn.engine.explain.Ranking;
-
-import dev.licnn.engine.explain.Prediction;
-
-import dev.licnn.engine.explain.ExplainResult;
-
-import dev.licnn.engine.explain.MapListener;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -24,6 +8,13 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.licnn.engine.explain.Explainer;
+import dev.licnn.engine.explain.MapKind;
+import dev.licnn.engine.explain.MapListener;
+import dev.licnn.engine.explain.Outcome;
+import dev.licnn.engine.explain.Prediction;
+import dev.licnn.engine.explain.Ranking;
+import dev.licnn.engine.explain.ScoreMode;
 import dev.licnn.engine.model.VggNetwork;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,9 +27,9 @@ import java.util.concurrent.CancellationException;
  * <p>One call runs one forward pass of all images with gradient probes after each feature ReLU,
  * then, for each class rank r, one backward pass (activation gradients only, the graph kept for the
  * next rank) that yields the rank-r class's Max-C maps of every image on the device. The
- * lateral-inhibition gates, the inhibited forward pass and the attention maps follow
- * ({@link InhibitedPasses}), either rank by rank or, with {@link EngineConfig#batchClasses()}, once
- * for every class of every image (not when a job of the group streams layer maps: those arrive as they
+ * lateral-inhibition gates, the inhibited forward pass and the attention maps follow ({@link
+ * InhibitedPasses}), either rank by rank or, with {@link EngineConfig#batchClasses()}, once for
+ * every class of every image (not when a job of the group streams layer maps: those arrive as they
  * are computed). Results reach each job's {@link MapListener} class by class.
  *
  * <p>Not thread-safe: one engine per worker thread. Gradient mode is switched on the calling thread
@@ -51,7 +42,10 @@ import java.util.concurrent.CancellationException;
  */
 public final class LicnnEngine implements Explainer<ExplainJob> {
 
-    /** Receives the time of each stage of a call: forward, backward, inhibition, masked_forward, attention. */
+    /**
+     * Receives the time of each stage of a call: forward, backward, inhibition, masked_forward,
+     * attention.
+     */
     @FunctionalInterface
     public interface StageListener {
         void onStage(String stage, long nanos);
@@ -61,9 +55,12 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
     private final EngineConfig config;
     private final int numClasses;
     private final int reluCount;
-    private volatile StageListener stages = (s, n) -> { };
+    private volatile StageListener stages = (s, n) -> {};
 
-    /** An engine with the setting that is fastest on the network's device ({@link EngineConfig#forDevice}). */
+    /**
+     * An engine with the setting that is fastest on the network's device ({@link
+     * EngineConfig#forDevice}).
+     */
     public LicnnEngine(VggNetwork net) {
         this(net, EngineConfig.forDevice(net.device()));
     }
@@ -85,7 +82,7 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
 
     /** Sets who is told the duration of each stage (metrics, benchmarks). */
     public void setStageListener(StageListener listener) {
-        this.stages = listener == null ? (s, n) -> { } : listener;
+        this.stages = listener == null ? (s, n) -> {} : listener;
     }
 
     private long stage(String name, long since) {
@@ -119,7 +116,8 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
             List<JobState> group = new ArrayList<>();
             List<JobState> rest = new ArrayList<>();
             for (JobState s : valid) {
-                (s.job.targets().height() == h && s.job.targets().width() == w ? group : rest).add(s);
+                (s.job.targets().height() == h && s.job.targets().width() == w ? group : rest)
+                        .add(s);
             }
             runGroup(group, h, w);
             for (JobState s : group) {
@@ -174,7 +172,9 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
                 return;
             }
             int n = group.size();
-            boolean wantBefore = group.stream().anyMatch(s -> s.job.mapKinds().contains(MapKind.RESPONSE_BEFORE));
+            boolean wantBefore =
+                    group.stream()
+                            .anyMatch(s -> s.job.mapKinds().contains(MapKind.RESPONSE_BEFORE));
             List<float[]> inputs = new ArrayList<>();
             for (JobState s : group) {
                 inputs.add(s.job.targets().input());
@@ -189,16 +189,21 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
                 probes[l] = call.zeros(new Shape(n, s.get(0), s.get(1), s.get(2)));
                 probes[l].setRequiresGradient(true);
             }
-            NDArray pooled = net.features(x, (l, a) -> {
-                if (wantBefore) {
-                    try (NDArray detached = a.stopGradient(); NDArray sum = detached.sum(new int[] {1})) {
-                        before[l] = sum.toFloatArray();
-                    }
-                }
-                return a.add(probes[l]);
-            });
+            NDArray pooled =
+                    net.features(
+                            x,
+                            (l, a) -> {
+                                if (wantBefore) {
+                                    try (NDArray detached = a.stopGradient();
+                                            NDArray sum = detached.sum(new int[] {1})) {
+                                        before[l] = sum.toFloatArray();
+                                    }
+                                }
+                                return a.add(probes[l]);
+                            });
             float[] flatLogits;
-            try (NDArray detached = pooled.stopGradient(); NDArray logits = net.classifier(detached)) {
+            try (NDArray detached = pooled.stopGradient();
+                    NDArray logits = net.classifier(detached)) {
                 flatLogits = logits.toFloatArray();
             }
             t = stage("forward", t);
@@ -214,10 +219,13 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
             }
             int maxK = group.stream().mapToInt(s -> s.job.targets().count()).max().orElse(0);
             InhibitedPasses passes = new InhibitedPasses(net, config, shapes, this::stage);
-            // Batching the inhibited passes holds every class's maps back until the last class is done; a
-            // group in which a client watches layer maps stream runs rank by rank, so they arrive as computed.
-            boolean batchClasses = config.batchClasses()
-                    && group.stream().allMatch(s -> s.job.mapKinds().isEmpty());
+            // Batching the inhibited passes holds every class's maps back until the last class is
+            // done; a
+            // group in which a client watches layer maps stream runs rank by rank, so they arrive
+            // as computed.
+            boolean batchClasses =
+                    config.batchClasses()
+                            && group.stream().allMatch(s -> s.job.mapKinds().isEmpty());
             List<InhibitedPasses.Row> pendingRows = new ArrayList<>();
             List<NDArray[]> pendingMaps = new ArrayList<>();
             t = System.nanoTime();
@@ -263,7 +271,9 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
         }
     }
 
-    /** Per layer, the rank-by-rank Max-C maps stacked along the first axis; the parts are closed. */
+    /**
+     * Per layer, the rank-by-rank Max-C maps stacked along the first axis; the parts are closed.
+     */
     private NDArray[] concatLayers(List<NDArray[]> perRank) {
         if (perRank.size() == 1) {
             return perRank.get(0);
@@ -294,11 +304,14 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
      * rank at once: the classifier runs on the pooled features repeated {@code maxK} times (row
      * {@code i * maxK + r} for image i, rank r) and one backward pass through it yields all of
      * them. The classifier's weights are read once for all ranks instead of once per rank (for
-     * VGG-16, fc6 alone is 400 MB), and each rank's backward pass then starts at the pooled features.
+     * VGG-16, fc6 alone is 400 MB), and each rank's backward pass then starts at the pooled
+     * features.
      *
-     * @return n*maxK x C x 7 x 7 on the device; rows of an image without rank r (or failed) are zero
+     * @return n*maxK x C x 7 x 7 on the device; rows of an image without rank r (or failed) are
+     *     zero
      */
-    private NDArray classifierGradients(NDManager call, List<JobState> group, NDArray pooled, int maxK) {
+    private NDArray classifierGradients(
+            NDManager call, List<JobState> group, NDArray pooled, int maxK) {
         int n = group.size();
         int rows = n * maxK;
         float[] wSoft = new float[rows * numClasses];
@@ -311,7 +324,9 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
             int[] targets = s.prediction.targets();
             for (int r = 0; r < targets.length && r < maxK; r++) {
                 int row = i * maxK + r;
-                (s.job.options().scoreMode() == ScoreMode.AFTER_SOFTMAX ? wSoft : wLogit)[row * numClasses + targets[r]] = 1f;
+                (s.job.options().scoreMode() == ScoreMode.AFTER_SOFTMAX ? wSoft : wLogit)
+                                [row * numClasses + targets[r]] =
+                        1f;
             }
         }
         JniUtils.setGradMode(true);
@@ -324,8 +339,13 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
             NDArray logits = net.classifier(rep);
             logits.attach(step);
             Shape ls = logits.getShape();
-            NDArray target = logits.softmax(1).mul(step.create(wSoft, ls)).sum().add(logits.mul(step.create(wLogit, ls)).sum());
-            JniUtils.backward((PtNDArray) target, (PtNDArray) step.ones(target.getShape()), false, false);
+            NDArray target =
+                    logits.softmax(1)
+                            .mul(step.create(wSoft, ls))
+                            .sum()
+                            .add(logits.mul(step.create(wLogit, ls)).sum());
+            JniUtils.backward(
+                    (PtNDArray) target, (PtNDArray) step.ones(target.getShape()), false, false);
             NDArray g = rep.getGradient();
             g.attach(call);
             return g;
@@ -338,8 +358,16 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
      *
      * @return per layer, the Max-C maps of the active images (active x 1 x H x W) on the device
      */
-    private NDArray[] backward(NDManager call, List<Integer> active, int n, int r, NDArray pooled, NDArray seeds, int maxK,
-            NDArray[] probes, boolean keepGraph) {
+    private NDArray[] backward(
+            NDManager call,
+            List<Integer> active,
+            int n,
+            int r,
+            NDArray pooled,
+            NDArray seeds,
+            int maxK,
+            NDArray[] probes,
+            boolean keepGraph) {
         JniUtils.setGradMode(true);
         if (r > 0) {
             for (NDArray p : probes) {
@@ -352,7 +380,8 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
                 seed = seeds;
             } else {
                 Shape ps = pooled.getShape();
-                try (NDArray grouped = seeds.reshape(n, maxK, ps.size() / n); NDArray rank = grouped.get(new NDIndex(":, {}", r))) {
+                try (NDArray grouped = seeds.reshape(n, maxK, ps.size() / n);
+                        NDArray rank = grouped.get(new NDIndex(":, {}", r))) {
                     seed = rank.reshape(ps);
                 }
                 seed.attach(step);

@@ -1,8 +1,7 @@
 package dev.licnn.engine.licnn;
 
-import dev.licnn.engine.explain.ScoreMode;
-
 import dev.licnn.engine.InvalidInputException;
+import dev.licnn.engine.explain.ScoreMode;
 
 /**
  * Options of the LICNN algorithm ({@code docs/LICNN.md}); the defaults are the reference code's.
@@ -31,7 +30,10 @@ public final class LicnnOptions {
         this.b = bld.b;
     }
 
-    /** Score after softmax, last ReLU not inhibited, no per-layer normalisation, LIZ 7, a 0.1, b 0.9. */
+    /**
+     * Score after softmax, last ReLU not inhibited, no per-layer normalisation, LIZ 7, a 0.1, b
+     * 0.9.
+     */
     public static LicnnOptions defaults() {
         return DEFAULTS;
     }
@@ -42,8 +44,13 @@ public final class LicnnOptions {
 
     /** A builder that starts from these options. */
     public Builder toBuilder() {
-        return builder().optScoreMode(scoreMode).optInhibitLastRelu(inhibitLastRelu)
-                .optPerLayerNormalization(perLayerNormalization).optLizSize(lizSize).optA(a).optB(b);
+        return builder()
+                .optScoreMode(scoreMode)
+                .optInhibitLastRelu(inhibitLastRelu)
+                .optPerLayerNormalization(perLayerNormalization)
+                .optLizSize(lizSize)
+                .optA(a)
+                .optB(b);
     }
 
     public ScoreMode scoreMode() {
@@ -77,8 +84,19 @@ public final class LicnnOptions {
 
     @Override
     public String toString() {
-        return "LicnnOptions{score=" + scoreMode + ", inhibitLast=" + inhibitLastRelu + ", perLayerNorm="
-                + perLayerNormalization + ", liz=" + lizSize + ", a=" + a + ", b=" + b + "}";
+        return "LicnnOptions{score="
+                + scoreMode
+                + ", inhibitLast="
+                + inhibitLastRelu
+                + ", perLayerNorm="
+                + perLayerNormalization
+                + ", liz="
+                + lizSize
+                + ", a="
+                + a
+                + ", b="
+                + b
+                + "}";
     }
 
     /** Builder; {@link #build()} validates. */
@@ -135,7 +153,10 @@ public final class LicnnOptions {
             }
             if (!Float.isFinite(a) || a < 0 || !Float.isFinite(b) || b < 0) {
                 throw new InvalidInputException(
-                        "lateral-inhibition weights a and b must be finite and >= 0, got a=" + a + ", b=" + b);
+                        "lateral-inhibition weights a and b must be finite and >= 0, got a="
+                                + a
+                                + ", b="
+                                + b);
             }
             return new LicnnOptions(this);
         }

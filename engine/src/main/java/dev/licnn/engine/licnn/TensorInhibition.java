@@ -16,10 +16,10 @@ import java.util.Arrays;
  *
  * <p>The same arithmetic as {@link LateralInhibition}: the average term is a k x k average pool
  * that counts the zero padding, the differential term stacks the k*k - 1 shifted windows of the
- * zero-padded map and takes their weighted sum of {@code max(P_uv, M) - M} (which equals
- * {@code max(0, P_uv - M)} exactly), the gate is {@code M > LI}. Only summation order differs from
- * the Java path, so the two agree to float rounding and their masks differ only where
- * {@code |M - LI|} is at rounding level.
+ * zero-padded map and takes their weighted sum of {@code max(P_uv, M) - M} (which equals {@code
+ * max(0, P_uv - M)} exactly), the gate is {@code M > LI}. Only summation order differs from the
+ * Java path, so the two agree to float rounding and their masks differ only where {@code |M - LI|}
+ * is at rounding level.
  *
  * <p>Every array it returns belongs to the manager of the input; intermediates are closed.
  *
@@ -58,7 +58,8 @@ public final class TensorInhibition {
         NDManager mgr = maxC.getManager();
         NDArray m = l2Normalize(maxC);
         NDArray li = null;
-        try (NDArray aT = mgr.create(a, new Shape(rows, 1, 1, 1)); NDArray bT = mgr.create(b, new Shape(rows, 1, 1, 1))) {
+        try (NDArray aT = mgr.create(a, new Shape(rows, 1, 1, 1));
+                NDArray bT = mgr.create(b, new Shape(rows, 1, 1, 1))) {
             int[] sizes = Arrays.stream(liz).distinct().toArray();
             for (int k : sizes) {
                 NDArray lk = inhibition(m, k, aT, bT);
@@ -73,7 +74,9 @@ public final class TensorInhibition {
                 if (li == null) {
                     li = lk;
                 } else {
-                    try (NDArray s = mgr.create(sel, new Shape(rows, 1, 1, 1)); NDArray prev = li; NDArray cur = lk) {
+                    try (NDArray s = mgr.create(sel, new Shape(rows, 1, 1, 1));
+                            NDArray prev = li;
+                            NDArray cur = lk) {
                         li = whereRows(s, cur, prev);
                     }
                 }
@@ -97,7 +100,9 @@ public final class TensorInhibition {
         long h = m.getShape().get(2);
         long w = m.getShape().get(3);
         NDArray avgTerm;
-        try (NDArray avg = Pool.avgPool2d(m, new Shape(k, k), new Shape(1, 1), new Shape(p, p), false, true);
+        try (NDArray avg =
+                        Pool.avgPool2d(
+                                m, new Shape(k, k), new Shape(1, 1), new Shape(p, p), false, true);
                 NDArray neg = avg.neg()) {
             avgTerm = neg.exp().muli(aT);
         }
@@ -115,12 +120,20 @@ public final class TensorInhibition {
                     }
                     double d = Math.sqrt((double) du * du + (double) dv * dv) / k;
                     weights[o++] = (float) (d * Math.exp(-d));
-                    windows.add(padded.get(new NDIndex(":, 0, {}:{}, {}:{}", p + du, p + du + h, p + dv, p + dv + w)));
+                    windows.add(
+                            padded.get(
+                                    new NDIndex(
+                                            ":, 0, {}:{}, {}:{}",
+                                            p + du,
+                                            p + du + h,
+                                            p + dv,
+                                            p + dv + w)));
                 }
             }
             NDArray diff;
             try (NDArray stacked = NDArrays.stack(windows, 1);
-                    NDArray wT = m.getManager().create(weights, new Shape(1, weights.length, 1, 1));
+                    NDArray wT =
+                            m.getManager().create(weights, new Shape(1, weights.length, 1, 1));
                     NDArray mx = stacked.maximum(m)) {
                 mx.subi(m).muli(wT);
                 diff = mx.sum(new int[] {1}, true);
@@ -140,7 +153,10 @@ public final class TensorInhibition {
         }
     }
 
-    /** {@code v / ||v||} per map (L2 over the map); a map whose norm is 0 or not finite is left as it is. */
+    /**
+     * {@code v / ||v||} per map (L2 over the map); a map whose norm is 0 or not finite is left as
+     * it is.
+     */
     static NDArray l2Normalize(NDArray v) {
         try (NDArray sq = v.square();
                 NDArray ss = sq.sum(new int[] {1, 2, 3}, true);

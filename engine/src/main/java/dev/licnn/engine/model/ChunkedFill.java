@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Builds an F32 array from values computed in Java, one bounded chunk at a time, so that filling
- * a large tensor needs only a small direct buffer besides the engine-owned result.
+ * Builds an F32 array from values computed in Java, one bounded chunk at a time, so that filling a
+ * large tensor needs only a small direct buffer besides the engine-owned result.
  */
 final class ChunkedFill {
 
@@ -37,16 +37,20 @@ final class ChunkedFill {
             return manager.zeros(shape, DataType.FLOAT32);
         }
         NDArray flat = manager.zeros(new Shape(n), DataType.FLOAT32);
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(n, CHUNK) * Float.BYTES)
-                .order(ByteOrder.nativeOrder());
+        ByteBuffer buf =
+                ByteBuffer.allocateDirect((int) Math.min(n, CHUNK) * Float.BYTES)
+                        .order(ByteOrder.nativeOrder());
         for (long start = 0; start < n; start += CHUNK) {
             int len = (int) Math.min(CHUNK, n - start);
             buf.clear();
             source.fill(buf, start, len);
             buf.flip();
             if (buf.remaining() != len * Float.BYTES) {
-                throw new IllegalStateException("chunk source wrote " + buf.remaining() + " bytes, not "
-                        + len * Float.BYTES);
+                throw new IllegalStateException(
+                        "chunk source wrote "
+                                + buf.remaining()
+                                + " bytes, not "
+                                + len * Float.BYTES);
             }
             try (NDManager scratch = manager.newSubManager()) {
                 // The engine wraps the direct buffer; set() copies it before the buffer is reused.

@@ -53,16 +53,28 @@ public final class Labels implements Iterable<Labels.Label> {
         for (int i = 0; i < this.labels.size(); i++) {
             Label l = this.labels.get(i);
             if (l.id() != i) {
-                throw new IllegalArgumentException("label '" + l.key() + "' has id " + l.id()
-                        + " at position " + i + "; ids must be 0..n-1 in order");
+                throw new IllegalArgumentException(
+                        "label '"
+                                + l.key()
+                                + "' has id "
+                                + l.id()
+                                + " at position "
+                                + i
+                                + "; ids must be 0..n-1 in order");
             }
             if (l.key() == null || l.name() == null) {
                 throw new IllegalArgumentException("label " + i + " needs a key and a name");
             }
             Label dup = byKey.put(l.key(), l);
             if (dup != null) {
-                throw new IllegalArgumentException("duplicate label key '" + l.key() + "' (ids "
-                        + dup.id() + " and " + l.id() + ")");
+                throw new IllegalArgumentException(
+                        "duplicate label key '"
+                                + l.key()
+                                + "' (ids "
+                                + dup.id()
+                                + " and "
+                                + l.id()
+                                + ")");
             }
             byName.computeIfAbsent(l.name(), k -> new ArrayList<>(1)).add(l);
         }
@@ -80,23 +92,28 @@ public final class Labels implements Iterable<Labels.Label> {
     }
 
     /**
-     * The 1000 ImageNet-1k classes, read from {@code imagenet/classes.json} in DJL's
-     * {@code basicdataset} jar (entries {@code [wnid, short name, full name]}).
+     * The 1000 ImageNet-1k classes, read from {@code imagenet/classes.json} in DJL's {@code
+     * basicdataset} jar (entries {@code [wnid, short name, full name]}).
      *
      * @return the ImageNet labels: key is the WordNet id, name the short name
      */
     public static Labels imagenet() {
         InputStream in = Labels.class.getClassLoader().getResourceAsStream(IMAGENET_RESOURCE);
         if (in == null) {
-            throw new IllegalStateException(IMAGENET_RESOURCE
-                    + " not on the classpath (it comes with ai.djl:basicdataset)");
+            throw new IllegalStateException(
+                    IMAGENET_RESOURCE
+                            + " not on the classpath (it comes with ai.djl:basicdataset)");
         }
         try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
             JsonArray arr = JsonParser.parseReader(r).getAsJsonArray();
             List<Label> out = new ArrayList<>(arr.size());
             for (JsonElement e : arr) {
                 JsonArray entry = e.getAsJsonArray();
-                out.add(new Label(out.size(), entry.get(0).getAsString(), entry.get(1).getAsString()));
+                out.add(
+                        new Label(
+                                out.size(),
+                                entry.get(0).getAsString(),
+                                entry.get(1).getAsString()));
             }
             return new Labels(out);
         } catch (IOException e) {
@@ -122,7 +139,8 @@ public final class Labels implements Iterable<Labels.Label> {
     }
 
     /**
-     * Reads labels written by {@link #toJson}: {@code [{"id":0,"key":"n01440764","name":"tench"},...]}.
+     * Reads labels written by {@link #toJson}: {@code
+     * [{"id":0,"key":"n01440764","name":"tench"},...]}.
      *
      * @param path the JSON file
      * @return the table
@@ -134,14 +152,23 @@ public final class Labels implements Iterable<Labels.Label> {
             List<Label> out = new ArrayList<>(arr.size());
             for (JsonElement e : arr) {
                 JsonObject o = e.getAsJsonObject();
-                out.add(new Label(o.get("id").getAsInt(), o.get("key").getAsString(),
-                        o.get("name").getAsString()));
+                out.add(
+                        new Label(
+                                o.get("id").getAsInt(),
+                                o.get("key").getAsString(),
+                                o.get("name").getAsString()));
             }
             return new Labels(out);
-        } catch (JsonParseException | IllegalStateException | NullPointerException
-                | UnsupportedOperationException | NumberFormatException e) {
-            throw new IOException(path + ": not a label list [{\"id\":..,\"key\":..,\"name\":..}]: "
-                    + e.getMessage(), e);
+        } catch (JsonParseException
+                | IllegalStateException
+                | NullPointerException
+                | UnsupportedOperationException
+                | NumberFormatException e) {
+            throw new IOException(
+                    path
+                            + ": not a label list [{\"id\":..,\"key\":..,\"name\":..}]: "
+                            + e.getMessage(),
+                    e);
         } catch (IllegalArgumentException e) {
             throw new IOException(path + ": " + e.getMessage(), e);
         }
@@ -160,17 +187,23 @@ public final class Labels implements Iterable<Labels.Label> {
             o.addProperty("id", l.id());
             o.addProperty("key", l.key());
             o.addProperty("name", l.name());
-            sb.append("  ").append(SafeTensors.GSON.toJson(o)).append(l.id() + 1 < labels.size() ? ",\n" : "\n");
+            sb.append("  ")
+                    .append(SafeTensors.GSON.toJson(o))
+                    .append(l.id() + 1 < labels.size() ? ",\n" : "\n");
         }
         Files.writeString(path, sb.append("]\n"), StandardCharsets.UTF_8);
     }
 
-    /** @return number of classes */
+    /**
+     * @return number of classes
+     */
     public int size() {
         return labels.size();
     }
 
-    /** @return all labels in id order */
+    /**
+     * @return all labels in id order
+     */
     public List<Label> asList() {
         return labels;
     }
@@ -182,7 +215,8 @@ public final class Labels implements Iterable<Labels.Label> {
      */
     public Label byId(int id) {
         if (id < 0 || id >= labels.size()) {
-            throw new IllegalArgumentException("unknown class id " + id + " (valid: 0.." + (labels.size() - 1) + ")");
+            throw new IllegalArgumentException(
+                    "unknown class id " + id + " (valid: 0.." + (labels.size() - 1) + ")");
         }
         return labels.get(id);
     }
@@ -195,7 +229,8 @@ public final class Labels implements Iterable<Labels.Label> {
     public Label byKey(String key) {
         Label l = byKey.get(key);
         if (l == null) {
-            throw new IllegalArgumentException("unknown class key '" + key + "' (" + labels.size() + " classes)");
+            throw new IllegalArgumentException(
+                    "unknown class key '" + key + "' (" + labels.size() + " classes)");
         }
         return l;
     }
@@ -208,12 +243,18 @@ public final class Labels implements Iterable<Labels.Label> {
     public Label byName(String name) {
         List<Label> found = byName.get(name);
         if (found == null) {
-            throw new IllegalArgumentException("unknown class name '" + name + "' (" + labels.size() + " classes)");
+            throw new IllegalArgumentException(
+                    "unknown class name '" + name + "' (" + labels.size() + " classes)");
         }
         if (found.size() > 1) {
-            throw new IllegalArgumentException("class name '" + name + "' is ambiguous: "
-                    + found.stream().map(l -> l.id() + "/" + l.key()).collect(Collectors.joining(", "))
-                    + "; look up by key or id instead");
+            throw new IllegalArgumentException(
+                    "class name '"
+                            + name
+                            + "' is ambiguous: "
+                            + found.stream()
+                                    .map(l -> l.id() + "/" + l.key())
+                                    .collect(Collectors.joining(", "))
+                            + "; look up by key or id instead");
         }
         return found.get(0);
     }

@@ -1,7 +1,5 @@
 package dev.licnn.engine.model;
 
-import dev.licnn.engine.InvalidInputException;
-
 import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -9,6 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.licnn.engine.InvalidInputException;
 import dev.licnn.engine.image.PreprocessConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,13 +50,27 @@ public final class ModelCard {
     private final java.util.List<String> reinitModules;
     private final long reinitSeed;
 
-    private ModelCard(String name, VggSpec spec, Labels labels, PreprocessConfig preprocess, Path weights,
-            long randomSeed, Map<String, Object> info) {
+    private ModelCard(
+            String name,
+            VggSpec spec,
+            Labels labels,
+            PreprocessConfig preprocess,
+            Path weights,
+            long randomSeed,
+            Map<String, Object> info) {
         this(name, spec, labels, preprocess, weights, randomSeed, info, java.util.List.of(), 0);
     }
 
-    private ModelCard(String name, VggSpec spec, Labels labels, PreprocessConfig preprocess, Path weights,
-            long randomSeed, Map<String, Object> info, java.util.List<String> reinitModules, long reinitSeed) {
+    private ModelCard(
+            String name,
+            VggSpec spec,
+            Labels labels,
+            PreprocessConfig preprocess,
+            Path weights,
+            long randomSeed,
+            Map<String, Object> info,
+            java.util.List<String> reinitModules,
+            long reinitSeed) {
         this.reinitModules = java.util.List.copyOf(reinitModules);
         this.reinitSeed = reinitSeed;
         this.name = Objects.requireNonNull(name);
@@ -68,8 +81,14 @@ public final class ModelCard {
         this.randomSeed = randomSeed;
         this.info = info;
         if (labels.size() != spec.numClasses()) {
-            throw new IllegalArgumentException("model " + name + " has " + spec.numClasses() + " classes but "
-                    + labels.size() + " labels");
+            throw new IllegalArgumentException(
+                    "model "
+                            + name
+                            + " has "
+                            + spec.numClasses()
+                            + " classes but "
+                            + labels.size()
+                            + " labels");
         }
     }
 
@@ -89,7 +108,10 @@ public final class ModelCard {
 
     private static PreprocessConfig defaultPreprocess(VggSpec spec) {
         int crop = spec.inputSize();
-        return PreprocessConfig.builder().optCropSize(crop).optResizeShorter(Math.max(crop, crop * 256 / 224)).build();
+        return PreprocessConfig.builder()
+                .optCropSize(crop)
+                .optResizeShorter(Math.max(crop, crop * 256 / 224))
+                .build();
     }
 
     /** Reads {@code dir/model.json}. */
@@ -100,7 +122,9 @@ public final class ModelCard {
         }
         JsonObject o;
         try {
-            o = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
+            o =
+                    JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8))
+                            .getAsJsonObject();
         } catch (RuntimeException e) {
             throw new IOException("cannot parse " + json + ": " + e.getMessage(), e);
         }
@@ -112,26 +136,41 @@ public final class ModelCard {
                 JsonElement e = layersJson.get(i);
                 layers[i] = e.getAsJsonPrimitive().isString() ? VggSpec.POOL : e.getAsInt();
             }
-            VggSpec spec = VggSpec.custom(a.get("name").getAsString(), layers, a.get("batch_norm").getAsBoolean(),
-                    a.get("hidden").getAsInt(), a.get("num_classes").getAsInt(), a.get("input_size").getAsInt());
-            Labels labels = o.has("labels") ? Labels.fromJson(dir.resolve(o.get("labels").getAsString()))
-                    : Labels.indexed(spec.numClasses());
+            VggSpec spec =
+                    VggSpec.custom(
+                            a.get("name").getAsString(),
+                            layers,
+                            a.get("batch_norm").getAsBoolean(),
+                            a.get("hidden").getAsInt(),
+                            a.get("num_classes").getAsInt(),
+                            a.get("input_size").getAsInt());
+            Labels labels =
+                    o.has("labels")
+                            ? Labels.fromJson(dir.resolve(o.get("labels").getAsString()))
+                            : Labels.indexed(spec.numClasses());
             PreprocessConfig.Builder pb = PreprocessConfig.builder();
             if (o.has("preprocessing")) {
                 JsonObject p = o.getAsJsonObject("preprocessing");
-                pb.optResizeShorter(p.get("resize_shorter").getAsInt()).optCropSize(p.get("crop").getAsInt())
-                        .optMean(floats(p.getAsJsonArray("mean"))).optStd(floats(p.getAsJsonArray("std")));
+                pb.optResizeShorter(p.get("resize_shorter").getAsInt())
+                        .optCropSize(p.get("crop").getAsInt())
+                        .optMean(floats(p.getAsJsonArray("mean")))
+                        .optStd(floats(p.getAsJsonArray("std")));
             }
             @SuppressWarnings("unchecked")
-            Map<String, Object> info = o.has("info") ? GSON.fromJson(o.get("info"), Map.class) : new LinkedHashMap<>();
+            Map<String, Object> info =
+                    o.has("info") ? GSON.fromJson(o.get("info"), Map.class) : new LinkedHashMap<>();
             Path weights = dir.resolve(o.get("weights").getAsString());
-            return new ModelCard(o.get("name").getAsString(), spec, labels, pb.build(), weights, 0, info);
+            return new ModelCard(
+                    o.get("name").getAsString(), spec, labels, pb.build(), weights, 0, info);
         } catch (RuntimeException e) {
             throw new IOException("invalid " + json + ": " + e, e);
         }
     }
 
-    /** Writes {@code model.json} and {@code labels.json} into {@code dir} (the weights file is the caller's). */
+    /**
+     * Writes {@code model.json} and {@code labels.json} into {@code dir} (the weights file is the
+     * caller's).
+     */
     public void save(Path dir, String weightsFileName) throws IOException {
         Files.createDirectories(dir);
         labels.toJson(dir.resolve("labels.json"));
@@ -165,20 +204,28 @@ public final class ModelCard {
      *
      * @throws IllegalArgumentException naming a module that has no parameters in this model
      */
-    public ModelCard withReinitialised(String variantName, java.util.List<String> modules, long seed) {
+    public ModelCard withReinitialised(
+            String variantName, java.util.List<String> modules, long seed) {
         java.util.Set<String> known = new java.util.LinkedHashSet<>();
         for (String p : spec.parameterShapes().keySet()) {
             known.add(p.substring(0, p.lastIndexOf('.')));
         }
         for (String m : modules) {
             if (!known.contains(m)) {
-                throw new InvalidInputException("model " + name + " has no layer '" + m + "' to re-initialise (layers: "
-                        + known + ")");
+                throw new InvalidInputException(
+                        "model "
+                                + name
+                                + " has no layer '"
+                                + m
+                                + "' to re-initialise (layers: "
+                                + known
+                                + ")");
             }
         }
         java.util.List<String> all = new java.util.ArrayList<>(reinitModules);
         all.addAll(modules);
-        return new ModelCard(variantName, spec, labels, preprocess, weights, randomSeed, info, all, seed);
+        return new ModelCard(
+                variantName, spec, labels, preprocess, weights, randomSeed, info, all, seed);
     }
 
     /** Modules whose parameters are re-initialised (empty for a plain model). */
@@ -186,9 +233,13 @@ public final class ModelCard {
         return reinitModules;
     }
 
-    /** The network on {@code device}, built from {@link #loadWeights} (released once copied into it). */
+    /**
+     * The network on {@code device}, built from {@link #loadWeights} (released once copied into
+     * it).
+     */
     public VggNetwork createNetwork(ai.djl.Device device) throws IOException {
-        try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu()); StateDict w = loadWeights(tmp)) {
+        try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu());
+                StateDict w = loadWeights(tmp)) {
             return VggNetwork.create(spec, w.asMap(), device);
         }
     }
@@ -225,14 +276,18 @@ public final class ModelCard {
         return d;
     }
 
-    /** The same card with other pre-processing (for example no resize for models trained at their input size). */
+    /**
+     * The same card with other pre-processing (for example no resize for models trained at their
+     * input size).
+     */
     public ModelCard withPreprocess(PreprocessConfig newPreprocess) {
         return new ModelCard(name, spec, labels, newPreprocess, weights, randomSeed, info);
     }
 
     /** The same card with other metadata. */
     public ModelCard withInfo(Map<String, Object> newInfo) {
-        return new ModelCard(name, spec, labels, preprocess, weights, randomSeed, new LinkedHashMap<>(newInfo));
+        return new ModelCard(
+                name, spec, labels, preprocess, weights, randomSeed, new LinkedHashMap<>(newInfo));
     }
 
     public String name() {

@@ -64,8 +64,8 @@ public final class SafeTensors {
 
     /**
      * Writes tensors, in map iteration order, to a safetensors file, streaming each array's native
-     * memory to the file (no heap copy). The file is written to a temporary sibling and moved
-     * into place, so a failed write leaves no partial file.
+     * memory to the file (no heap copy). The file is written to a temporary sibling and moved into
+     * place, so a failed write leaves no partial file.
      *
      * @param path destination (replaced if it exists)
      * @param tensors name to array, in the order to write (use a {@link java.util.LinkedHashMap})
@@ -114,8 +114,9 @@ public final class SafeTensors {
         Path dir = path.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(
+                            tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(ch, head);
                 for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
                     writeFully(ch, littleEndianBytes(e.getValue()));
@@ -158,36 +159,61 @@ public final class SafeTensors {
     /** Safetensors dtype name of a DJL data type. */
     static String dtypeName(String tensor, DataType type) {
         switch (type) {
-            case FLOAT64: return "F64";
-            case FLOAT32: return "F32";
-            case FLOAT16: return "F16";
-            case BFLOAT16: return "BF16";
-            case INT64: return "I64";
-            case INT32: return "I32";
-            case INT16: return "I16";
-            case INT8: return "I8";
-            case UINT8: return "U8";
-            case BOOLEAN: return "BOOL";
+            case FLOAT64:
+                return "F64";
+            case FLOAT32:
+                return "F32";
+            case FLOAT16:
+                return "F16";
+            case BFLOAT16:
+                return "BF16";
+            case INT64:
+                return "I64";
+            case INT32:
+                return "I32";
+            case INT16:
+                return "I16";
+            case INT8:
+                return "I8";
+            case UINT8:
+                return "U8";
+            case BOOLEAN:
+                return "BOOL";
             default:
                 throw new IllegalArgumentException(
-                        "tensor '" + tensor + "': data type " + type + " cannot be stored in safetensors");
+                        "tensor '"
+                                + tensor
+                                + "': data type "
+                                + type
+                                + " cannot be stored in safetensors");
         }
     }
 
     /** DJL data type of a safetensors dtype name, or null if unsupported. */
     static DataType dataType(String dtype) {
         switch (dtype) {
-            case "F64": return DataType.FLOAT64;
-            case "F32": return DataType.FLOAT32;
-            case "F16": return DataType.FLOAT16;
-            case "BF16": return DataType.BFLOAT16;
-            case "I64": return DataType.INT64;
-            case "I32": return DataType.INT32;
-            case "I16": return DataType.INT16;
-            case "I8": return DataType.INT8;
-            case "U8": return DataType.UINT8;
-            case "BOOL": return DataType.BOOLEAN;
-            default: return null;
+            case "F64":
+                return DataType.FLOAT64;
+            case "F32":
+                return DataType.FLOAT32;
+            case "F16":
+                return DataType.FLOAT16;
+            case "BF16":
+                return DataType.BFLOAT16;
+            case "I64":
+                return DataType.INT64;
+            case "I32":
+                return DataType.INT32;
+            case "I16":
+                return DataType.INT16;
+            case "I8":
+                return DataType.INT8;
+            case "U8":
+                return DataType.UINT8;
+            case "BOOL":
+                return DataType.BOOLEAN;
+            default:
+                return null;
         }
     }
 }

@@ -27,9 +27,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An open safetensors file whose header has been validated. Tensor data is memory-mapped per
- * tensor (so files over 2 GB work; a single tensor must be under 2 GB) and copied into native
- * arrays by {@link #load}. Obtain one from {@link SafeTensors#open(Path)}.
+ * An open safetensors file whose header has been validated. Tensor data is memory-mapped per tensor
+ * (so files over 2 GB work; a single tensor must be under 2 GB) and copied into native arrays by
+ * {@link #load}. Obtain one from {@link SafeTensors#open(Path)}.
  *
  * <p>Thread-safe for concurrent {@link #load} calls; close it once done.
  */
@@ -41,8 +41,12 @@ public final class SafeTensorsFile implements AutoCloseable {
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
 
-    private SafeTensorsFile(Path path, FileChannel channel, long dataStart,
-            Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+    private SafeTensorsFile(
+            Path path,
+            FileChannel channel,
+            long dataStart,
+            Map<String, TensorInfo> tensors,
+            Map<String, String> metadata) {
         this.path = path;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -55,18 +59,29 @@ public final class SafeTensorsFile implements AutoCloseable {
         try {
             long size = ch.size();
             if (size < 8) {
-                throw fail(path, "file is " + size + " bytes, too short for the 8-byte header length");
+                throw fail(
+                        path, "file is " + size + " bytes, too short for the 8-byte header length");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0);
             long headerLen = lenBuf.flip().getLong();
             if (headerLen <= 0 || headerLen > SafeTensors.MAX_HEADER_BYTES) {
-                throw fail(path, "header length " + Long.toUnsignedString(headerLen)
-                        + " is not in (0, " + SafeTensors.MAX_HEADER_BYTES + "]");
+                throw fail(
+                        path,
+                        "header length "
+                                + Long.toUnsignedString(headerLen)
+                                + " is not in (0, "
+                                + SafeTensors.MAX_HEADER_BYTES
+                                + "]");
             }
             if (8 + headerLen > size) {
-                throw fail(path, "header length " + headerLen + " exceeds the file size " + size
-                        + " (truncated file?)");
+                throw fail(
+                        path,
+                        "header length "
+                                + headerLen
+                                + " exceeds the file size "
+                                + size
+                                + " (truncated file?)");
             }
             ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
             readFully(ch, headerBuf, 8);
@@ -81,8 +96,9 @@ public final class SafeTensorsFile implements AutoCloseable {
         }
     }
 
-    private static Map<String, TensorInfo> parseHeader(Path path, String json, long dataSize,
-            Map<String, String> metadata) throws SafeTensorsFormatException {
+    private static Map<String, TensorInfo> parseHeader(
+            Path path, String json, long dataSize, Map<String, String> metadata)
+            throws SafeTensorsFormatException {
         JsonObject root;
         try {
             JsonElement el = JsonParser.parseString(json);
@@ -91,7 +107,8 @@ public final class SafeTensorsFile implements AutoCloseable {
             }
             root = el.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw new SafeTensorsFormatException(path + ": header is not valid JSON: " + e.getMessage(), e);
+            throw new SafeTensorsFormatException(
+                    path + ": header is not valid JSON: " + e.getMessage(), e);
         }
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.entrySet()) {
@@ -152,20 +169,43 @@ public final class SafeTensorsFile implements AutoCloseable {
                 throw fail(path, where + "invalid data_offsets [" + begin + ", " + end + "]");
             }
             if (end > dataSize) {
-                throw fail(path, where + "data_offsets [" + begin + ", " + end
-                        + "] lie outside the data section of " + dataSize + " bytes (truncated file?)");
+                throw fail(
+                        path,
+                        where
+                                + "data_offsets ["
+                                + begin
+                                + ", "
+                                + end
+                                + "] lie outside the data section of "
+                                + dataSize
+                                + " bytes (truncated file?)");
             }
             long expected = Math.multiplyExact(count, (long) type.getNumOfBytes());
             if (end - begin != expected) {
-                throw fail(path, where + "shape " + new Shape(shape) + " of " + dtypeEl.getAsString()
-                        + " needs " + expected + " bytes but data_offsets [" + begin + ", " + end
-                        + "] span " + (end - begin));
+                throw fail(
+                        path,
+                        where
+                                + "shape "
+                                + new Shape(shape)
+                                + " of "
+                                + dtypeEl.getAsString()
+                                + " needs "
+                                + expected
+                                + " bytes but data_offsets ["
+                                + begin
+                                + ", "
+                                + end
+                                + "] span "
+                                + (end - begin));
             }
             return new TensorInfo(name, type, new Shape(shape), begin, end);
-        } catch (IllegalStateException | UnsupportedOperationException | NumberFormatException
+        } catch (IllegalStateException
+                | UnsupportedOperationException
+                | NumberFormatException
                 | ArithmeticException e) {
-            throw new SafeTensorsFormatException(path + ": " + where + "malformed header entry "
-                    + value + ": " + e.getMessage(), e);
+            throw new SafeTensorsFormatException(
+                    path + ": " + where + "malformed header entry " + value + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -179,14 +219,28 @@ public final class SafeTensorsFile implements AutoCloseable {
                 continue;
             }
             if (prev != null && t.begin() < prev.end()) {
-                throw fail(path, "tensor '" + t.name() + "' data [" + t.begin() + ", " + t.end()
-                        + "] overlaps tensor '" + prev.name() + "' [" + prev.begin() + ", " + prev.end() + "]");
+                throw fail(
+                        path,
+                        "tensor '"
+                                + t.name()
+                                + "' data ["
+                                + t.begin()
+                                + ", "
+                                + t.end()
+                                + "] overlaps tensor '"
+                                + prev.name()
+                                + "' ["
+                                + prev.begin()
+                                + ", "
+                                + prev.end()
+                                + "]");
             }
             prev = t;
         }
     }
 
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position)
+            throws IOException {
         long pos = position;
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos);
@@ -201,17 +255,23 @@ public final class SafeTensorsFile implements AutoCloseable {
         return new SafeTensorsFormatException(path + ": " + message);
     }
 
-    /** @return the file this was opened from */
+    /**
+     * @return the file this was opened from
+     */
     public Path path() {
         return path;
     }
 
-    /** @return tensor names in header order */
+    /**
+     * @return tensor names in header order
+     */
     public Set<String> names() {
         return tensors.keySet();
     }
 
-    /** @return all header entries, in header order */
+    /**
+     * @return all header entries, in header order
+     */
     public Map<String, TensorInfo> infos() {
         return tensors;
     }
@@ -231,7 +291,9 @@ public final class SafeTensorsFile implements AutoCloseable {
         return info;
     }
 
-    /** @return the {@code __metadata__} map (empty if absent) */
+    /**
+     * @return the {@code __metadata__} map (empty if absent)
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -242,8 +304,8 @@ public final class SafeTensorsFile implements AutoCloseable {
      *
      * <p>F16 and BF16 tensors are converted to F32 on load (the model runs in F32, and DJL's
      * PyTorch engine cannot hold BF16 arrays, so BF16 is widened in Java); I16 tensors are widened
-     * to I32 in Java (the engine aborts the process on an INT16 array); all other types keep
-     * their stored type.
+     * to I32 in Java (the engine aborts the process on an INT16 array); all other types keep their
+     * stored type.
      *
      * @param name tensor name
      * @param manager owner of the returned array
@@ -256,18 +318,27 @@ public final class SafeTensorsFile implements AutoCloseable {
         DataType stored = info.dataType();
         boolean toFloat = stored == DataType.FLOAT16 || stored == DataType.BFLOAT16;
         if (info.shape().size() == 0) {
-            return manager.create(info.shape(), toFloat ? DataType.FLOAT32
-                    : stored == DataType.INT16 ? DataType.INT32 : stored);
+            return manager.create(
+                    info.shape(),
+                    toFloat
+                            ? DataType.FLOAT32
+                            : stored == DataType.INT16 ? DataType.INT32 : stored);
         }
         if (info.byteSize() > Integer.MAX_VALUE) {
-            throw new IOException(path + ": tensor '" + name + "' is " + info.byteSize()
-                    + " bytes; tensors of 2 GB or more are not supported");
+            throw new IOException(
+                    path
+                            + ": tensor '"
+                            + name
+                            + "' is "
+                            + info.byteSize()
+                            + " bytes; tensors of 2 GB or more are not supported");
         }
         if (!channel.isOpen()) {
             throw new IllegalStateException(path + " is closed");
         }
-        MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY,
-                dataStart + info.begin(), info.byteSize());
+        MappedByteBuffer mapped =
+                channel.map(
+                        FileChannel.MapMode.READ_ONLY, dataStart + info.begin(), info.byteSize());
         mapped.order(ByteOrder.LITTLE_ENDIAN);
         if (stored == DataType.INT16) {
             // Never hand INT16 to the engine: libtorch terminates the JVM on such an array.
@@ -281,11 +352,14 @@ public final class SafeTensorsFile implements AutoCloseable {
         if (stored == DataType.BFLOAT16) {
             // The PyTorch engine of DJL cannot hold BF16 arrays; widen in Java (bits << 16).
             ShortBuffer src = mapped.asShortBuffer();
-            return ChunkedFill.floats(manager, info.shape(), (dst, start, len) -> {
-                for (int i = 0; i < len; i++) {
-                    dst.putInt((src.get((int) start + i) & 0xFFFF) << 16);
-                }
-            });
+            return ChunkedFill.floats(
+                    manager,
+                    info.shape(),
+                    (dst, start, len) -> {
+                        for (int i = 0; i < len; i++) {
+                            dst.putInt((src.get((int) start + i) & 0xFFFF) << 16);
+                        }
+                    });
         }
         // The engine wraps a direct buffer without copying; copy once into engine-owned memory so
         // the result neither aliases the read-only mapping nor keeps it alive.

@@ -2,8 +2,8 @@ package dev.licnn.engine.model;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import ai.djl.engine.EngineException;
 import ai.djl.Model;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * An ordered map from parameter name (torchvision VGG naming: {@code features.0.weight},
- * {@code classifier.6.bias}, ...) to array. All arrays belong to a sub-manager of the manager
- * given at creation; {@link #close()} frees them.
+ * An ordered map from parameter name (torchvision VGG naming: {@code features.0.weight}, {@code
+ * classifier.6.bias}, ...) to array. All arrays belong to a sub-manager of the manager given at
+ * creation; {@link #close()} frees them.
  *
  * <pre>{@code
  * try (StateDict weights = StateDict.fromSafeTensors(Path.of("vgg16.safetensors"), manager)) {
@@ -50,8 +50,8 @@ public final class StateDict implements AutoCloseable {
     /**
      * Loads every tensor of a safetensors file. Wrapper prefixes ({@code module.}) are stripped,
      * and timm VGG names ({@code pre_logits.fc1}, {@code pre_logits.fc2}, {@code head.fc}) are
-     * converted to torchvision's {@code classifier.0/3/6}, reshaping the convolutional kernels
-     * of fc1/fc2 to 2-D linear weights. F16/BF16 tensors are loaded as F32.
+     * converted to torchvision's {@code classifier.0/3/6}, reshaping the convolutional kernels of
+     * fc1/fc2 to 2-D linear weights. F16/BF16 tensors are loaded as F32.
      *
      * @param path the safetensors file
      * @param parent owner of the result
@@ -79,10 +79,10 @@ public final class StateDict implements AutoCloseable {
     }
 
     /**
-     * Reads the parameters of a TorchScript module (for example one traced from torchvision's
-     * VGG) through DJL's PyTorch engine. Names keep torchvision's form, with any wrapper prefix
-     * stripped; the arrays are copied so the module is released before returning. Only
-     * parameters are read: batch-norm running statistics (buffers) are not returned.
+     * Reads the parameters of a TorchScript module (for example one traced from torchvision's VGG)
+     * through DJL's PyTorch engine. Names keep torchvision's form, with any wrapper prefix
+     * stripped; the arrays are copied so the module is released before returning. Only parameters
+     * are read: batch-norm running statistics (buffers) are not returned.
      *
      * @param path the TorchScript file ({@code .pt})
      * @param parent owner of the result
@@ -102,7 +102,8 @@ public final class StateDict implements AutoCloseable {
             return dict;
         } catch (MalformedModelException | EngineException e) {
             dict.close();
-            throw new IOException(path + ": not a loadable TorchScript module: " + e.getMessage(), e);
+            throw new IOException(
+                    path + ": not a loadable TorchScript module: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             dict.close();
             throw e;
@@ -112,7 +113,8 @@ public final class StateDict implements AutoCloseable {
     private void putNormalised(String name, NDArray array) {
         String target = VggNames.stripPrefix(name);
         if (tensors.containsKey(target)) {
-            throw new IllegalArgumentException("duplicate tensor '" + target + "' (from '" + name + "')");
+            throw new IllegalArgumentException(
+                    "duplicate tensor '" + target + "' (from '" + name + "')");
         }
         put(target, array);
     }
@@ -143,8 +145,14 @@ public final class StateDict implements AutoCloseable {
     public NDArray get(String name) {
         NDArray a = tensors.get(name);
         if (a == null) {
-            throw new IllegalArgumentException("no tensor named '" + name + "' (have " + tensors.size()
-                    + ": " + tensors.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "no tensor named '"
+                            + name
+                            + "' (have "
+                            + tensors.size()
+                            + ": "
+                            + tensors.keySet()
+                            + ")");
         }
         return a;
     }
@@ -157,29 +165,39 @@ public final class StateDict implements AutoCloseable {
         return tensors.containsKey(name);
     }
 
-    /** @return parameter names in order */
+    /**
+     * @return parameter names in order
+     */
     public Set<String> names() {
         return Collections.unmodifiableSet(tensors.keySet());
     }
 
-    /** @return number of tensors */
+    /**
+     * @return number of tensors
+     */
     public int size() {
         return tensors.size();
     }
 
-    /** @return read-only ordered view of the tensors */
+    /**
+     * @return read-only ordered view of the tensors
+     */
     public Map<String, NDArray> asMap() {
         return Collections.unmodifiableMap(tensors);
     }
 
-    /** @return parameter name to shape, in order */
+    /**
+     * @return parameter name to shape, in order
+     */
     public LinkedHashMap<String, Shape> shapes() {
         LinkedHashMap<String, Shape> out = new LinkedHashMap<>();
         tensors.forEach((k, v) -> out.put(k, v.getShape()));
         return out;
     }
 
-    /** @return the manager owning the arrays (a sub-manager of the one given at creation) */
+    /**
+     * @return the manager owning the arrays (a sub-manager of the one given at creation)
+     */
     public NDManager getManager() {
         return manager;
     }
@@ -212,8 +230,8 @@ public final class StateDict implements AutoCloseable {
      * @param parent owner of the result
      * @return freshly initialised weights
      */
-    public static StateDict initTorchvision(LinkedHashMap<String, Shape> expected, long seed,
-            NDManager parent) {
+    public static StateDict initTorchvision(
+            LinkedHashMap<String, Shape> expected, long seed, NDManager parent) {
         StateDict dict = new StateDict(parent);
         try {
             TorchvisionInit.init(expected, seed, dict);

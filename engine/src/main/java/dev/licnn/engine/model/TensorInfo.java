@@ -14,7 +14,9 @@ import ai.djl.ndarray.types.Shape;
  */
 public record TensorInfo(String name, DataType dataType, Shape shape, long begin, long end) {
 
-    /** @return number of data bytes of this tensor */
+    /**
+     * @return number of data bytes of this tensor
+     */
     public long byteSize() {
         return end - begin;
     }

@@ -21,16 +21,23 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * <p>Values are generated in Java, not by the engine: each tensor gets its own SplitMix64 stream
- * (seeded from the seed and the tensor's name) turned into normals by Marsaglia's polar method
- * with {@link StrictMath}, so a seed gives bit-identical weights on every machine and a tensor's
- * values do not depend on which other tensors are initialised.
+ * (seeded from the seed and the tensor's name) turned into normals by Marsaglia's polar method with
+ * {@link StrictMath}, so a seed gives bit-identical weights on every machine and a tensor's values
+ * do not depend on which other tensors are initialised.
  */
 public final class TorchvisionInit {
 
     private TorchvisionInit() {}
 
     /** What a parameter is, inferred from its name, rank and siblings. */
-    enum Kind { CONV_WEIGHT, LINEAR_WEIGHT, BN_WEIGHT, ZERO, ONE, COUNTER }
+    enum Kind {
+        CONV_WEIGHT,
+        LINEAR_WEIGHT,
+        BN_WEIGHT,
+        ZERO,
+        ONE,
+        COUNTER
+    }
 
     static Kind kind(String name, Shape shape, Map<String, Shape> all) {
         int dot = name.lastIndexOf('.');
@@ -58,8 +65,12 @@ public final class TorchvisionInit {
             default:
                 break;
         }
-        throw new IllegalArgumentException("cannot tell how to initialise '" + name + "' of shape "
-                + shape + ": expected a 4-D conv or 2-D linear weight, a bias, or batch-norm tensors");
+        throw new IllegalArgumentException(
+                "cannot tell how to initialise '"
+                        + name
+                        + "' of shape "
+                        + shape
+                        + ": expected a 4-D conv or 2-D linear weight, a bias, or batch-norm tensors");
     }
 
     /**
@@ -116,11 +127,14 @@ public final class TorchvisionInit {
     /** A new F32 array of normal(0, std) values from a seeded stream, in element order. */
     static NDArray normal(NDManager manager, Shape shape, double std, long streamSeed) {
         Gaussian g = new Gaussian(streamSeed);
-        return ChunkedFill.floats(manager, shape, (dst, start, len) -> {
-            for (int i = 0; i < len; i++) {
-                dst.putFloat((float) (g.next() * std));
-            }
-        });
+        return ChunkedFill.floats(
+                manager,
+                shape,
+                (dst, start, len) -> {
+                    for (int i = 0; i < len; i++) {
+                        dst.putFloat((float) (g.next() * std));
+                    }
+                });
     }
 
     /** Standard normals by Marsaglia's polar method over SplitMix64 doubles; fully specified. */

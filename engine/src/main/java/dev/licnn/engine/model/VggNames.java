@@ -5,7 +5,9 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Name normalisation towards torchvision's VGG layout ({@code features.*}, {@code classifier.*}). */
+/**
+ * Name normalisation towards torchvision's VGG layout ({@code features.*}, {@code classifier.*}).
+ */
 final class VggNames {
 
     private static final String[] ROOTS = {"features.", "classifier."};
@@ -13,8 +15,8 @@ final class VggNames {
     private VggNames() {}
 
     /**
-     * Strips a wrapper prefix such as {@code module.} or {@code model.} before {@code features.}
-     * or {@code classifier.}; names without either root are returned unchanged.
+     * Strips a wrapper prefix such as {@code module.} or {@code model.} before {@code features.} or
+     * {@code classifier.}; names without either root are returned unchanged.
      */
     static String stripPrefix(String name) {
         for (String root : ROOTS) {
@@ -32,15 +34,18 @@ final class VggNames {
         return best < 0 ? name : name.substring(best + 1);
     }
 
-    /** @return true if the names look like timm's VGG (pre_logits.fc1/fc2 convolutions, head.fc) */
+    /**
+     * @return true if the names look like timm's VGG (pre_logits.fc1/fc2 convolutions, head.fc)
+     */
     static boolean isTimmVgg(Map<String, ?> tensors) {
-        return tensors.containsKey("pre_logits.fc1.weight") && tensors.containsKey("head.fc.weight");
+        return tensors.containsKey("pre_logits.fc1.weight")
+                && tensors.containsKey("head.fc.weight");
     }
 
     /**
      * Converts timm VGG names to torchvision ones, consuming {@code in}: fc1/fc2 convolution
-     * kernels become 2-D linear weights (reshaped views in the same manager; the 4-D handles
-     * are closed).
+     * kernels become 2-D linear weights (reshaped views in the same manager; the 4-D handles are
+     * closed).
      */
     static LinkedHashMap<String, NDArray> timmToTorchvision(Map<String, NDArray> in) {
         LinkedHashMap<String, NDArray> out = new LinkedHashMap<>();
@@ -58,7 +63,9 @@ final class VggNames {
                 target = stripPrefix(name);
             }
             Shape shape = array.getShape();
-            if (target.startsWith("classifier.") && target.endsWith(".weight") && shape.dimension() == 4) {
+            if (target.startsWith("classifier.")
+                    && target.endsWith(".weight")
+                    && shape.dimension() == 4) {
                 NDArray flat = array.reshape(shape.get(0), shape.size() / shape.get(0));
                 array.close(); // the reshaped view keeps the storage alive
                 array = flat;

@@ -14,11 +14,11 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.Map;
 
 /**
- * A VGG network evaluated with functional DJL operators on weights held as plain native arrays
- * (no parameter ever requires a gradient, so back-propagation computes activation gradients only).
+ * A VGG network evaluated with functional DJL operators on weights held as plain native arrays (no
+ * parameter ever requires a gradient, so back-propagation computes activation gradients only).
  *
- * <p>Batch norm is folded into the preceding convolution at load time (eval mode). The network
- * owns its arrays: close it to free them.
+ * <p>Batch norm is folded into the preceding convolution at load time (eval mode). The network owns
+ * its arrays: close it to free them.
  *
  * <pre>{@code
  * try (VggNetwork net = VggNetwork.create(spec, stateDict, Device.cpu())) {
@@ -34,8 +34,8 @@ public final class VggNetwork implements AutoCloseable {
         /**
          * Called with the output of feature ReLU {@code layer} (0-based).
          *
-         * @return the array the pass continues with: {@code relu} itself or a new array (the
-         *     caller closes {@code relu} when a different array is returned)
+         * @return the array the pass continues with: {@code relu} itself or a new array (the caller
+         *     closes {@code relu} when a different array is returned)
          */
         NDArray apply(int layer, NDArray relu);
     }
@@ -59,8 +59,8 @@ public final class VggNetwork implements AutoCloseable {
     }
 
     /**
-     * Builds a network from parameters with torchvision names; the arrays are copied to
-     * {@code device}, so the caller keeps ownership of {@code params}.
+     * Builds a network from parameters with torchvision names; the arrays are copied to {@code
+     * device}, so the caller keeps ownership of {@code params}.
      *
      * @throws WeightMismatchException if a parameter is missing, extra or of the wrong shape
      */
@@ -151,8 +151,14 @@ public final class VggNetwork implements AutoCloseable {
     public NDArray features(NDArray input, ReluHook hook) {
         NDArray x = input;
         for (int l = 0; l < convWeights.length; l++) {
-            NDArray conv = Conv2d.conv2d(x, convWeights[l], convBiases[l], new Shape(1, 1), new Shape(1, 1))
-                    .singletonOrThrow();
+            NDArray conv =
+                    Conv2d.conv2d(
+                                    x,
+                                    convWeights[l],
+                                    convBiases[l],
+                                    new Shape(1, 1),
+                                    new Shape(1, 1))
+                            .singletonOrThrow();
             closeUnlessInput(x, input);
             NDArray relu = Activation.relu(conv);
             conv.close();
@@ -164,7 +170,9 @@ public final class VggNetwork implements AutoCloseable {
                 relu = out;
             }
             if (poolAfter[l]) {
-                NDArray pooled = Pool.maxPool2d(relu, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
+                NDArray pooled =
+                        Pool.maxPool2d(
+                                relu, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
                 relu.close();
                 relu = pooled;
             }

@@ -12,8 +12,8 @@ import java.util.Objects;
  * The shape of a VGG network: convolution widths and pools of {@code features}, optional batch
  * norm, classifier width, number of classes and input size.
  *
- * <p>Parameter names follow torchvision's state dict ({@code features.0.weight}, ...,
- * {@code classifier.6.bias}), so weights written by PyTorch load without renaming.
+ * <p>Parameter names follow torchvision's state dict ({@code features.0.weight}, ..., {@code
+ * classifier.6.bias}), so weights written by PyTorch load without renaming.
  *
  * <pre>{@code
  * VggSpec full = VggSpec.vgg16(false);                  // torchvision's vgg16
@@ -26,10 +26,19 @@ public final class VggSpec {
     /** Marker for a 2x2/2 max-pool in {@link #layers()}. */
     public static final int POOL = -1;
 
-    private static final int[] CFG_11 = {64, POOL, 128, POOL, 256, 256, POOL, 512, 512, POOL, 512, 512, POOL};
-    private static final int[] CFG_13 = {64, 64, POOL, 128, 128, POOL, 256, 256, POOL, 512, 512, POOL, 512, 512, POOL};
-    private static final int[] CFG_16 = {64, 64, POOL, 128, 128, POOL, 256, 256, 256, POOL, 512, 512, 512, POOL, 512, 512, 512, POOL};
-    private static final int[] CFG_19 = {64, 64, POOL, 128, 128, POOL, 256, 256, 256, 256, POOL, 512, 512, 512, 512, POOL, 512, 512, 512, 512, POOL};
+    private static final int[] CFG_11 = {
+        64, POOL, 128, POOL, 256, 256, POOL, 512, 512, POOL, 512, 512, POOL
+    };
+    private static final int[] CFG_13 = {
+        64, 64, POOL, 128, 128, POOL, 256, 256, POOL, 512, 512, POOL, 512, 512, POOL
+    };
+    private static final int[] CFG_16 = {
+        64, 64, POOL, 128, 128, POOL, 256, 256, 256, POOL, 512, 512, 512, POOL, 512, 512, 512, POOL
+    };
+    private static final int[] CFG_19 = {
+        64, 64, POOL, 128, 128, POOL, 256, 256, 256, 256, POOL, 512, 512, 512, 512, POOL, 512, 512,
+        512, 512, POOL
+    };
 
     private final String name;
     private final int[] layers;
@@ -38,7 +47,13 @@ public final class VggSpec {
     private final int numClasses;
     private final int inputSize;
 
-    private VggSpec(String name, int[] layers, boolean batchNorm, int hidden, int numClasses, int inputSize) {
+    private VggSpec(
+            String name,
+            int[] layers,
+            boolean batchNorm,
+            int hidden,
+            int numClasses,
+            int inputSize) {
         if (layers.length == 0 || layers[layers.length - 1] != POOL) {
             throw new IllegalArgumentException("a VGG feature stack must end with a pool");
         }
@@ -82,31 +97,49 @@ public final class VggSpec {
     }
 
     /**
-     * Looks up a standard architecture by name: {@code vgg11}, {@code vgg13}, {@code vgg16},
-     * {@code vgg19}, each optionally with {@code _bn}.
+     * Looks up a standard architecture by name: {@code vgg11}, {@code vgg13}, {@code vgg16}, {@code
+     * vgg19}, each optionally with {@code _bn}.
      */
     public static VggSpec byName(String arch) {
         switch (arch) {
-            case "vgg11": return vgg11(false);
-            case "vgg11_bn": return vgg11(true);
-            case "vgg13": return vgg13(false);
-            case "vgg13_bn": return vgg13(true);
-            case "vgg16": return vgg16(false);
-            case "vgg16_bn": return vgg16(true);
-            case "vgg19": return vgg19(false);
-            case "vgg19_bn": return vgg19(true);
+            case "vgg11":
+                return vgg11(false);
+            case "vgg11_bn":
+                return vgg11(true);
+            case "vgg13":
+                return vgg13(false);
+            case "vgg13_bn":
+                return vgg13(true);
+            case "vgg16":
+                return vgg16(false);
+            case "vgg16_bn":
+                return vgg16(true);
+            case "vgg19":
+                return vgg19(false);
+            case "vgg19_bn":
+                return vgg19(true);
             default:
                 throw new IllegalArgumentException(
-                        "unknown architecture '" + arch + "' (expected vgg11|vgg13|vgg16|vgg19, optionally with _bn)");
+                        "unknown architecture '"
+                                + arch
+                                + "' (expected vgg11|vgg13|vgg16|vgg19, optionally with _bn)");
         }
     }
 
     /** A spec with explicit convolution widths ({@link #POOL} for a pool). */
-    public static VggSpec custom(String name, int[] layers, boolean batchNorm, int hidden, int numClasses, int inputSize) {
+    public static VggSpec custom(
+            String name,
+            int[] layers,
+            boolean batchNorm,
+            int hidden,
+            int numClasses,
+            int inputSize) {
         return new VggSpec(name, layers, batchNorm, hidden, numClasses, inputSize);
     }
 
-    /** The same layer pattern with every convolution width divided by {@code divisor} (at least 1). */
+    /**
+     * The same layer pattern with every convolution width divided by {@code divisor} (at least 1).
+     */
     public VggSpec scaled(int divisor, int newHidden, int newNumClasses) {
         if (divisor <= 0) {
             throw new IllegalArgumentException("divisor must be positive");
@@ -120,7 +153,10 @@ public final class VggSpec {
         return new VggSpec(name, l, batchNorm, newHidden, newNumClasses, inputSize);
     }
 
-    /** The same spec for another input size (the classifier still sees a 7x7 map after adaptive pooling). */
+    /**
+     * The same spec for another input size (the classifier still sees a 7x7 map after adaptive
+     * pooling).
+     */
     public VggSpec withInputSize(int size) {
         return new VggSpec(name, layers, batchNorm, hidden, numClasses, size);
     }
@@ -130,18 +166,30 @@ public final class VggSpec {
         return new VggSpec(newName, layers, batchNorm, hidden, numClasses, inputSize);
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** Convolution widths in order, {@link #POOL} for pools. */
-    public int[] layers() { return layers.clone(); }
+    public int[] layers() {
+        return layers.clone();
+    }
 
-    public boolean batchNorm() { return batchNorm; }
+    public boolean batchNorm() {
+        return batchNorm;
+    }
 
-    public int hidden() { return hidden; }
+    public int hidden() {
+        return hidden;
+    }
 
-    public int numClasses() { return numClasses; }
+    public int numClasses() {
+        return numClasses;
+    }
 
-    public int inputSize() { return inputSize; }
+    public int inputSize() {
+        return inputSize;
+    }
 
     /** Channels of the last convolution: the classifier sees {@code lastWidth * 7 * 7} features. */
     public int lastWidth() {
@@ -181,7 +229,9 @@ public final class VggSpec {
         return Collections.unmodifiableList(names);
     }
 
-    /** Shape (channels, height, width) of every feature ReLU's output for an input of {@code h x w}. */
+    /**
+     * Shape (channels, height, width) of every feature ReLU's output for an input of {@code h x w}.
+     */
     public List<Shape> featureReluShapes(int h, int w) {
         List<Shape> shapes = new ArrayList<>();
         for (int v : layers) {
@@ -196,8 +246,8 @@ public final class VggSpec {
     }
 
     /**
-     * Parameter names and shapes in torchvision's state-dict order. Batch-norm buffers
-     * ({@code running_mean}, {@code running_var}) are included; {@code num_batches_tracked} is not.
+     * Parameter names and shapes in torchvision's state-dict order. Batch-norm buffers ({@code
+     * running_mean}, {@code running_var}) are included; {@code num_batches_tracked} is not.
      */
     public LinkedHashMap<String, Shape> parameterShapes() {
         LinkedHashMap<String, Shape> p = new LinkedHashMap<>();
@@ -231,7 +281,9 @@ public final class VggSpec {
         return p;
     }
 
-    /** Multiply-accumulates of one forward pass at the spec's input size (convolutions and linears). */
+    /**
+     * Multiply-accumulates of one forward pass at the spec's input size (convolutions and linears).
+     */
     public long forwardMacs() {
         long macs = 0;
         int h = inputSize;
@@ -275,12 +327,17 @@ public final class VggSpec {
             return false;
         }
         VggSpec s = (VggSpec) o;
-        return name.equals(s.name) && java.util.Arrays.equals(layers, s.layers) && batchNorm == s.batchNorm
-                && hidden == s.hidden && numClasses == s.numClasses && inputSize == s.inputSize;
+        return name.equals(s.name)
+                && java.util.Arrays.equals(layers, s.layers)
+                && batchNorm == s.batchNorm
+                && hidden == s.hidden
+                && numClasses == s.numClasses
+                && inputSize == s.inputSize;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, java.util.Arrays.hashCode(layers), batchNorm, hidden, numClasses, inputSize);
+        return Objects.hash(
+                name, java.util.Arrays.hashCode(layers), batchNorm, hidden, numClasses, inputSize);
     }
 }

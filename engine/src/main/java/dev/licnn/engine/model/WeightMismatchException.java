@@ -26,14 +26,17 @@ public class WeightMismatchException extends IllegalArgumentException {
         this.problems = List.copyOf(problems);
     }
 
-    /** @return one description per offending tensor */
+    /**
+     * @return one description per offending tensor
+     */
     public List<String> problems() {
         return problems;
     }
 
     /**
      * Checks {@code found} against {@code expected}: every missing, unexpected and misshapen tensor
-     * is listed. Batch-norm {@code num_batches_tracked} counters are ignored (they carry no weights).
+     * is listed. Batch-norm {@code num_batches_tracked} counters are ignored (they carry no
+     * weights).
      *
      * @throws WeightMismatchException if anything does not fit
      */
@@ -44,14 +47,23 @@ public class WeightMismatchException extends IllegalArgumentException {
             if (a == null) {
                 problems.add("missing '" + e.getKey() + "': expected shape " + e.getValue());
             } else if (!a.getShape().equals(e.getValue())) {
-                problems.add("misshapen '" + e.getKey() + "': expected shape " + e.getValue()
-                        + ", found " + a.getShape());
+                problems.add(
+                        "misshapen '"
+                                + e.getKey()
+                                + "': expected shape "
+                                + e.getValue()
+                                + ", found "
+                                + a.getShape());
             }
         }
         for (Map.Entry<String, NDArray> e : found.entrySet()) {
             if (!expected.containsKey(e.getKey()) && !e.getKey().endsWith("num_batches_tracked")) {
-                problems.add("unexpected '" + e.getKey() + "': found shape " + e.getValue().getShape()
-                        + ", expected none");
+                problems.add(
+                        "unexpected '"
+                                + e.getKey()
+                                + "': found shape "
+                                + e.getValue().getShape()
+                                + ", expected none");
             }
         }
         if (!problems.isEmpty()) {

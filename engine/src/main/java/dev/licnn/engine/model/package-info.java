@@ -4,7 +4,7 @@
  * torchvision-style initialisation and label tables.
  *
  * <p>This package is transport-neutral: it must not import gRPC (or generated protobuf) types.
- * Every {@link ai.djl.ndarray.NDArray} it creates belongs to a caller-provided
- * {@link ai.djl.ndarray.NDManager} (or a sub-manager of it) or is closed before returning.
+ * Every {@link ai.djl.ndarray.NDArray} it creates belongs to a caller-provided {@link
+ * ai.djl.ndarray.NDManager} (or a sub-manager of it) or is closed before returning.
  */
 package dev.licnn.engine.model;

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tensor gates ({@link EngineConfig}), per-class and batched, against the Java gates run class by
- * class on the same CPU, and against the golden fixtures of every set: the same top-5; the same
+ * The tensor gates ({@link EngineConfig}), per-class and batched, against the Java gates run class
+ * by class on the same CPU, and against the golden fixtures of every set: the same top-5; the same
  * suppression masks except at near-ties of the gate; and the same attention and masked-pass maps,
  * within relative L2 1e-6 for every class whose masks agree, and otherwise within the tolerance
  * measured for that map ({@link GoldenTolerances}). Every class is checked, whether its masks agree
@@ -38,14 +38,16 @@ import org.junit.jupiter.api.Test;
 class EngineSettingsGoldenTest {
 
     private static GoldenModel model;
-    private static final List<EngineConfig> SETTINGS = List.of(
-            EngineConfig.parse("java,per-class", Device.cpu()),
-            EngineConfig.parse("java,batch", Device.cpu()),
-            EngineConfig.parse("tensor,per-class", Device.cpu()),
-            EngineConfig.parse("tensor,batch", Device.cpu()));
+    private static final List<EngineConfig> SETTINGS =
+            List.of(
+                    EngineConfig.parse("java,per-class", Device.cpu()),
+                    EngineConfig.parse("java,batch", Device.cpu()),
+                    EngineConfig.parse("tensor,per-class", Device.cpu()),
+                    EngineConfig.parse("tensor,batch", Device.cpu()));
 
     /** The option variants measured by {@code golden_tolerances.py}. */
-    private static final List<String> VARIANTS = List.of("default", "logit", "inhibit_last", "per_layer_norm", "liz5");
+    private static final List<String> VARIANTS =
+            List.of("default", "logit", "inhibit_last", "per_layer_norm", "liz5");
 
     @BeforeAll
     static void load() {
@@ -74,19 +76,30 @@ class EngineSettingsGoldenTest {
         }
     }
 
-    /** Job {@code i} explains image {@code i} with {@code opts[i]} and {@code topK[i]}; all in one call. */
-    private static List<Outcome> run(EngineConfig c, List<Maps> listeners, LicnnOptions[] opts, int[] topK) {
+    /**
+     * Job {@code i} explains image {@code i} with {@code opts[i]} and {@code topK[i]}; all in one
+     * call.
+     */
+    private static List<Outcome> run(
+            EngineConfig c, List<Maps> listeners, LicnnOptions[] opts, int[] topK) {
         return run(c, listeners, opts, topK, 0);
     }
 
-    private static List<Outcome> run(EngineConfig c, List<Maps> listeners, LicnnOptions[] opts, int[] topK, int firstImage) {
+    private static List<Outcome> run(
+            EngineConfig c, List<Maps> listeners, LicnnOptions[] opts, int[] topK, int firstImage) {
         LicnnEngine engine = new LicnnEngine(model.network(), c);
         List<ExplainJob> jobs = new ArrayList<>();
         for (int i = 0; i < opts.length; i++) {
             Maps m = new Maps();
             listeners.add(m);
-            jobs.add(ExplainJob.builder().setInput(model.input(firstImage + i), 224, 224).optTopK(topK[i])
-                    .optOptions(opts[i]).optMapKinds(EnumSet.allOf(MapKind.class)).optListener(m).build());
+            jobs.add(
+                    ExplainJob.builder()
+                            .setInput(model.input(firstImage + i), 224, 224)
+                            .optTopK(topK[i])
+                            .optOptions(opts[i])
+                            .optMapKinds(EnumSet.allOf(MapKind.class))
+                            .optListener(m)
+                            .build());
         }
         return engine.explainAll(jobs);
     }
@@ -96,13 +109,18 @@ class EngineSettingsGoldenTest {
 
     private static final Map<EngineConfig, DefaultRun> DEFAULT_RUNS = new HashMap<>();
 
-    /** The default-options run of setting {@code c}, made once and shared by the tests of this class. */
+    /**
+     * The default-options run of setting {@code c}, made once and shared by the tests of this
+     * class.
+     */
     private static DefaultRun defaults(EngineConfig c) {
-        return DEFAULT_RUNS.computeIfAbsent(c, k -> {
-            List<Maps> maps = new ArrayList<>();
-            List<Outcome> out = run(k, maps, same(LicnnOptions.defaults(), 3), fives(3));
-            return new DefaultRun(out, maps);
-        });
+        return DEFAULT_RUNS.computeIfAbsent(
+                c,
+                k -> {
+                    List<Maps> maps = new ArrayList<>();
+                    List<Outcome> out = run(k, maps, same(LicnnOptions.defaults(), 3), fives(3));
+                    return new DefaultRun(out, maps);
+                });
     }
 
     private static LicnnOptions[] same(LicnnOptions o, int n) {
@@ -142,8 +160,8 @@ class EngineSettingsGoldenTest {
     }
 
     /**
-     * Whether every suppression mask of {@code rank} agrees between two runs; fails where one differs
-     * at a location that is not a near-tie of the reference run's gate.
+     * Whether every suppression mask of {@code rank} agrees between two runs; fails where one
+     * differs at a location that is not a near-tie of the reference run's gate.
      */
     static boolean masksAgree(Maps ref, Maps got, int rank, int layers, String where) {
         boolean agree = true;
@@ -158,7 +176,8 @@ class EngineSettingsGoldenTest {
                     agree = false;
                     double gap = Math.abs(g0[p] - li0[p]);
                     double scale = Math.max(Math.abs(g0[p]), Math.abs(li0[p]));
-                    assertTrue(gap <= TensorInhibitionTest.NEAR_TIE * scale,
+                    assertTrue(
+                            gap <= TensorInhibitionTest.NEAR_TIE * scale,
                             where + " mask" + key + " differs at " + p + ", not a near-tie");
                 }
             }
@@ -171,8 +190,13 @@ class EngineSettingsGoldenTest {
         int classesChecked = 0;
         int classesWithNearTies = 0;
         for (boolean defaults : new boolean[] {true, false}) {
-            LicnnOptions o = defaults ? LicnnOptions.defaults()
-                    : LicnnOptions.builder().optInhibitLastRelu(true).optPerLayerNormalization(true).build();
+            LicnnOptions o =
+                    defaults
+                            ? LicnnOptions.defaults()
+                            : LicnnOptions.builder()
+                                    .optInhibitLastRelu(true)
+                                    .optPerLayerNormalization(true)
+                                    .build();
             int images = defaults ? 3 : 2;
             List<Maps> refMaps = new ArrayList<>();
             List<Outcome> ref;
@@ -182,7 +206,8 @@ class EngineSettingsGoldenTest {
             } else {
                 ref = run(SETTINGS.get(0), refMaps, same(o, images), fives(images));
             }
-            // java,batch (the CPU default) meets the fixtures in LicnnGoldenTest; here the tensor gates.
+            // java,batch (the CPU default) meets the fixtures in LicnnGoldenTest; here the tensor
+            // gates.
             for (EngineConfig c : defaults ? SETTINGS.subList(2, 4) : SETTINGS.subList(3, 4)) {
                 List<Maps> maps = new ArrayList<>();
                 List<Outcome> out;
@@ -193,45 +218,81 @@ class EngineSettingsGoldenTest {
                     out = run(c, maps, same(o, images), fives(images));
                 }
                 for (int i = 0; i < images; i++) {
-                    String where = c + " image " + i + (defaults ? " defaults" : " inhibit-last, per-layer");
+                    String where =
+                            c
+                                    + " image "
+                                    + i
+                                    + (defaults ? " defaults" : " inhibit-last, per-layer");
                     assertNull(out.get(i).error(), where);
                     ExplainResult r = out.get(i).result();
                     ExplainResult r0 = ref.get(i).result();
                     assertArrayEquals(r0.prediction().targets(), r.prediction().targets(), where);
-                    assertEquals(List.of(0, 1, 2, 3, 4), maps.get(i).attentionRanks, where + ": class order");
+                    assertEquals(
+                            List.of(0, 1, 2, 3, 4),
+                            maps.get(i).attentionRanks,
+                            where + ": class order");
                     int layers = model.network().spec().featureReluCount();
                     for (int rank = 0; rank < 5; rank++) {
                         for (int l = 0; l < layers; l++) {
                             String key = "." + rank + "." + l;
-                            for (MapKind k : List.of(MapKind.GRADIENT_MAX_C, MapKind.INHIBITION, MapKind.RESPONSE_BEFORE)) {
-                                double e = GoldenTolerances.relL2(maps.get(i).maps.get(k + key), refMaps.get(i).maps.get(k + key));
+                            for (MapKind k :
+                                    List.of(
+                                            MapKind.GRADIENT_MAX_C,
+                                            MapKind.INHIBITION,
+                                            MapKind.RESPONSE_BEFORE)) {
+                                double e =
+                                        GoldenTolerances.relL2(
+                                                maps.get(i).maps.get(k + key),
+                                                refMaps.get(i).maps.get(k + key));
                                 assertTrue(e <= 1e-6, where + " " + k + key + " rel L2 " + e);
                             }
                         }
-                        boolean agree = masksAgree(refMaps.get(i), maps.get(i), rank, layers, where);
+                        boolean agree =
+                                masksAgree(refMaps.get(i), maps.get(i), rank, layers, where);
                         classesChecked++;
                         classesWithNearTies += agree ? 0 : 1;
                         double tol = agree ? 1e-6 : attentionTolerance(i, rank);
-                        double e = GoldenTolerances.relL2(r.classes().get(rank).attention().data(),
-                                r0.classes().get(rank).attention().data());
-                        assertTrue(e <= tol, where + " attention rank " + rank + " rel L2 " + e + ", tolerance " + tol
-                                + (agree ? " (masks agree)" : " (masks differ at near-ties)"));
+                        double e =
+                                GoldenTolerances.relL2(
+                                        r.classes().get(rank).attention().data(),
+                                        r0.classes().get(rank).attention().data());
+                        assertTrue(
+                                e <= tol,
+                                where
+                                        + " attention rank "
+                                        + rank
+                                        + " rel L2 "
+                                        + e
+                                        + ", tolerance "
+                                        + tol
+                                        + (agree
+                                                ? " (masks agree)"
+                                                : " (masks differ at near-ties)"));
                         for (int l = 0; l < layers; l++) {
                             String key = MapKind.RESPONSE_AFTER + "." + rank + "." + l;
                             double ta = agree ? 1e-6 : afterTolerance(l);
-                            double ea = GoldenTolerances.relL2(maps.get(i).maps.get(key), refMaps.get(i).maps.get(key));
-                            assertTrue(ea <= ta, where + " " + key + " rel L2 " + ea + ", tolerance " + ta);
+                            double ea =
+                                    GoldenTolerances.relL2(
+                                            maps.get(i).maps.get(key),
+                                            refMaps.get(i).maps.get(key));
+                            assertTrue(
+                                    ea <= ta,
+                                    where + " " + key + " rel L2 " + ea + ", tolerance " + ta);
                         }
                     }
                 }
             }
         }
-        System.out.printf("engine settings: %d classes checked, %d with masks differing at near-ties%n",
+        System.out.printf(
+                "engine settings: %d classes checked, %d with masks differing at near-ties%n",
                 classesChecked, classesWithNearTies);
         assertEquals(40, classesChecked, "every class of every setting is checked");
     }
 
-    /** The tensor gates meet the fixtures of every set: top-5 and saliency within the measured tolerance. */
+    /**
+     * The tensor gates meet the fixtures of every set: top-5 and saliency within the measured
+     * tolerance.
+     */
     @EveryFixtureSet
     void tensorSettings_matchGolden(GoldenFixtures fx) {
         for (EngineConfig c : SETTINGS.subList(2, 4)) {
@@ -240,7 +301,8 @@ class EngineSettingsGoldenTest {
                 String where = c + " image " + i + " vs " + fx;
                 assertNull(out.get(i).error(), where);
                 ExplainResult r = out.get(i).result();
-                assertArrayEquals(fx.ints("img" + i + ".default.topk"), r.prediction().targets(), where);
+                assertArrayEquals(
+                        fx.ints("img" + i + ".default.topk"), r.prediction().targets(), where);
                 String name = "img" + i + ".default.saliency";
                 double s = GoldenTolerances.relL2(r.saliency().data(), fx.floats(name));
                 double tol = GoldenTolerances.of(name);
@@ -254,13 +316,24 @@ class EngineSettingsGoldenTest {
         LicnnOptions[] opts = {
             LicnnOptions.defaults(),
             LicnnOptions.builder().optLizSize(5).optA(0.2f).optInhibitLastRelu(true).build(),
-            LicnnOptions.builder().optPerLayerNormalization(true).optScoreMode(ScoreMode.BEFORE_SOFTMAX).build()};
+            LicnnOptions.builder()
+                    .optPerLayerNormalization(true)
+                    .optScoreMode(ScoreMode.BEFORE_SOFTMAX)
+                    .build()
+        };
         int[] topK = {2, 3, 4};
         List<Maps> aloneMaps = new ArrayList<>();
         List<Outcome> alone = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             // Each job alone (a call of one), through the Java gates class by class.
-            alone.add(run(SETTINGS.get(0), aloneMaps, new LicnnOptions[] {opts[i]}, new int[] {topK[i]}, i).get(0));
+            alone.add(
+                    run(
+                                    SETTINGS.get(0),
+                                    aloneMaps,
+                                    new LicnnOptions[] {opts[i]},
+                                    new int[] {topK[i]},
+                                    i)
+                            .get(0));
         }
         List<Maps> mixedMaps = new ArrayList<>();
         List<Outcome> out = run(SETTINGS.get(3), mixedMaps, opts, topK);
@@ -274,9 +347,13 @@ class EngineSettingsGoldenTest {
             for (int rank = 0; rank < r.classes().size(); rank++) {
                 boolean agree = masksAgree(aloneMaps.get(i), mixedMaps.get(i), rank, layers, where);
                 double tol = agree ? 1e-4 : attentionTolerance(i, rank);
-                double e = GoldenTolerances.relL2(r.classes().get(rank).attention().data(),
-                        r0.classes().get(rank).attention().data());
-                assertTrue(e <= tol, where + " rank " + rank + " attention rel L2 " + e + ", tolerance " + tol);
+                double e =
+                        GoldenTolerances.relL2(
+                                r.classes().get(rank).attention().data(),
+                                r0.classes().get(rank).attention().data());
+                assertTrue(
+                        e <= tol,
+                        where + " rank " + rank + " attention rel L2 " + e + ", tolerance " + tol);
             }
         }
     }

@@ -26,27 +26,33 @@ class GateThreadsTest {
         for (int i = 0; i < 30; i++) {
             int id = i;
             boolean blocks = i < 10;
-            tasks.add(new GateThreads.Task(blocks ? 100 + id : id, () -> {
-                threads.add(Thread.currentThread());
-                if (blocks) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-                runs.incrementAndGet(id);
-            }));
+            tasks.add(
+                    new GateThreads.Task(
+                            blocks ? 100 + id : id,
+                            () -> {
+                                threads.add(Thread.currentThread());
+                                if (blocks) {
+                                    try {
+                                        release.await();
+                                    } catch (InterruptedException e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                }
+                                runs.incrementAndGet(id);
+                            }));
         }
-        // the largest tasks wait, on a helper and on this thread, until they are released from elsewhere
-        Thread releaser = new Thread(() -> {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            release.countDown();
-        });
+        // the largest tasks wait, on a helper and on this thread, until they are released from
+        // elsewhere
+        Thread releaser =
+                new Thread(
+                        () -> {
+                            try {
+                                Thread.sleep(100);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            release.countDown();
+                        });
         releaser.start();
         GateThreads.run(tasks, 2);
         // run returned, so every task had finished: the waiting ones only after the release
@@ -66,10 +72,13 @@ class GateThreadsTest {
         List<GateThreads.Task> tasks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int id = i;
-            tasks.add(new GateThreads.Task(1 + i % 7, () -> {
-                runs.incrementAndGet(id);
-                threads.add(Thread.currentThread());
-            }));
+            tasks.add(
+                    new GateThreads.Task(
+                            1 + i % 7,
+                            () -> {
+                                runs.incrementAndGet(id);
+                                threads.add(Thread.currentThread());
+                            }));
         }
         GateThreads.run(tasks, 3);
         for (int i = 0; i < n; i++) {
@@ -86,11 +95,17 @@ class GateThreadsTest {
     void run_rethrowsAFailureAfterTheOtherTasksFinish() {
         AtomicIntegerArray done = new AtomicIntegerArray(1);
         IllegalStateException boom = new IllegalStateException("boom");
-        List<GateThreads.Task> tasks = List.of(
-                new GateThreads.Task(10, () -> { throw boom; }),
-                new GateThreads.Task(9, () -> done.incrementAndGet(0)),
-                new GateThreads.Task(1, () -> done.incrementAndGet(0)));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> GateThreads.run(tasks, 2));
+        List<GateThreads.Task> tasks =
+                List.of(
+                        new GateThreads.Task(
+                                10,
+                                () -> {
+                                    throw boom;
+                                }),
+                        new GateThreads.Task(9, () -> done.incrementAndGet(0)),
+                        new GateThreads.Task(1, () -> done.incrementAndGet(0)));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> GateThreads.run(tasks, 2));
         assertSame(boom, e);
         assertEquals(2, done.get(0));
     }
@@ -119,11 +134,14 @@ class GateThreadsTest {
         List<GateThreads.Task> tasks = new ArrayList<>();
         for (int i = 0; i < in.length; i++) {
             int id = i;
-            tasks.add(new GateThreads.Task(h * w, () -> {
-                float[] m = in[id].clone();
-                LateralInhibition.l2NormalizeInPlace(m);
-                LateralInhibition.inhibition(m, h, w, 7, 0.5f, 0.5f, li[id]);
-            }));
+            tasks.add(
+                    new GateThreads.Task(
+                            h * w,
+                            () -> {
+                                float[] m = in[id].clone();
+                                LateralInhibition.l2NormalizeInPlace(m);
+                                LateralInhibition.inhibition(m, h, w, 7, 0.5f, 0.5f, li[id]);
+                            }));
         }
         GateThreads.run(tasks, threads);
         return li;

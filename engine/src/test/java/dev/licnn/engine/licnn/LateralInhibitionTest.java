@@ -35,7 +35,9 @@ class LateralInhibitionTest {
         double avg = 0.1 * Math.exp(-1.0 / 9);
         double edge = avg + 0.9 * w(1, 3);
         double corner = avg + 0.9 * w(Math.sqrt(2), 3);
-        float[] expected = normalized(new double[] {corner, edge, corner, edge, avg, edge, corner, edge, corner});
+        float[] expected =
+                normalized(
+                        new double[] {corner, edge, corner, edge, avg, edge, corner, edge, corner});
         assertArrayEquals(expected, li, 1e-6f);
         // The reference implementation's numbers for the same case (golden/README.md).
         assertEquals(0.377490f, li[0], 1e-6f);
@@ -55,10 +57,16 @@ class LateralInhibitionTest {
         float[] li = new float[9];
         LateralInhibition.inhibition(m, 3, 3, 3, 0.1f, 0.9f, li);
         // Corner: 4 of 9 window cells are inside (sum -4/3), 5 padded zeros each exceed M by 1/3.
-        double corner = 0.1 * Math.exp(4.0 / 27) + 0.9 * (1.0 / 3) * (2 * w(1, 3) + 3 * w(Math.sqrt(2), 3));
-        double edge = 0.1 * Math.exp(6.0 / 27) + 0.9 * (1.0 / 3) * (1 * w(1, 3) + 2 * w(Math.sqrt(2), 3));
+        double corner =
+                0.1 * Math.exp(4.0 / 27) + 0.9 * (1.0 / 3) * (2 * w(1, 3) + 3 * w(Math.sqrt(2), 3));
+        double edge =
+                0.1 * Math.exp(6.0 / 27) + 0.9 * (1.0 / 3) * (1 * w(1, 3) + 2 * w(Math.sqrt(2), 3));
         double centre = 0.1 * Math.exp(9.0 / 27);
-        float[] expected = normalized(new double[] {corner, edge, corner, edge, centre, edge, corner, edge, corner});
+        float[] expected =
+                normalized(
+                        new double[] {
+                            corner, edge, corner, edge, centre, edge, corner, edge, corner
+                        });
         assertArrayEquals(expected, li, 1e-6f);
     }
 
@@ -115,7 +123,8 @@ class LateralInhibitionTest {
     void l2Normalize_unitNormAndHugeValuesStayFinite() {
         float[] v = {3f, 4f, 0f, 0f, 0f};
         LateralInhibition.l2NormalizeInPlace(v);
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0.6f, 0.8f, 0f, 0f, 0f}, v, 1e-7f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new float[] {0.6f, 0.8f, 0f, 0f, 0f}, v, 1e-7f);
         // the norm of these exceeds Float.MAX_VALUE: still divided, still finite
         float[] big = {Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE};
         LateralInhibition.l2NormalizeInPlace(big);
@@ -129,9 +138,18 @@ class LateralInhibitionTest {
 
     @Test
     void keep_isTheComparisonForEveryKindOfValue() {
-        float[] finite = {0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-38f, -1e-38f, 0.5f, 0.50000006f};
-        float[] nonFinite = {Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN};
-        // every pair of the finite values (the bit test), then with the non-finite ones too (compared value by value)
+        float[] finite = {
+            0f, -0f, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-38f, -1e-38f, 0.5f, 0.50000006f
+        };
+        float[] nonFinite = {
+            Float.MAX_VALUE,
+            -Float.MAX_VALUE,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            Float.NaN
+        };
+        // every pair of the finite values (the bit test), then with the non-finite ones too
+        // (compared value by value)
         assertKeepIsComparison(pairs(finite));
         float[] all = java.util.Arrays.copyOf(finite, finite.length + nonFinite.length);
         System.arraycopy(nonFinite, 0, all, finite.length, nonFinite.length);
@@ -163,7 +181,8 @@ class LateralInhibitionTest {
         float[] keep = new float[m.length + 3];
         LateralInhibition.keep(m, li, keep, 3);
         for (int j = 0; j < m.length; j++) {
-            org.junit.jupiter.api.Assertions.assertEquals(m[j] > li[j] ? 1f : 0f, keep[j + 3], m[j] + " > " + li[j]);
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    m[j] > li[j] ? 1f : 0f, keep[j + 3], m[j] + " > " + li[j]);
         }
     }
 }

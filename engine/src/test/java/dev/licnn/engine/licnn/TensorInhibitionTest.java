@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import dev.licnn.engine.GoldenTolerances;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.licnn.engine.GoldenTolerances;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,13 @@ class TensorInhibitionTest {
             float[] a = {0.1f, 0.2f, 0.1f, 0.3f};
             float[] b = {0.9f, 0.9f, 0.5f, 0.7f};
             check(rnd, h, w, liz, a, b);
-            check(rnd, h, w, new int[] {7, 7, 7}, new float[] {0.1f, 0.1f, 0.1f}, new float[] {0.9f, 0.9f, 0.9f});
+            check(
+                    rnd,
+                    h,
+                    w,
+                    new int[] {7, 7, 7},
+                    new float[] {0.1f, 0.1f, 0.1f},
+                    new float[] {0.9f, 0.9f, 0.9f});
         }
     }
 
@@ -43,7 +49,9 @@ class TensorInhibitionTest {
     void zeroMap_isLeftUnscaledAndSuppressedAsInJava() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray maxC = m.zeros(new Shape(1, 1, 8, 8));
-            try (TensorInhibition.Gates g = TensorInhibition.apply(maxC, new int[] {7}, new float[] {0.1f}, new float[] {0.9f})) {
+            try (TensorInhibition.Gates g =
+                    TensorInhibition.apply(
+                            maxC, new int[] {7}, new float[] {0.1f}, new float[] {0.9f})) {
                 float[] li = new float[64];
                 LateralInhibition.inhibition(new float[64], 8, 8, 7, 0.1f, 0.9f, li);
                 assertTrue(GoldenTolerances.relL2(g.li().toFloatArray(), li) <= 1e-6);
@@ -57,10 +65,19 @@ class TensorInhibitionTest {
     void evenLiz_isRejected() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray maxC = m.ones(new Shape(1, 1, 8, 8));
-            assertThrows(IllegalArgumentException.class,
-                    () -> TensorInhibition.apply(maxC, new int[] {4}, new float[] {0.1f}, new float[] {0.9f}));
-            assertThrows(IllegalArgumentException.class,
-                    () -> TensorInhibition.apply(maxC, new int[] {7, 7}, new float[] {0.1f}, new float[] {0.9f}));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () ->
+                            TensorInhibition.apply(
+                                    maxC, new int[] {4}, new float[] {0.1f}, new float[] {0.9f}));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () ->
+                            TensorInhibition.apply(
+                                    maxC,
+                                    new int[] {7, 7},
+                                    new float[] {0.1f},
+                                    new float[] {0.9f}));
         }
     }
 
@@ -78,7 +95,10 @@ class TensorInhibitionTest {
         float[] all = new float[k * hw];
         for (int i = 0; i < all.length; i++) {
             // Gradient-like: mostly small, some zeros, both signs.
-            all[i] = rnd.nextInt(5) == 0 ? 0f : (float) (rnd.nextGaussian() * Math.exp(rnd.nextGaussian()));
+            all[i] =
+                    rnd.nextInt(5) == 0
+                            ? 0f
+                            : (float) (rnd.nextGaussian() * Math.exp(rnd.nextGaussian()));
         }
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray maxC = m.create(all, new Shape(k, 1, h, w));
@@ -95,21 +115,35 @@ class TensorInhibitionTest {
                     float[] jkeep = new float[hw];
                     LateralInhibition.gate(jm, jli, new float[hw], jkeep);
                     String where = h + "x" + w + " map " + r + " LIZ " + liz[r];
-                    double em = GoldenTolerances.relL2(Arrays.copyOfRange(tm, r * hw, (r + 1) * hw), jm);
-                    double eli = GoldenTolerances.relL2(Arrays.copyOfRange(tli, r * hw, (r + 1) * hw), jli);
+                    double em =
+                            GoldenTolerances.relL2(
+                                    Arrays.copyOfRange(tm, r * hw, (r + 1) * hw), jm);
+                    double eli =
+                            GoldenTolerances.relL2(
+                                    Arrays.copyOfRange(tli, r * hw, (r + 1) * hw), jli);
                     assertTrue(em <= 1e-6, where + ": M rel L2 " + em);
                     assertTrue(eli <= 1e-6, where + ": LI rel L2 " + eli);
                     for (int i = 0; i < hw; i++) {
                         if (tkeep[r * hw + i] != jkeep[i]) {
                             double gap = Math.abs(jm[i] - jli[i]);
                             double scale = Math.max(Math.abs(jm[i]), Math.abs(jli[i]));
-                            assertTrue(gap <= NEAR_TIE * scale, where + ": masks differ at " + i + " where M "
-                                    + jm[i] + " and LI " + jli[i] + " are not a near-tie");
+                            assertTrue(
+                                    gap <= NEAR_TIE * scale,
+                                    where
+                                            + ": masks differ at "
+                                            + i
+                                            + " where M "
+                                            + jm[i]
+                                            + " and LI "
+                                            + jli[i]
+                                            + " are not a near-tie");
                             nearTies++;
                         }
                     }
                 }
-                assertTrue(nearTies <= k * hw / 10_000 + 1, nearTies + " mask flips in " + k * hw + " locations");
+                assertTrue(
+                        nearTies <= k * hw / 10_000 + 1,
+                        nearTies + " mask flips in " + k * hw + " locations");
             }
         }
     }

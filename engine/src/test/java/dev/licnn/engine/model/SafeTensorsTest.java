@@ -61,8 +61,8 @@ class SafeTensorsTest {
                 assertEquals(e.getValue().getShape(), back.getShape(), e.getKey());
                 assertArrayEquals(e.getValue().toByteArray(), back.toByteArray(), e.getKey());
             }
-            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                    () -> f.info("nope"));
+            IllegalArgumentException ex =
+                    assertThrows(IllegalArgumentException.class, () -> f.info("nope"));
             assertTrue(ex.getMessage().contains("nope"));
         }
     }
@@ -91,10 +91,14 @@ class SafeTensorsTest {
         for (float v : values) {
             bf.putShort((short) (Float.floatToIntBits(v) >>> 16));
         }
-        Path bf16 = raw("{\"bf\":{\"dtype\":\"BF16\",\"shape\":[2,3],\"data_offsets\":[0,12]}}", 0,
-                bf.array());
+        Path bf16 =
+                raw(
+                        "{\"bf\":{\"dtype\":\"BF16\",\"shape\":[2,3],\"data_offsets\":[0,12]}}",
+                        0,
+                        bf.array());
 
-        try (SafeTensorsFile a = SafeTensors.open(f16); SafeTensorsFile b = SafeTensors.open(bf16)) {
+        try (SafeTensorsFile a = SafeTensors.open(f16);
+                SafeTensorsFile b = SafeTensors.open(bf16)) {
             assertEquals(DataType.FLOAT16, a.info("h").dataType());
             assertEquals(DataType.BFLOAT16, b.info("bf").dataType());
             for (NDArray back : List.of(a.load("h", manager), b.load("bf", manager))) {
@@ -136,18 +140,35 @@ class SafeTensorsTest {
 
     @Test
     void headerErrorsNameTheTensor() throws IOException {
-        assertMessage(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"far\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,4096]}}", 16),
-                "tensor 'far'", "[8, 4096]", "outside");
-        assertMessage(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[3,2],\"data_offsets\":[0,16]}}", 16),
-                "tensor 'w'", "needs 24 bytes", "span 16");
-        assertMessage(raw("{\"w\":{\"dtype\":\"Q7\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1),
-                "tensor 'w'", "unsupported dtype Q7");
-        assertMessage(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", 4), "tensor 'w'", "data_offsets");
-        assertMessage(raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[\"x\"],\"data_offsets\":[0,4]}}", 4),
-                "tensor 'w'", "malformed");
-        assertMessage(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "overlaps");
+        assertMessage(
+                raw(
+                        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                                + "\"far\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,4096]}}",
+                        16),
+                "tensor 'far'",
+                "[8, 4096]",
+                "outside");
+        assertMessage(
+                raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[3,2],\"data_offsets\":[0,16]}}", 16),
+                "tensor 'w'",
+                "needs 24 bytes",
+                "span 16");
+        assertMessage(
+                raw("{\"w\":{\"dtype\":\"Q7\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1),
+                "tensor 'w'",
+                "unsupported dtype Q7");
+        assertMessage(
+                raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", 4), "tensor 'w'", "data_offsets");
+        assertMessage(
+                raw("{\"w\":{\"dtype\":\"F32\",\"shape\":[\"x\"],\"data_offsets\":[0,4]}}", 4),
+                "tensor 'w'",
+                "malformed");
+        assertMessage(
+                raw(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                        8),
+                "overlaps");
         assertMessage(raw("{not json", 0), "not valid JSON");
         assertMessage(raw("[1,2]", 0), "not a JSON object");
     }
@@ -158,8 +179,9 @@ class SafeTensorsTest {
 
     private Path raw(String header, int zeroBytes, byte[] data) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + json.length + zeroBytes + data.length)
-                .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate(8 + json.length + zeroBytes + data.length)
+                        .order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(json.length).put(json).put(data);
         Path p = Files.createTempFile(dir, "raw", ".safetensors");
         Files.write(p, b.array());
@@ -167,10 +189,13 @@ class SafeTensorsTest {
     }
 
     private static void assertMessage(Path file, String... parts) {
-        SafeTensorsFormatException ex = assertThrows(SafeTensorsFormatException.class,
-                () -> SafeTensors.open(file).close());
+        SafeTensorsFormatException ex =
+                assertThrows(
+                        SafeTensorsFormatException.class, () -> SafeTensors.open(file).close());
         for (String part : parts) {
-            assertTrue(ex.getMessage().contains(part), () -> "'" + part + "' not in: " + ex.getMessage());
+            assertTrue(
+                    ex.getMessage().contains(part),
+                    () -> "'" + part + "' not in: " + ex.getMessage());
         }
         assertTrue(ex.getMessage().contains(file.getFileName().toString()), ex.getMessage());
     }

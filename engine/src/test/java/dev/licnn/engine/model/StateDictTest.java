@@ -39,13 +39,25 @@ class StateDictTest {
     @Test
     void torchScriptParametersEqualStateDict() throws IOException {
         try (StateDict ts = StateDict.fromTorchScript(TINY.resolve("tiny_vgg.pt"), manager);
-                StateDict st = StateDict.fromSafeTensors(TINY.resolve("tiny_vgg.safetensors"), manager)) {
-            assertEquals(List.of("features.0.weight", "features.0.bias", "features.2.weight",
-                    "features.2.bias", "classifier.0.weight", "classifier.0.bias", "classifier.3.weight",
-                    "classifier.3.bias", "classifier.6.weight", "classifier.6.bias"), List.copyOf(st.names()));
+                StateDict st =
+                        StateDict.fromSafeTensors(TINY.resolve("tiny_vgg.safetensors"), manager)) {
+            assertEquals(
+                    List.of(
+                            "features.0.weight",
+                            "features.0.bias",
+                            "features.2.weight",
+                            "features.2.bias",
+                            "classifier.0.weight",
+                            "classifier.0.bias",
+                            "classifier.3.weight",
+                            "classifier.3.bias",
+                            "classifier.6.weight",
+                            "classifier.6.bias"),
+                    List.copyOf(st.names()));
             assertEquals(st.shapes(), ts.shapes());
             for (String name : st.names()) {
-                assertArrayEquals(st.get(name).toFloatArray(), ts.get(name).toFloatArray(), 0f, name);
+                assertArrayEquals(
+                        st.get(name).toFloatArray(), ts.get(name).toFloatArray(), 0f, name);
             }
             assertEquals(ts.getManager().getParentManager(), manager);
         }
@@ -53,10 +65,16 @@ class StateDictTest {
 
     @Test
     void torchScriptRejectsNonModule() {
-        IOException ex = assertThrows(IOException.class,
-                () -> StateDict.fromTorchScript(TINY.resolve("tiny_vgg.safetensors"), manager));
+        IOException ex =
+                assertThrows(
+                        IOException.class,
+                        () ->
+                                StateDict.fromTorchScript(
+                                        TINY.resolve("tiny_vgg.safetensors"), manager));
         assertTrue(ex.getMessage().contains("tiny_vgg.safetensors"), ex.getMessage());
-        assertThrows(IOException.class, () -> StateDict.fromTorchScript(dir.resolve("absent.pt"), manager));
+        assertThrows(
+                IOException.class,
+                () -> StateDict.fromTorchScript(dir.resolve("absent.pt"), manager));
     }
 
     @Test
@@ -110,12 +128,14 @@ class StateDictTest {
     @Test
     void roundTripThroughSafeTensors() throws IOException {
         Path out = dir.resolve("copy.safetensors");
-        try (StateDict d = StateDict.fromSafeTensors(TINY.resolve("tiny_vgg.safetensors"), manager)) {
+        try (StateDict d =
+                StateDict.fromSafeTensors(TINY.resolve("tiny_vgg.safetensors"), manager)) {
             d.toSafeTensors(out);
             try (StateDict e = StateDict.fromSafeTensors(out, manager)) {
                 assertEquals(d.shapes(), e.shapes());
                 for (String name : d.names()) {
-                    assertArrayEquals(d.get(name).toFloatArray(), e.get(name).toFloatArray(), 0f, name);
+                    assertArrayEquals(
+                            d.get(name).toFloatArray(), e.get(name).toFloatArray(), 0f, name);
                 }
             }
         }
@@ -123,23 +143,29 @@ class StateDictTest {
 
     @Test
     void validateListsEveryProblemWithBothShapes() throws IOException {
-        try (StateDict d = StateDict.fromSafeTensors(TINY.resolve("tiny_vgg.safetensors"), manager)) {
+        try (StateDict d =
+                StateDict.fromSafeTensors(TINY.resolve("tiny_vgg.safetensors"), manager)) {
             LinkedHashMap<String, Shape> expected = d.shapes();
             d.validate(expected); // matches itself
 
-            expected.remove("classifier.6.bias");                     // extra in the file
+            expected.remove("classifier.6.bias"); // extra in the file
             expected.put("features.5.weight", new Shape(8, 4, 3, 3)); // missing from the file
-            expected.put("classifier.0.weight", new Shape(8, 196));   // misshapen
-            expected.put("classifier.6.weight", new Shape(1000, 8));  // misshapen
-            WeightMismatchException ex = assertThrows(WeightMismatchException.class,
-                    () -> d.validate(expected));
+            expected.put("classifier.0.weight", new Shape(8, 196)); // misshapen
+            expected.put("classifier.6.weight", new Shape(1000, 8)); // misshapen
+            WeightMismatchException ex =
+                    assertThrows(WeightMismatchException.class, () -> d.validate(expected));
             assertEquals(4, ex.problems().size(), ex.getMessage());
             String msg = ex.getMessage();
-            assertTrue(msg.contains("missing 'features.5.weight': expected shape (8, 4, 3, 3)"), msg);
+            assertTrue(
+                    msg.contains("missing 'features.5.weight': expected shape (8, 4, 3, 3)"), msg);
             assertTrue(msg.contains("unexpected 'classifier.6.bias': found shape (5)"), msg);
-            assertTrue(msg.contains("misshapen 'classifier.0.weight': expected shape (8, 196), found (8, 16)"),
+            assertTrue(
+                    msg.contains(
+                            "misshapen 'classifier.0.weight': expected shape (8, 196), found (8, 16)"),
                     msg);
-            assertTrue(msg.contains("'classifier.6.weight': expected shape (1000, 8), found (5, 8)"), msg);
+            assertTrue(
+                    msg.contains("'classifier.6.weight': expected shape (1000, 8), found (5, 8)"),
+                    msg);
             assertTrue(ex instanceof IllegalArgumentException);
         }
     }
@@ -148,7 +174,8 @@ class StateDictTest {
     void closeReleasesArraysAndGetNamesUnknown() throws IOException {
         StateDict d = StateDict.fromSafeTensors(TINY.resolve("tiny_vgg.safetensors"), manager);
         NDArray w = d.get("features.0.weight");
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> d.get("nope"));
+        IllegalArgumentException ex =
+                assertThrows(IllegalArgumentException.class, () -> d.get("nope"));
         assertTrue(ex.getMessage().contains("nope"));
         d.close();
         assertFalse(d.getManager().isOpen());

@@ -55,15 +55,23 @@ class TorchvisionInitTest {
             for (String name : a.names()) {
                 assertArrayEquals(a.get(name).toByteArray(), b.get(name).toByteArray(), name);
             }
-            assertFalse(Arrays.equals(a.get("features.0.weight").toFloatArray(),
-                    c.get("features.0.weight").toFloatArray()));
+            assertFalse(
+                    Arrays.equals(
+                            a.get("features.0.weight").toFloatArray(),
+                            c.get("features.0.weight").toFloatArray()));
         }
         // Fixed values guard against accidental changes of the generator (machine independent).
         try (StateDict a = StateDict.initTorchvision(shapes(), 42, manager)) {
             float[] head = Arrays.copyOf(a.get("features.0.weight").toFloatArray(), 3);
-            float[] again = Arrays.copyOf(TorchvisionInit.normal(manager, new Shape(3),
-                    Math.sqrt(2.0 / (64 * 9)), TorchvisionInit.streamSeed(42, "features.0.weight"))
-                    .toFloatArray(), 3);
+            float[] again =
+                    Arrays.copyOf(
+                            TorchvisionInit.normal(
+                                            manager,
+                                            new Shape(3),
+                                            Math.sqrt(2.0 / (64 * 9)),
+                                            TorchvisionInit.streamSeed(42, "features.0.weight"))
+                                    .toFloatArray(),
+                            3);
             assertArrayEquals(head, again);
         }
     }
@@ -74,7 +82,9 @@ class TorchvisionInitTest {
         one.put("features.3.weight", new Shape(32, 64, 3, 3));
         try (StateDict a = StateDict.initTorchvision(shapes(), 7, manager);
                 StateDict b = StateDict.initTorchvision(one, 7, manager)) {
-            assertArrayEquals(a.get("features.3.weight").toByteArray(), b.get("features.3.weight").toByteArray());
+            assertArrayEquals(
+                    a.get("features.3.weight").toByteArray(),
+                    b.get("features.3.weight").toByteArray());
         }
     }
 
@@ -84,8 +94,14 @@ class TorchvisionInitTest {
             assertStd(d.get("features.0.weight").toFloatArray(), Math.sqrt(2.0 / (64 * 3 * 3)));
             assertStd(d.get("features.3.weight").toFloatArray(), Math.sqrt(2.0 / (32 * 3 * 3)));
             assertStd(d.get("classifier.0.weight").toFloatArray(), 0.01);
-            for (String bias : new String[] {"features.0.bias", "features.1.bias", "features.3.bias",
-                    "classifier.0.bias", "features.1.running_mean"}) {
+            for (String bias :
+                    new String[] {
+                        "features.0.bias",
+                        "features.1.bias",
+                        "features.3.bias",
+                        "classifier.0.bias",
+                        "features.1.running_mean"
+                    }) {
                 assertEquals(0f, d.get(bias).abs().max().getFloat(), bias);
             }
             assertEquals(1f, d.get("features.1.weight").min().getFloat());
@@ -100,8 +116,10 @@ class TorchvisionInitTest {
     void unknownParameterIsRejected() {
         LinkedHashMap<String, Shape> s = new LinkedHashMap<>();
         s.put("features.0.scale", new Shape(3));
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-                () -> StateDict.initTorchvision(s, 1, manager));
+        IllegalArgumentException ex =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> StateDict.initTorchvision(s, 1, manager));
         assertTrue(ex.getMessage().contains("features.0.scale"), ex.getMessage());
     }
 
@@ -114,7 +132,8 @@ class TorchvisionInitTest {
         }
         double mean = sum / v.length;
         double std = Math.sqrt(sq / v.length - mean * mean);
-        // Standard error of the sample std is about std / sqrt(2n); allow 5 of them (and 2% at least).
+        // Standard error of the sample std is about std / sqrt(2n); allow 5 of them (and 2% at
+        // least).
         double tol = Math.max(5 * expected / Math.sqrt(2.0 * v.length), 0.02 * expected);
         assertEquals(expected, std, tol, "std over " + v.length + " values");
         assertEquals(0, mean, 5 * expected / Math.sqrt(v.length), "mean");

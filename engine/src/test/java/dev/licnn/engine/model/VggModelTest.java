@@ -31,26 +31,42 @@ class VggModelTest {
 
     @Test
     void torchvisionShapes_ofTheFourArchitectures() {
-        long params16 = VggSpec.vgg16(false).parameterShapes().values().stream().mapToLong(Shape::size).sum();
+        long params16 =
+                VggSpec.vgg16(false).parameterShapes().values().stream()
+                        .mapToLong(Shape::size)
+                        .sum();
         assertEquals(138_357_544L, params16);
-        assertEquals(132_863_336L, VggSpec.vgg11(false).parameterShapes().values().stream().mapToLong(Shape::size).sum());
-        assertEquals(143_667_240L, VggSpec.vgg19(false).parameterShapes().values().stream().mapToLong(Shape::size).sum());
+        assertEquals(
+                132_863_336L,
+                VggSpec.vgg11(false).parameterShapes().values().stream()
+                        .mapToLong(Shape::size)
+                        .sum());
+        assertEquals(
+                143_667_240L,
+                VggSpec.vgg19(false).parameterShapes().values().stream()
+                        .mapToLong(Shape::size)
+                        .sum());
         LinkedHashMap<String, Shape> bn = VggSpec.vgg16(true).parameterShapes();
         assertEquals(new Shape(64), bn.get("features.1.running_var"));
         assertEquals(new Shape(4096, 25088), bn.get("classifier.0.weight"));
         assertTrue(bn.containsKey("features.41.weight"));
         assertEquals(13, VggSpec.vgg16(true).featureReluCount());
-        assertEquals(List.of("relu1_1", "relu1_2", "relu2_1"), VggSpec.vgg16(false).featureReluNames().subList(0, 3));
+        assertEquals(
+                List.of("relu1_1", "relu1_2", "relu2_1"),
+                VggSpec.vgg16(false).featureReluNames().subList(0, 3));
         assertEquals(16, VggSpec.byName("vgg19_bn").featureReluCount());
         assertThrows(IllegalArgumentException.class, () -> VggSpec.byName("resnet50"));
         long macs = VggSpec.vgg16(false).forwardMacs();
-        assertTrue(macs > 15_400_000_000L && macs < 15_600_000_000L, "VGG-16 is about 15.5 GMAC, got " + macs);
+        assertTrue(
+                macs > 15_400_000_000L && macs < 15_600_000_000L,
+                "VGG-16 is about 15.5 GMAC, got " + macs);
     }
 
     private static float[] logits(StateDict w, float[] x) {
         try (VggNetwork net = VggNetwork.create(SPEC, w.asMap(), Device.cpu());
                 NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            try (NDArray in = m.create(x, new Shape(1, 3, 224, 224)); NDArray out = net.logits(in, null)) {
+            try (NDArray in = m.create(x, new Shape(1, 3, 224, 224));
+                    NDArray out = net.logits(in, null)) {
                 return out.toFloatArray();
             }
         }
@@ -75,10 +91,14 @@ class VggModelTest {
         VggSpec other = VggSpec.custom("other", NARROW, false, 64, 12, 224);
         try (NDManager m = NDManager.newBaseManager(Device.cpu());
                 StateDict tv = StateDict.fromSafeTensors(golden("weights.safetensors"), m)) {
-            WeightMismatchException e = assertThrows(WeightMismatchException.class,
-                    () -> VggNetwork.create(other, tv.asMap(), Device.cpu()));
+            WeightMismatchException e =
+                    assertThrows(
+                            WeightMismatchException.class,
+                            () -> VggNetwork.create(other, tv.asMap(), Device.cpu()));
             assertTrue(e.getMessage().contains("classifier.6.weight"), e.getMessage());
-            assertTrue(e.getMessage().contains("(12, 64)") && e.getMessage().contains("(10, 64)"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("(12, 64)") && e.getMessage().contains("(10, 64)"),
+                    e.getMessage());
         }
     }
 
@@ -98,21 +118,32 @@ class VggModelTest {
             float[] reference;
             try (VggNetwork net = VggNetwork.create(bn, w.asMap(), Device.cpu())) {
                 float[][] holder = new float[1][];
-                net.features(x, (l, a) -> {
-                    if (l == 0) {
-                        holder[0] = a.toFloatArray();
-                    }
-                    return a;
-                }).close();
+                net.features(
+                                x,
+                                (l, a) -> {
+                                    if (l == 0) {
+                                        holder[0] = a.toFloatArray();
+                                    }
+                                    return a;
+                                })
+                        .close();
                 folded = holder[0];
             }
-            NDArray conv = Conv2d.conv2d(x, w.get("features.0.weight"), w.get("features.0.bias"),
-                    new Shape(1, 1), new Shape(1, 1)).singletonOrThrow();
+            NDArray conv =
+                    Conv2d.conv2d(
+                                    x,
+                                    w.get("features.0.weight"),
+                                    w.get("features.0.bias"),
+                                    new Shape(1, 1),
+                                    new Shape(1, 1))
+                            .singletonOrThrow();
             NDArray mean = w.get("features.1.running_mean").reshape(1, 4, 1, 1);
             NDArray var = w.get("features.1.running_var").reshape(1, 4, 1, 1);
             NDArray g = w.get("features.1.weight").reshape(1, 4, 1, 1);
             NDArray b = w.get("features.1.bias").reshape(1, 4, 1, 1);
-            reference = Activation.relu(conv.sub(mean).div(var.add(1e-5f).sqrt()).mul(g).add(b)).toFloatArray();
+            reference =
+                    Activation.relu(conv.sub(mean).div(var.add(1e-5f).sqrt()).mul(g).add(b))
+                            .toFloatArray();
             assertArrayEquals(reference, folded, 1e-5f);
         }
     }

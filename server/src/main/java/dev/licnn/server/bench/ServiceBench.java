@@ -1,5 +1,6 @@
 package dev.licnn.server.bench;
 
+import com.google.protobuf.ByteString;
 import dev.licnn.bench.ClosedLoopLoad;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
@@ -16,7 +17,6 @@ import dev.licnn.proto.v1.Tensor;
 import dev.licnn.server.LicnnServer;
 import dev.licnn.server.ServedModels;
 import dev.licnn.server.WorkerSpec;
-import com.google.protobuf.ByteString;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -32,8 +32,8 @@ import java.util.Random;
 
 /**
  * Throughput and latency of the whole service (loopback gRPC, Netty) at several client
- * concurrencies, with the final maps only and with every layer map of every class streamed, next
- * to the engine's own time per map measured in the same process.
+ * concurrencies, with the final maps only and with every layer map of every class streamed, next to
+ * the engine's own time per map measured in the same process.
  *
  * <pre>
  * java ... dev.licnn.server.bench.ServiceBench [--arch vgg16] [--workers cpu] [--clients 1,2,4,8]
@@ -56,20 +56,40 @@ public final class ServiceBench {
         String modes = "final,layers";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--arch": arch = args[++i]; break;
-                case "--workers": workers = args[++i]; break;
-                case "--clients": clients = args[++i]; break;
-                case "--seconds": seconds = Integer.parseInt(args[++i]); break;
-                case "--min-maps": minMaps = Integer.parseInt(args[++i]); break;
-                case "--k": k = Integer.parseInt(args[++i]); break;
-                case "--max-batch": maxBatch = Integer.parseInt(args[++i]); break;
-                case "--queue-delay-ms": delayMs = Integer.parseInt(args[++i]); break;
-                case "--modes": modes = args[++i]; break;
-                default: throw new IllegalArgumentException("unknown option " + args[i]);
+                case "--arch":
+                    arch = args[++i];
+                    break;
+                case "--workers":
+                    workers = args[++i];
+                    break;
+                case "--clients":
+                    clients = args[++i];
+                    break;
+                case "--seconds":
+                    seconds = Integer.parseInt(args[++i]);
+                    break;
+                case "--min-maps":
+                    minMaps = Integer.parseInt(args[++i]);
+                    break;
+                case "--k":
+                    k = Integer.parseInt(args[++i]);
+                    break;
+                case "--max-batch":
+                    maxBatch = Integer.parseInt(args[++i]);
+                    break;
+                case "--queue-delay-ms":
+                    delayMs = Integer.parseInt(args[++i]);
+                    break;
+                case "--modes":
+                    modes = args[++i];
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         VggSpec spec = VggSpec.byName(arch);
-        ModelCard card = ModelCard.random(arch + "-random", spec, 42, Labels.indexed(spec.numClasses()));
+        ModelCard card =
+                ModelCard.random(arch + "-random", spec, 42, Labels.indexed(spec.numClasses()));
         float[] image = new float[3 * 224 * 224];
         Random rnd = new Random(1);
         for (int i = 0; i < image.length; i++) {
@@ -81,19 +101,31 @@ public final class ServiceBench {
             ws.add(WorkerSpec.parse(w[i], i));
         }
         double engineMs = engineTime(card, image, k, ws.get(0).device());
-        System.out.printf("engine alone: %.1f ms per top-%d map (batch 1, same process, %s)%n", engineMs, k,
-                ws.get(0).device());
-        LicnnServer server = LicnnServer.builder().setModels(new ServedModels(List.of(card))).optWorkers(ws)
-                .optMaxBatchSize(maxBatch).optMaxQueueDelay(Duration.ofMillis(delayMs)).optMaxQueueSize(256)
-                .optStreamBudgetBytes(512L << 20).build();
+        System.out.printf(
+                "engine alone: %.1f ms per top-%d map (batch 1, same process, %s)%n",
+                engineMs, k, ws.get(0).device());
+        LicnnServer server =
+                LicnnServer.builder()
+                        .setModels(new ServedModels(List.of(card)))
+                        .optWorkers(ws)
+                        .optMaxBatchSize(maxBatch)
+                        .optMaxQueueDelay(Duration.ofMillis(delayMs))
+                        .optMaxQueueSize(256)
+                        .optStreamBudgetBytes(512L << 20)
+                        .build();
         server.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)));
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                .maxInboundMessageSize(16 << 20).build();
+        ManagedChannel ch =
+                NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                        .usePlaintext()
+                        .maxInboundMessageSize(16 << 20)
+                        .build();
         try {
-            System.out.printf("workers=%s max-batch=%d queue-delay=%dms k=%d seconds/level=%d%n",
+            System.out.printf(
+                    "workers=%s max-batch=%d queue-delay=%dms k=%d seconds/level=%d%n",
                     workers, maxBatch, delayMs, k, seconds);
-            System.out.println("mode    clients  maps/s [95% interval]   p50 ms   p95 ms   p99 ms  per-map ms  vs engine  MB/map"
-                    + "  mean batch  maps  window s");
+            System.out.println(
+                    "mode    clients  maps/s [95% interval]   p50 ms   p95 ms   p99 ms  per-map ms  vs engine  MB/map"
+                            + "  mean batch  maps  window s");
             for (String mode : modes.split(",")) {
                 ExplainRequest req = request(image, k, mode.equals("layers"));
                 for (String c : clients.split(",")) {
@@ -109,8 +141,17 @@ public final class ServiceBench {
     static ExplainRequest request(float[] image, int k, boolean layers) {
         ByteBuffer b = ByteBuffer.allocate(image.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(image);
-        ExplainRequest.Builder r = ExplainRequest.newBuilder().setTopK(k).setImage(ImageInput.newBuilder().setTensor(
-                Tensor.newBuilder().addShape(3).addShape(224).addShape(224).setData(ByteString.copyFrom(b.array()))));
+        ExplainRequest.Builder r =
+                ExplainRequest.newBuilder()
+                        .setTopK(k)
+                        .setImage(
+                                ImageInput.newBuilder()
+                                        .setTensor(
+                                                Tensor.newBuilder()
+                                                        .addShape(3)
+                                                        .addShape(224)
+                                                        .addShape(224)
+                                                        .setData(ByteString.copyFrom(b.array()))));
         if (layers) {
             for (MapKind m : MapKind.values()) {
                 if (m != MapKind.MAP_KIND_UNSPECIFIED && m != MapKind.UNRECOGNIZED) {
@@ -121,8 +162,10 @@ public final class ServiceBench {
         return r.build();
     }
 
-    private static double engineTime(ModelCard card, float[] image, int k, String device) throws Exception {
-        try (VggNetwork net = card.createNetwork(dev.licnn.engine.bench.EngineBench.device(device))) {
+    private static double engineTime(ModelCard card, float[] image, int k, String device)
+            throws Exception {
+        try (VggNetwork net =
+                card.createNetwork(dev.licnn.engine.bench.EngineBench.device(device))) {
             LicnnEngine e = new LicnnEngine(net);
             ExplainJob job = ExplainJob.builder().setInput(image, 224, 224).optTopK(k).build();
             e.explain(job);
@@ -141,25 +184,52 @@ public final class ServiceBench {
      * One level: {@code clients} closed-loop clients on {@code ch}, one warm-up request each, a
      * window of at least {@code seconds} and at least {@code minMaps} completed maps.
      */
-    static ClosedLoopLoad.Result level(Channel ch, ExplainRequest req, int clients, Duration seconds, int minMaps)
+    static ClosedLoopLoad.Result level(
+            Channel ch, ExplainRequest req, int clients, Duration seconds, int minMaps)
             throws Exception {
-        ClosedLoopLoad load = ClosedLoopLoad.builder().setClients(clients).optWarmup(1).optMinDuration(seconds)
-                .optMinCompletions(minMaps).build();
-        return load.run(c -> {
-            LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
-            return () -> call(stub, req);
-        });
+        ClosedLoopLoad load =
+                ClosedLoopLoad.builder()
+                        .setClients(clients)
+                        .optWarmup(1)
+                        .optMinDuration(seconds)
+                        .optMinCompletions(minMaps)
+                        .build();
+        return load.run(
+                c -> {
+                    LicnnServiceGrpc.LicnnServiceBlockingStub stub =
+                            LicnnServiceGrpc.newBlockingStub(ch);
+                    return () -> call(stub, req);
+                });
     }
 
-    private static void run(ManagedChannel ch, ExplainRequest req, String mode, int clients, int seconds, int minMaps,
-            double engineMs) throws Exception {
+    private static void run(
+            ManagedChannel ch,
+            ExplainRequest req,
+            String mode,
+            int clients,
+            int seconds,
+            int minMaps,
+            double engineMs)
+            throws Exception {
         ClosedLoopLoad.Result r = level(ch, req, clients, Duration.ofSeconds(seconds), minMaps);
         int n = r.completed();
         double perMap = n == 0 ? Double.NaN : r.windowSeconds() * 1000 / n;
         double[] ci = r.throughputInterval();
-        System.out.printf("%-7s %7d  %6.3f [%.3f, %.3f]  %7.0f  %7.0f  %7.0f  %10.0f  %9.2f  %6.2f  %10.2f  %5d  %6.1f%n", mode,
-                clients, r.throughput(), ci[0], ci[1], r.percentileMs(50), r.percentileMs(95), r.percentileMs(99), perMap,
-                perMap / engineMs, n == 0 ? 0 : r.counter(0) / 1e6 / n, n == 0 ? 0 : (double) r.counter(1) / n, n,
+        System.out.printf(
+                "%-7s %7d  %6.3f [%.3f, %.3f]  %7.0f  %7.0f  %7.0f  %10.0f  %9.2f  %6.2f  %10.2f  %5d  %6.1f%n",
+                mode,
+                clients,
+                r.throughput(),
+                ci[0],
+                ci[1],
+                r.percentileMs(50),
+                r.percentileMs(95),
+                r.percentileMs(99),
+                perMap,
+                perMap / engineMs,
+                n == 0 ? 0 : r.counter(0) / 1e6 / n,
+                n == 0 ? 0 : (double) r.counter(1) / n,
+                n,
                 r.windowSeconds());
     }
 

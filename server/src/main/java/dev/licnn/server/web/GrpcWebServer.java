@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * An HTTP port that speaks gRPC-Web ({@code application/grpc-web+proto} and {@code -text}), plain
  * gRPC over HTTP/2, and serves the viewer's assets from the class path at {@code /}.
  *
- * <p>Server streams reach the browser message by message: every response message is written as
- * its own frame as soon as the service hands it over, and the services' flow control ({@code
+ * <p>Server streams reach the browser message by message: every response message is written as its
+ * own frame as soon as the service hands it over, and the services' flow control ({@code
  * isReady}/{@code onReady}) follows the HTTP connection's. A call the browser aborts is cancelled
  * on the server. Service methods run on a bounded pool of {@code rpcThreads}, never on the event
  * loops.
@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class GrpcWebServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcWebServer.class);
+
     /** Where the viewer's assets live on the class path. */
     public static final String ASSETS = "dev/licnn/server/web/viewer";
 
@@ -54,25 +55,33 @@ public final class GrpcWebServer implements AutoCloseable {
 
     private GrpcWebServer(Builder b) {
         this.cfg = b;
-        GrpcServiceBuilder grpc = GrpcService.builder()
-                .supportedSerializationFormats(GrpcSerializationFormats.PROTO, GrpcSerializationFormats.PROTO_WEB,
-                        GrpcSerializationFormats.PROTO_WEB_TEXT)
-                .useBlockingTaskExecutor(true)
-                .maxRequestMessageLength(b.maxRequestBytes);
+        GrpcServiceBuilder grpc =
+                GrpcService.builder()
+                        .supportedSerializationFormats(
+                                GrpcSerializationFormats.PROTO,
+                                GrpcSerializationFormats.PROTO_WEB,
+                                GrpcSerializationFormats.PROTO_WEB_TEXT)
+                        .useBlockingTaskExecutor(true)
+                        .maxRequestMessageLength(b.maxRequestBytes);
         b.services.forEach(grpc::addService);
-        this.server = Server.builder()
-                .http(b.address)
-                .service(grpc.build())
-                .serviceUnder("/", FileService.builder(GrpcWebServer.class.getClassLoader(), ASSETS).build())
-                .blockingTaskExecutor(b.rpcThreads)
-                // A stream lasts as long as its computation; a client's own deadline still applies.
-                .requestTimeout(Duration.ZERO)
-                // gRPC-Web text mode sends base64: 4 bytes for every 3.
-                .maxRequestLength((long) b.maxRequestBytes * 4 / 3 + 1024)
-                .gracefulShutdownTimeout(Duration.ZERO, b.grace)
-                // The project's metrics are its own (licnn_*); Armeria's are not collected.
-                .meterRegistry(new CompositeMeterRegistry())
-                .build();
+        this.server =
+                Server.builder()
+                        .http(b.address)
+                        .service(grpc.build())
+                        .serviceUnder(
+                                "/",
+                                FileService.builder(GrpcWebServer.class.getClassLoader(), ASSETS)
+                                        .build())
+                        .blockingTaskExecutor(b.rpcThreads)
+                        // A stream lasts as long as its computation; a client's own deadline still
+                        // applies.
+                        .requestTimeout(Duration.ZERO)
+                        // gRPC-Web text mode sends base64: 4 bytes for every 3.
+                        .maxRequestLength((long) b.maxRequestBytes * 4 / 3 + 1024)
+                        .gracefulShutdownTimeout(Duration.ZERO, b.grace)
+                        // The project's metrics are its own (licnn_*); Armeria's are not collected.
+                        .meterRegistry(new CompositeMeterRegistry())
+                        .build();
     }
 
     public static Builder builder() {
@@ -84,7 +93,9 @@ public final class GrpcWebServer implements AutoCloseable {
         try {
             server.start().get();
         } catch (ExecutionException e) {
-            throw new IOException("cannot serve gRPC-Web on " + cfg.address + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IOException(
+                    "cannot serve gRPC-Web on " + cfg.address + ": " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + cfg.address, e);
@@ -98,7 +109,9 @@ public final class GrpcWebServer implements AutoCloseable {
         return server.activeLocalPort();
     }
 
-    /** Stops taking calls and lets those in flight finish within the grace period; returns at once. */
+    /**
+     * Stops taking calls and lets those in flight finish within the grace period; returns at once.
+     */
     public synchronized CompletableFuture<Void> stopAsync() {
         if (stopped == null) {
             stopped = server.stop();
@@ -134,7 +147,9 @@ public final class GrpcWebServer implements AutoCloseable {
             return this;
         }
 
-        /** A service to serve; pass the instance the gRPC port serves so that both share its state. */
+        /**
+         * A service to serve; pass the instance the gRPC port serves so that both share its state.
+         */
         public Builder addService(BindableService s) {
             return addService(Objects.requireNonNull(s, "service").bindService());
         }
@@ -171,7 +186,8 @@ public final class GrpcWebServer implements AutoCloseable {
                 throw new IllegalArgumentException("at least one service is required");
             }
             if (rpcThreads < 1 || maxRequestBytes < 1 || grace.isNegative()) {
-                throw new IllegalArgumentException("RPC threads and request size must be positive, grace not negative");
+                throw new IllegalArgumentException(
+                        "RPC threads and request size must be positive, grace not negative");
             }
             return new GrpcWebServer(this);
         }

@@ -27,7 +27,10 @@ class ServiceBenchLoadTest {
     static final long SERVICE_MS = 25;
     static final long WARMUP_MS = 1500;
 
-    /** One request at a time, {@link #SERVICE_MS} each; the first {@code slow} requests take {@link #WARMUP_MS}. */
+    /**
+     * One request at a time, {@link #SERVICE_MS} each; the first {@code slow} requests take {@link
+     * #WARMUP_MS}.
+     */
     static final class FakeService extends LicnnServiceGrpc.LicnnServiceImplBase {
         final Semaphore one = new Semaphore(1);
         final AtomicInteger served = new AtomicInteger();
@@ -55,7 +58,10 @@ class ServiceBenchLoadTest {
                 out.onError(e);
                 return;
             }
-            out.onNext(ExplainEvent.newBuilder().setCompleted(Completed.newBuilder().setBatchSize(1)).build());
+            out.onNext(
+                    ExplainEvent.newBuilder()
+                            .setCompleted(Completed.newBuilder().setBatchSize(1))
+                            .build());
             out.onCompleted();
         }
     }
@@ -64,16 +70,27 @@ class ServiceBenchLoadTest {
     void level_reportsTheServiceRate_notTheWarmup() throws Exception {
         for (int clients : new int[] {1, 4}) {
             String name = InProcessServerBuilder.generateName();
-            Server server = InProcessServerBuilder.forName(name).addService(new FakeService(clients))
-                    .executor(java.util.concurrent.Executors.newCachedThreadPool()).build().start();
+            Server server =
+                    InProcessServerBuilder.forName(name)
+                            .addService(new FakeService(clients))
+                            .executor(java.util.concurrent.Executors.newCachedThreadPool())
+                            .build()
+                            .start();
             ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
             try {
-                ClosedLoopLoad.Result r = ServiceBench.level(ch, ExplainRequest.getDefaultInstance(), clients,
-                        Duration.ofSeconds(1), 20);
+                ClosedLoopLoad.Result r =
+                        ServiceBench.level(
+                                ch,
+                                ExplainRequest.getDefaultInstance(),
+                                clients,
+                                Duration.ofSeconds(1),
+                                20);
                 double rate = 1000.0 / SERVICE_MS;
                 assertTrue(r.completed() >= 20, clients + " clients: " + r.completed() + " maps");
-                // Sleeps only overshoot, so the rate is at most 1 / service time; a busy machine may halve it.
-                assertTrue(r.throughput() <= rate * 1.05 && r.throughput() >= rate * 0.5,
+                // Sleeps only overshoot, so the rate is at most 1 / service time; a busy machine
+                // may halve it.
+                assertTrue(
+                        r.throughput() <= rate * 1.05 && r.throughput() >= rate * 0.5,
                         clients + " clients: " + r.throughput() + " maps/s, service rate " + rate);
                 assertTrue(r.windowSeconds() >= 1.0);
             } finally {
