@@ -186,12 +186,26 @@ final class BenchCommand implements Callable<Integer> {
             Duration seconds,
             int minRequests)
             throws Exception {
+        return level(client, req, clients, warmup, seconds, minRequests, System::nanoTime);
+    }
+
+    /** The same, timed by {@code clock} (nanoseconds). */
+    static Map<String, Object> level(
+            LicnnClient client,
+            ExplainRequest req,
+            int clients,
+            int warmup,
+            Duration seconds,
+            int minRequests,
+            java.util.function.LongSupplier clock)
+            throws Exception {
         ClosedLoopLoad.Result r =
                 ClosedLoopLoad.builder()
                         .setClients(clients)
                         .optWarmup(warmup)
                         .optMinDuration(seconds)
                         .optMinCompletions(minRequests)
+                        .optClock(clock)
                         .build()
                         .run(c -> () -> call(client, req));
         int n = r.completed();

@@ -18,6 +18,7 @@ import dev.licnn.proto.v1.ExplainRequest;
 import dev.licnn.proto.v1.MapKind;
 import dev.licnn.proto.v1.SaliencyMap;
 import dev.licnn.server.BundledModels;
+import dev.licnn.server.HeldWorkers;
 import dev.licnn.server.LicnnServer;
 import dev.licnn.server.ServedModels;
 import io.grpc.ManagedChannel;
@@ -29,7 +30,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,20 +115,56 @@ class ClientServerTest {
     }
 
     @Test
-    void pipelinedRunner_returnsEveryResultOnce_andBatchesOnTheServer() {
+    void pipelinedRunner_returnsEveryResultOnce_andBatchesOnTheServer() throws Exception {
         List<ExplainRequest> reqs = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             reqs.add(request(100 + i));
         }
         reqs.set(3, reqs.get(3).toBuilder().setTopK(50).build());
-        List<RequestResult> results = Collections.synchronizedList(new ArrayList<>());
-        RunSummary sum = new PipelinedRunner(client, 4).run(reqs, results::add);
-        assertEquals(8, sum.total());
-        assertEquals(7, sum.succeeded());
-        assertEquals(1, sum.failed());
-        assertEquals(8, results.stream().mapToLong(RequestResult::index).distinct().count());
-        RequestResult bad = results.stream().filter(r -> r.index() == 3).findFirst().orElseThrow();
-        assertEquals(Status.Code.INVALID_ARGUMENT, bad.status().getCode());
-        assertTrue(server.metrics().maxBatchSize() > 1, "requests in flight together were batched");
+        // A server of its own whose worker holds its first batch until the runner's other requests
+        // are queued: they then run together, whatever the machine's speed.
+        CountDownLatch open = new CountDownLatch(1);
+        AtomicInteger held = new AtomicInteger();
+        LicnnServer own =
+                HeldWorkers.until(
+                                open,
+                                held,
+                                LicnnServer.builder()
+                                        .setModels(
+                                                new ServedModels(
+                                                        List.of(BundledModels.randomNarrow())))
+                                        .optWarmUp(false)
+                                        .optMaxBatchSize(4))
+                        .build();
+        String name = InProcessServerBuilder.generateName();
+        own.start(InProcessServerBuilder.forName(name));
+        ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
+        try (LicnnClient c = LicnnClient.create(ch)) {
+            List<RequestResult> results = Collections.synchronizedList(new ArrayList<>());
+            CompletableFuture<RunSummary> run =
+                    CompletableFuture.supplyAsync(
+                            () -> new PipelinedRunner(c, 4).run(reqs, results::add));
+            long end =
+                    System.nanoTime() + TimeUnit.MINUTES.toNanos(2); // a guard against a hang only
+            while (held.get() == 0 || own.pool().queueDepth() < 2) {
+                assertTrue(System.nanoTime() < end, "requests never queued behind the held batch");
+                Thread.sleep(5);
+            }
+            open.countDown();
+            RunSummary sum = run.get(2, TimeUnit.MINUTES);
+            assertEquals(8, sum.total());
+            assertEquals(7, sum.succeeded());
+            assertEquals(1, sum.failed());
+            assertEquals(8, results.stream().mapToLong(RequestResult::index).distinct().count());
+            RequestResult bad =
+                    results.stream().filter(r -> r.index() == 3).findFirst().orElseThrow();
+            assertEquals(Status.Code.INVALID_ARGUMENT, bad.status().getCode());
+            assertTrue(
+                    own.metrics().maxBatchSize() > 1, "requests in flight together were batched");
+        } finally {
+            open.countDown();
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            own.close();
+        }
     }
 }

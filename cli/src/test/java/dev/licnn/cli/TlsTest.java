@@ -34,7 +34,14 @@ class TlsTest {
     static void certificates() throws Exception {
         certs = TestCertificates.create(tmp.resolve("pki"), "licnn test CA");
         otherCa = TestCertificates.create(tmp.resolve("other"), "another CA");
-        model = dev.licnn.server.BundledModels.defaultModel().name();
+        // The repository's bundled model (LICNN_HOME, set by the build); loading fails if it is
+        // missing,
+        // so the servers below are known to serve it rather than a fallback.
+        model =
+                dev.licnn.engine.model.ModelCard.load(
+                                dev.licnn.server.BundledModels.home()
+                                        .resolve(dev.licnn.server.BundledModels.DEFAULT_MODEL_DIR))
+                        .name();
         image = tmp.resolve("shape.png");
         java.awt.image.BufferedImage img =
                 new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);

@@ -1,5 +1,6 @@
 package dev.licnn.server;
 
+import dev.licnn.batch.BatchProcessor;
 import dev.licnn.batch.PoolListener;
 import dev.licnn.batch.RejectReason;
 import dev.licnn.batch.WorkerPool;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +96,7 @@ public final class LicnnServer implements AutoCloseable {
         TokenAuthInterceptor tokens =
                 cfg.tokenFile == null
                         ? null
-                        : new TokenAuthInterceptor(cfg.tokenFile, metrics, System::nanoTime);
+                        : new TokenAuthInterceptor(cfg.tokenFile, metrics, cfg.tokenClock);
         if (tokens != null) {
             serverBuilder.intercept(tokens);
         }
@@ -109,10 +111,11 @@ public final class LicnnServer implements AutoCloseable {
                         .optThreadNamePrefix("licnn-worker-")
                         .optListener(new MetricsListener());
         for (WorkerSpec w : cfg.workers) {
+            var factory = LicnnProcessor.factory(cfg.models, w.threads(), cfg.warmUp, metrics);
             pb.addWorker(
                     w.name(),
                     w.device(),
-                    LicnnProcessor.factory(cfg.models, w.threads(), cfg.warmUp, metrics));
+                    worker -> cfg.processorDecorator.apply(factory.create(worker)));
         }
         pool = pb.build();
         metrics.observePool(pool::queueDepth, pool::inFlight);
@@ -246,7 +249,7 @@ public final class LicnnServer implements AutoCloseable {
                     "health NOT_SERVING; still accepting calls for {} ms before draining",
                     cfg.shutdownDelay.toMillis());
             try {
-                Thread.sleep(cfg.shutdownDelay.toMillis());
+                cfg.delayWait.await(cfg.shutdownDelay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -309,6 +312,15 @@ public final class LicnnServer implements AutoCloseable {
         }
     }
 
+    /**
+     * How {@link #close()} spends the shutdown delay; a test replaces it to end the delay on an
+     * event.
+     */
+    @FunctionalInterface
+    interface DelayWait {
+        void await(Duration delay) throws InterruptedException;
+    }
+
     /** Configuration; {@link #build()} validates. */
     public static final class Builder {
         private ServedModels models;
@@ -327,6 +339,10 @@ public final class LicnnServer implements AutoCloseable {
         private int rpcThreads = 4;
         private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
         private InetSocketAddress webAddress;
+        private UnaryOperator<BatchProcessor<Work, WorkResult>> processorDecorator =
+                UnaryOperator.identity();
+        private DelayWait delayWait = d -> Thread.sleep(d.toMillis());
+        private java.util.function.LongSupplier tokenClock = System::nanoTime;
 
         private Builder() {}
 
@@ -349,6 +365,9 @@ public final class LicnnServer implements AutoCloseable {
             c.rpcThreads = rpcThreads;
             c.maxInboundMessageBytes = maxInboundMessageBytes;
             c.webAddress = webAddress;
+            c.processorDecorator = processorDecorator;
+            c.delayWait = delayWait;
+            c.tokenClock = tokenClock;
             return c;
         }
 
@@ -451,6 +470,30 @@ public final class LicnnServer implements AutoCloseable {
          */
         public Builder optWebAddress(InetSocketAddress a) {
             this.webAddress = a;
+            return this;
+        }
+
+        /**
+         * Wraps every worker's processor (tests in this package hold a worker at a known state with
+         * it; the default runs the processor as it is).
+         */
+        Builder decorateProcessors(UnaryOperator<BatchProcessor<Work, WorkResult>> decorator) {
+            this.processorDecorator = java.util.Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
+        /** How the shutdown delay is waited out (default: sleeping for it). */
+        Builder delayWait(DelayWait wait) {
+            this.delayWait = java.util.Objects.requireNonNull(wait, "wait");
+            return this;
+        }
+
+        /**
+         * The clock (nanoseconds) that decides when the token file is read again (default: the
+         * system's).
+         */
+        Builder tokenClock(java.util.function.LongSupplier nanoClock) {
+            this.tokenClock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
         }
 

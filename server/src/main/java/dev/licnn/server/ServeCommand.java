@@ -174,6 +174,11 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Builds the server from the options (not started). */
     public LicnnServer build() throws Exception {
+        return builder().build();
+    }
+
+    /** The server's configuration from the options, for tests in this package to add to. */
+    LicnnServer.Builder builder() throws Exception {
         List<ModelCard> cards = new ArrayList<>();
         for (Path p : models) {
             cards.add(ModelCard.load(p));
@@ -222,8 +227,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .optGrace(Duration.ofSeconds(graceSeconds))
                 .optRpcThreads(rpcThreads)
                 .optWarmUp(!noWarmup)
-                .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort))
-                .build();
+                .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort));
     }
 
     /** The transport {@link #call()} serves on. */

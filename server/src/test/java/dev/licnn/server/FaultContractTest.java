@@ -40,6 +40,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -104,17 +105,23 @@ class FaultContractTest {
         throw new AssertionError(name + " not in the scrape");
     }
 
-    private static Thread busy(TestServer ts) throws InterruptedException {
-        Thread t = new Thread(() -> drain(ts.blocking.explain(heavy())));
-        t.start();
-        await("worker to be busy", Duration.ofSeconds(30), () -> ts.server.pool().inFlight() == 1);
-        return t;
+    /**
+     * A request that the gate holds on the worker: busy until the gate opens, whatever the CPU's
+     * speed.
+     */
+    private static Background busy(TestServer ts, WorkerGate gate) throws InterruptedException {
+        int before = gate.held();
+        Background b = Background.start("busy", () -> drain(ts.blocking.explain(light())));
+        gate.awaitHeld(before + 1);
+        assertEquals(1, ts.server.pool().inFlight());
+        return b;
     }
 
     @Test
     void cancelledCalls_leaveQueueDepthAndInFlight_atOnce() throws Exception {
-        try (TestServer ts = new TestServer(b -> b.optMaxBatchSize(1))) {
-            Thread busy = busy(ts);
+        WorkerGate gate = new WorkerGate();
+        try (TestServer ts = new TestServer(b -> gate.install(b.optMaxBatchSize(1)))) {
+            Background busy = busy(ts, gate);
             for (int i = 0; i < 20; i++) {
                 Context.CancellableContext ctx = Context.current().withCancellation();
                 Iterator<ExplainEvent> it = ctx.call(() -> ts.blocking.explain(light()));
@@ -127,7 +134,9 @@ class FaultContractTest {
                     Duration.ofSeconds(5),
                     () -> gauge(ts, "licnn_queue_depth") == 0);
             assertEquals(0, ts.server.pool().queueDepth());
-            busy.join(60_000);
+            assertEquals(1, ts.server.pool().inFlight());
+            gate.open();
+            busy.join();
             await(
                     "licnn_in_flight 0",
                     Duration.ofSeconds(5),
@@ -180,30 +189,57 @@ class FaultContractTest {
 
     @Test
     void deadlinePassingWhileRunning_isCountedAsDeadlineExceeded() throws Exception {
-        try (TestServer ts = new TestServer(b -> b)) {
-            StatusRuntimeException e =
-                    assertThrows(
-                            StatusRuntimeException.class,
-                            () ->
-                                    drain(
-                                            ts.blocking
-                                                    .withDeadlineAfter(150, TimeUnit.MILLISECONDS)
-                                                    .explain(heavy())));
-            assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+        WorkerGate gate = new WorkerGate();
+        try (TestServer ts = new TestServer(gate::install)) {
+            // The gate keeps the request running until its deadline has passed. A loaded machine
+            // may
+            // need longer than the deadline to get the request to the worker at all (then it
+            // expires in
+            // the queue): the deadline doubles until a request was running when it passed.
+            int attempts = 0;
+            for (long ms = 200; gate.held() == 0; ms *= 2) {
+                assertTrue(ms <= 100_000, "no request reached the worker before its deadline");
+                long deadlineMs = ms;
+                StatusRuntimeException e =
+                        assertThrows(
+                                StatusRuntimeException.class,
+                                () ->
+                                        drain(
+                                                ts.blocking
+                                                        .withDeadlineAfter(
+                                                                deadlineMs, TimeUnit.MILLISECONDS)
+                                                        .explain(light())));
+                assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
+                int n = ++attempts;
+                // Counted, and either held on the worker or gone from the pool for good.
+                await(
+                        "the request to be counted",
+                        Duration.ofSeconds(60),
+                        () ->
+                                ts.server.metrics().requestCount("Explain", "DEADLINE_EXCEEDED")
+                                                == n
+                                        && ts.server.pool().queueDepth() == 0
+                                        && (gate.held() > 0 || ts.server.pool().inFlight() == 0));
+            }
+            gate.open();
             await(
-                    "the request to be counted",
-                    Duration.ofSeconds(10),
-                    () -> ts.server.metrics().requestCount("Explain", "DEADLINE_EXCEEDED") == 1);
+                    "the worker to be free",
+                    Duration.ofSeconds(60),
+                    () -> ts.server.pool().inFlight() == 0);
+            assertEquals(
+                    attempts, ts.server.metrics().requestCount("Explain", "DEADLINE_EXCEEDED"));
             assertEquals(0, ts.server.metrics().requestCount("Explain", "CANCELLED"));
         }
     }
 
     @Test
     void queueFull_sendsNoAccepted_beforeResourceExhausted() throws Exception {
-        try (TestServer ts = new TestServer(b -> b.optMaxBatchSize(1).optMaxQueueSize(1))) {
-            Thread busy = busy(ts);
-            Thread queued = new Thread(() -> drain(ts.blocking.explain(light())));
-            queued.start();
+        WorkerGate gate = new WorkerGate();
+        try (TestServer ts =
+                new TestServer(b -> gate.install(b.optMaxBatchSize(1).optMaxQueueSize(1)))) {
+            Background busy = busy(ts, gate);
+            Background queued =
+                    Background.start("queued", () -> drain(ts.blocking.explain(light())));
             await(
                     "one queued request",
                     Duration.ofSeconds(30),
@@ -215,15 +251,25 @@ class FaultContractTest {
                             StatusRuntimeException.class, () -> it.forEachRemaining(received::add));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
             assertEquals(List.of(), received, "a refused request is never accepted");
-            busy.join(60_000);
-            queued.join(60_000);
+            gate.open();
+            busy.join();
+            queued.join();
         }
     }
 
     /** A server built by {@code serve} with these flags, on a loopback port. */
     private static LicnnServer serve(String... flags) throws Exception {
+        return serve(b -> b, flags);
+    }
+
+    /** The same, with {@code extra} applied to the configuration the flags make. */
+    private static LicnnServer serve(UnaryOperator<LicnnServer.Builder> extra, String... flags)
+            throws Exception {
         ServeCommand cmd = new ServeCommand();
         List<String> args = new ArrayList<>(List.of(flags));
+        if (!args.contains("--model") && !args.contains("--random-model")) {
+            args.addAll(List.of("--model", TestServer.bundledModelDir().toString()));
+        }
         if (!args.contains("--host")) {
             args.addAll(List.of("--host", "127.0.0.1"));
         }
@@ -232,7 +278,7 @@ class FaultContractTest {
         }
         args.addAll(List.of("--port", "0", "--no-warmup", "--shutdown-delay-seconds", "0"));
         new CommandLine(cmd).parseArgs(args.toArray(new String[0]));
-        return cmd.build().start(cmd.transport());
+        return extra.apply(cmd.builder()).build().start(cmd.transport());
     }
 
     private static ExplainRequest bytes(int n) {
@@ -321,35 +367,52 @@ class FaultContractTest {
 
     @Test
     void shutdown_healthSaysNotServing_whileCallsAreStillAccepted_thenRefuses() throws Exception {
-        TestServer ts = new TestServer(b -> b.optShutdownDelay(Duration.ofSeconds(3)));
-        HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ts.channel);
-        HealthCheckRequest svc =
-                HealthCheckRequest.newBuilder().setService(LicnnServer.SERVICE_NAME).build();
-        assertEquals(ServingStatus.SERVING, health.check(svc).getStatus());
-        Thread closer = new Thread(ts.server::close);
-        closer.start();
-        AtomicReference<ServingStatus> seen = new AtomicReference<>();
-        await(
-                "health to change",
-                Duration.ofSeconds(10),
-                () -> {
-                    seen.set(health.check(svc).getStatus());
-                    return seen.get() != ServingStatus.SERVING;
-                });
-        assertEquals(ServingStatus.NOT_SERVING, seen.get());
-        assertEquals(
-                ServingStatus.NOT_SERVING,
-                health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
-        List<ExplainEvent> ev = drain(ts.blocking.explain(light()));
-        assertEquals(
-                ExplainEvent.EventCase.COMPLETED,
-                ev.get(ev.size() - 1).getEventCase(),
-                "served during the delay");
-        closer.join(60_000);
-        StatusRuntimeException e =
-                assertThrows(StatusRuntimeException.class, () -> health.check(svc));
-        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
-        ts.close();
+        // The delay ends once the test has seen what it must see during it, not after a fixed time.
+        CountDownLatch delayOver = new CountDownLatch(1);
+        AtomicReference<Duration> delay = new AtomicReference<>();
+        TestServer ts =
+                new TestServer(
+                        b ->
+                                b.optShutdownDelay(Duration.ofSeconds(3))
+                                        .delayWait(
+                                                d -> {
+                                                    delay.set(d);
+                                                    delayOver.await(2, TimeUnit.MINUTES);
+                                                }));
+        try {
+            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ts.channel);
+            HealthCheckRequest svc =
+                    HealthCheckRequest.newBuilder().setService(LicnnServer.SERVICE_NAME).build();
+            assertEquals(ServingStatus.SERVING, health.check(svc).getStatus());
+            Background closer = Background.start("closer", ts.server::close);
+            AtomicReference<ServingStatus> seen = new AtomicReference<>();
+            await(
+                    "health to change",
+                    Duration.ofSeconds(60),
+                    () -> {
+                        seen.set(health.check(svc).getStatus());
+                        return seen.get() != ServingStatus.SERVING;
+                    });
+            assertEquals(ServingStatus.NOT_SERVING, seen.get());
+            assertEquals(
+                    ServingStatus.NOT_SERVING,
+                    health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+            List<ExplainEvent> ev = drain(ts.blocking.explain(light()));
+            assertEquals(
+                    ExplainEvent.EventCase.COMPLETED,
+                    ev.get(ev.size() - 1).getEventCase(),
+                    "served during the delay");
+            delayOver.countDown();
+            closer.join();
+            StatusRuntimeException e =
+                    assertThrows(StatusRuntimeException.class, () -> health.check(svc));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+            assertEquals(
+                    Duration.ofSeconds(3), delay.get(), "close waits out the configured delay");
+        } finally {
+            delayOver.countDown();
+            ts.close();
+        }
     }
 
     @Test
@@ -363,6 +426,8 @@ class FaultContractTest {
                         "-cp",
                         System.getProperty("java.class.path"),
                         ServeCommand.class.getName(),
+                        "--model",
+                        TestServer.bundledModelDir().toString(),
                         "--host",
                         "127.0.0.1",
                         "--port",
@@ -442,7 +507,8 @@ class FaultContractTest {
 
     @Test
     void deadline_reachesTheClientAsDeadlineExceeded_evenWhenItsTimerRunsLate() throws Exception {
-        LicnnServer server = serve("--max-batch-size", "1");
+        WorkerGate gate = new WorkerGate();
+        LicnnServer server = serve(gate::install, "--max-batch-size", "1");
         // A client whose own deadline timer never fires before the server's (a loaded machine, a
         // late timer): it sends a 400 ms deadline on the wire and sets none locally.
         Metadata.Key<String> timeout =
@@ -470,20 +536,22 @@ class FaultContractTest {
                         .intercept(lateTimer)
                         .disableRetry()
                         .build();
-        List<Thread> busy = new ArrayList<>();
+        List<Background> busy = new ArrayList<>();
         try {
-            // Keep the worker busy, so that the request is accepted (headers and a message sent)
-            // and then waits in the queue past its deadline, whatever the CPU's speed.
+            // Keep the worker busy (held by the gate), so that the request is accepted (headers and
+            // a
+            // message sent) and then waits in the queue past its deadline, whatever the CPU's
+            // speed.
             for (int i = 0; i < 3; i++) {
-                Thread t =
-                        new Thread(
+                busy.add(
+                        Background.start(
+                                "busy-" + i,
                                 () ->
                                         drain(
                                                 LicnnServiceGrpc.newBlockingStub(plain)
-                                                        .explain(heavy())));
-                t.start();
-                busy.add(t);
+                                                        .explain(light()))));
             }
+            gate.awaitHeld(1);
             await(
                     "a busy worker and two queued requests",
                     Duration.ofSeconds(60),
@@ -497,10 +565,12 @@ class FaultContractTest {
                     Status.Code.DEADLINE_EXCEEDED,
                     e.getStatus().getCode(),
                     e.getStatus().toString());
-        } finally {
-            for (Thread t : busy) {
-                t.join(120_000);
+            gate.open();
+            for (Background b : busy) {
+                b.join();
             }
+        } finally {
+            gate.open();
             late.shutdownNow();
             plain.shutdownNow();
             server.close();

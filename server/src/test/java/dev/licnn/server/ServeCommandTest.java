@@ -3,6 +3,7 @@ package dev.licnn.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.ExplainEvent;
 import dev.licnn.proto.v1.ExplainRequest;
 import dev.licnn.proto.v1.LicnnServiceGrpc;
@@ -33,7 +34,8 @@ class ServeCommandTest {
                         "--max-batch-size",
                         "1");
         assertEquals(50051, cmd.port);
-        LicnnServer server = cmd.build();
+        WorkerGate gate = new WorkerGate();
+        LicnnServer server = gate.install(cmd.builder()).build();
         String name = InProcessServerBuilder.generateName();
         server.start(InProcessServerBuilder.forName(name));
         ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
@@ -41,13 +43,17 @@ class ServeCommandTest {
             LicnnServiceGrpc.LicnnServiceBlockingStub stub = LicnnServiceGrpc.newBlockingStub(ch);
             String model =
                     stub.listModels(ListModelsRequest.getDefaultInstance()).getDefaultModel();
-            assertEquals(BundledModels.defaultModel().name(), model);
-            // Concurrent requests run on both workers.
+            // The repository's bundled model (from LICNN_HOME), not the fallback a missing one
+            // gives.
+            assertEquals(ModelCard.load(TestServer.bundledModelDir()).name(), model);
+            // Concurrent requests run on both workers: while each worker holds a batch of one, the
+            // second request can only go to the other worker.
             Set<String> workers = java.util.Collections.synchronizedSet(new HashSet<>());
-            List<Thread> ts = new ArrayList<>();
+            List<Background> ts = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                Thread t =
-                        new Thread(
+                ts.add(
+                        Background.start(
+                                "client-" + i,
                                 () -> {
                                     List<ExplainEvent> ev = new ArrayList<>();
                                     stub.explain(
@@ -61,15 +67,16 @@ class ServeCommandTest {
                                                             .build())
                                             .forEachRemaining(ev::add);
                                     workers.add(ev.get(ev.size() - 1).getCompleted().getWorker());
-                                });
-                ts.add(t);
-                t.start();
+                                }));
             }
-            for (Thread t : ts) {
-                t.join(60_000);
+            gate.awaitHeld(2);
+            gate.open();
+            for (Background t : ts) {
+                t.join();
             }
             assertEquals(2, workers.size(), "workers used: " + workers);
         } finally {
+            gate.open();
             ch.shutdownNow();
             server.close();
         }

@@ -146,23 +146,34 @@ class ServerBehaviourTest {
 
     @Test
     void concurrentRequests_formBatches() throws Exception {
+        WorkerGate gate = new WorkerGate();
         try (TestServer ts =
-                new TestServer(b -> b.optMaxBatchSize(4).optMaxQueueDelay(Duration.ofMillis(20)))) {
-            List<Thread> clients = new ArrayList<>();
+                new TestServer(
+                        b ->
+                                gate.install(
+                                        b.optMaxBatchSize(4)
+                                                .optMaxQueueDelay(Duration.ofMillis(20))))) {
+            List<Background> clients = new ArrayList<>();
             List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
             for (int i = 0; i < 6; i++) {
-                Thread t =
-                        new Thread(
+                clients.add(
+                        Background.start(
+                                "client-" + i,
                                 () -> {
                                     List<ExplainEvent> ev = drain(ts.blocking.explain(light()));
                                     batchSizes.add(
                                             ev.get(ev.size() - 1).getCompleted().getBatchSize());
-                                });
-                clients.add(t);
-                t.start();
+                                }));
             }
-            for (Thread t : clients) {
-                t.join(60_000);
+            // While the first batch is held, the others wait together in the queue: whatever the
+            // machine's speed, the next batch is taken from several queued requests.
+            gate.awaitHeld(1);
+            await(
+                    "the other requests to be queued",
+                    () -> ts.server.pool().inFlight() + ts.server.pool().queueDepth() == 6);
+            gate.open();
+            for (Background t : clients) {
+                t.join();
             }
             assertEquals(6, batchSizes.size());
             assertTrue(
@@ -191,10 +202,11 @@ class ServerBehaviourTest {
 
     @Test
     void deadlinePassingInQueue_leavesTheQueue() throws Exception {
-        try (TestServer ts = new TestServer(b -> b.optMaxBatchSize(1))) {
-            Thread busy = new Thread(() -> drain(ts.blocking.explain(heavy())));
-            busy.start();
-            await("worker to be busy", () -> ts.server.pool().inFlight() == 1);
+        WorkerGate gate = new WorkerGate();
+        try (TestServer ts = new TestServer(b -> gate.install(b.optMaxBatchSize(1)))) {
+            Background busy = Background.start("busy", () -> drain(ts.blocking.explain(heavy())));
+            gate.awaitHeld(1);
+            // The worker stays busy (held) until the request's deadline has passed.
             StatusRuntimeException e =
                     assertThrows(
                             StatusRuntimeException.class,
@@ -204,8 +216,10 @@ class ServerBehaviourTest {
                                                     .withDeadlineAfter(100, TimeUnit.MILLISECONDS)
                                                     .explain(light())));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-            busy.join(60_000);
             await("queue to empty", () -> ts.server.pool().queueDepth() == 0);
+            gate.open();
+            busy.join();
+            await("worker to be free", () -> ts.server.pool().inFlight() == 0);
             // Only the heavy request ever ran.
             assertEquals(1, ts.server.metrics().requestCount("Explain", "OK"));
             assertEquals(1.0, ts.server.metrics().batchCount("explain"));
@@ -214,12 +228,13 @@ class ServerBehaviourTest {
 
     @Test
     void queueFull_rejectsWithResourceExhausted() throws Exception {
-        try (TestServer ts = new TestServer(b -> b.optMaxBatchSize(1).optMaxQueueSize(1))) {
-            Thread busy = new Thread(() -> drain(ts.blocking.explain(heavy())));
-            busy.start();
-            await("worker to be busy", () -> ts.server.pool().inFlight() == 1);
-            Thread queued = new Thread(() -> drain(ts.blocking.explain(light())));
-            queued.start();
+        WorkerGate gate = new WorkerGate();
+        try (TestServer ts =
+                new TestServer(b -> gate.install(b.optMaxBatchSize(1).optMaxQueueSize(1)))) {
+            Background busy = Background.start("busy", () -> drain(ts.blocking.explain(heavy())));
+            gate.awaitHeld(1);
+            Background queued =
+                    Background.start("queued", () -> drain(ts.blocking.explain(light())));
             await("one queued request", () -> ts.server.pool().queueDepth() == 1);
             StatusRuntimeException e =
                     assertThrows(
@@ -228,9 +243,12 @@ class ServerBehaviourTest {
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
             assertTrue(
                     e.getStatus().getDescription().contains("1"), e.getStatus().getDescription());
-            busy.join(60_000);
-            queued.join(60_000);
-            assertEquals(2, ts.server.metrics().requestCount("Explain", "OK"));
+            gate.open();
+            busy.join();
+            queued.join();
+            await(
+                    "both requests to be counted",
+                    () -> ts.server.metrics().requestCount("Explain", "OK") == 2);
         }
     }
 
@@ -318,32 +336,42 @@ class ServerBehaviourTest {
 
     @Test
     void gracefulShutdown_finishesInFlight_thenRefuses() throws Exception {
-        TestServer ts = new TestServer(b -> b.optGrace(Duration.ofSeconds(120)));
-        AtomicReference<List<ExplainEvent>> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread inFlight =
-                new Thread(
-                        () -> {
-                            try {
-                                result.set(drain(ts.blocking.explain(heavy())));
-                            } catch (RuntimeException e) {
-                                failure.set(e);
-                            }
-                        });
-        inFlight.start();
-        await("request in flight", () -> ts.server.pool().inFlight() == 1);
-        Thread closer = new Thread(() -> ts.server.close());
-        closer.start();
-        inFlight.join(60_000);
-        closer.join(60_000);
-        assertNotNull(result.get(), "in-flight request failed: " + failure.get());
-        assertEquals(
-                ExplainEvent.EventCase.COMPLETED,
-                result.get().get(result.get().size() - 1).getEventCase());
-        StatusRuntimeException e =
-                assertThrows(
-                        StatusRuntimeException.class, () -> drain(ts.blocking.explain(light())));
-        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
-        ts.close();
+        WorkerGate gate = new WorkerGate();
+        TestServer ts = new TestServer(b -> gate.install(b.optGrace(Duration.ofSeconds(120))));
+        try {
+            AtomicReference<List<ExplainEvent>> result = new AtomicReference<>();
+            Background inFlight =
+                    Background.start(
+                            "in-flight", () -> result.set(drain(ts.blocking.explain(heavy()))));
+            gate.awaitHeld(1);
+            Background closer = Background.start("closer", ts.server::close);
+            // The request is still held when the shutdown has begun (health no longer SERVING).
+            HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(ts.channel);
+            await(
+                    "the shutdown to begin",
+                    () -> {
+                        try {
+                            return health.check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                                    != HealthCheckResponse.ServingStatus.SERVING;
+                        } catch (StatusRuntimeException refused) {
+                            return true;
+                        }
+                    });
+            gate.open();
+            inFlight.join();
+            closer.join();
+            assertNotNull(result.get());
+            assertEquals(
+                    ExplainEvent.EventCase.COMPLETED,
+                    result.get().get(result.get().size() - 1).getEventCase());
+            StatusRuntimeException e =
+                    assertThrows(
+                            StatusRuntimeException.class,
+                            () -> drain(ts.blocking.explain(light())));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+        } finally {
+            gate.open();
+            ts.close();
+        }
     }
 }

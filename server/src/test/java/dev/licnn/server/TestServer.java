@@ -80,6 +80,28 @@ final class TestServer implements AutoCloseable {
         async = LicnnServiceGrpc.newStub(channel);
     }
 
+    /**
+     * The repository's bundled model folder, found from {@code $LICNN_HOME} (the build sets it to
+     * the repository root); fails when it is not there, so that no test quietly serves another
+     * model.
+     */
+    static Path bundledModelDir() {
+        Path dir =
+                BundledModels.home()
+                        .resolve(BundledModels.DEFAULT_MODEL_DIR)
+                        .toAbsolutePath()
+                        .normalize();
+        if (!Files.isRegularFile(dir.resolve("model.json"))) {
+            throw new IllegalStateException(
+                    "the bundled model is not at "
+                            + dir
+                            + " (LICNN_HOME="
+                            + System.getenv("LICNN_HOME")
+                            + "; the build sets it to the repository root)");
+        }
+        return dir;
+    }
+
     static ModelCard narrowCard() {
         return ModelCard.ofFile("narrow", SPEC, golden("weights.safetensors"), Labels.indexed(10));
     }

@@ -60,19 +60,37 @@ class TorchvisionInitTest {
                             a.get("features.0.weight").toFloatArray(),
                             c.get("features.0.weight").toFloatArray()));
         }
-        // Fixed values guard against accidental changes of the generator (machine independent).
+    }
+
+    /**
+     * Fixed values guard the generator against accidental changes, on every machine (the stream is
+     * pure Java integer arithmetic and StrictMath). They were computed independently of the Java
+     * code by {@code engine/src/test/python/torchvision_init_reference.py} (SplitMix64, the polar
+     * method and float32 rounding re-implemented in Python), seed 42.
+     */
+    @Test
+    void fixedValues_ofTheGenerator() {
         try (StateDict a = StateDict.initTorchvision(shapes(), 42, manager)) {
-            float[] head = Arrays.copyOf(a.get("features.0.weight").toFloatArray(), 3);
-            float[] again =
-                    Arrays.copyOf(
-                            TorchvisionInit.normal(
-                                            manager,
-                                            new Shape(3),
-                                            Math.sqrt(2.0 / (64 * 9)),
-                                            TorchvisionInit.streamSeed(42, "features.0.weight"))
-                                    .toFloatArray(),
-                            3);
-            assertArrayEquals(head, again);
+            float[] conv = a.get("features.0.weight").toFloatArray();
+            assertArrayEquals(
+                    new float[] {
+                        -0.035554300993680954f,
+                        0.0745498314499855f,
+                        -0.06646697968244553f,
+                        0.07385318726301193f
+                    },
+                    Arrays.copyOf(conv, 4));
+            float[] linear = a.get("classifier.0.weight").toFloatArray();
+            int chunk = 1 << 20;
+            assertArrayEquals(
+                    new float[] {0.004438954405486584f, 0.012515999376773834f},
+                    Arrays.copyOf(linear, 2));
+            // Both sides of ChunkedFill's chunk boundary: one stream runs on across chunks.
+            assertArrayEquals(
+                    new float[] {
+                        -0.0006060759187676013f, -0.0015991663094609976f, 0.012270762585103512f
+                    },
+                    Arrays.copyOfRange(linear, chunk - 1, chunk + 2));
         }
     }
 

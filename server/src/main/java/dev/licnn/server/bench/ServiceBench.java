@@ -187,12 +187,25 @@ public final class ServiceBench {
     static ClosedLoopLoad.Result level(
             Channel ch, ExplainRequest req, int clients, Duration seconds, int minMaps)
             throws Exception {
+        return level(ch, req, clients, seconds, minMaps, System::nanoTime);
+    }
+
+    /** The same, timed by {@code clock} (nanoseconds). */
+    static ClosedLoopLoad.Result level(
+            Channel ch,
+            ExplainRequest req,
+            int clients,
+            Duration seconds,
+            int minMaps,
+            java.util.function.LongSupplier clock)
+            throws Exception {
         ClosedLoopLoad load =
                 ClosedLoopLoad.builder()
                         .setClients(clients)
                         .optWarmup(1)
                         .optMinDuration(seconds)
                         .optMinCompletions(minMaps)
+                        .optClock(clock)
                         .build();
         return load.run(
                 c -> {
