@@ -62,6 +62,12 @@ for name in ("Dockerfile.cpu", "Dockerfile.cuda"):
     assert "GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184" in text, f"{name}: GLIBC_TUNABLES"
     assert "mvn -B" in text and "install" in text and "maven:3-eclipse-temurin-17" in text, f"{name}: build stage"
     assert "cli/target/lib" in text and "models" in text, f"{name}: runtime must get cli/target/lib and models/"
+    # Base images are build arguments (CI builds on local bases) and the classic builder suffices.
+    first_from = next(i for i, l in enumerate(instr) if l.upper().startswith("FROM "))
+    assert any(l.startswith("ARG BUILD_IMAGE=maven:3-eclipse-temurin-17") for l in instr[:first_from]), f"{name}: ARG BUILD_IMAGE before FROM"
+    assert "FROM ${BUILD_IMAGE} AS build" in instr, f"{name}: build stage must be FROM ${{BUILD_IMAGE}}"
+    assert "PREBUILT" in text, f"{name}: build stage must take PREBUILT jars"
+    assert not re.search(r"^#\s*syntax=", text, re.M) and "--mount=" not in text, f"{name}: BuildKit-only syntax"
     print(f"{name}: {len(stages)} named stage(s), non-root, HEALTHCHECK, ENTRYPOINT: ok")
 PY
 

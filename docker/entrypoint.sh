@@ -32,6 +32,8 @@
 #   LICNN_WARMUP             "false" skips the warm-up explain at start (true)
 #   LICNN_HOME               project home holding models/ (/opt/licnn)
 #   JAVA_OPTS                JVM flags (-XX:MaxRAMPercentage=75)
+#   LICNN_HEALTH_JAVA_OPTS   JVM flags of `health` (the HEALTHCHECK): a small, quickly started JVM
+#                            (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xss512k)
 #   GLIBC_TUNABLES           malloc settings (set in the image; see docs/deployment.md)
 #   LICNN_JAR, LICNN_LIB     the CLI jar and its lib folder (found under $LICNN_HOME)
 set -euo pipefail
@@ -88,6 +90,12 @@ if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
   esac
 fi
 args+=("$@")
+
+# The health check runs every few seconds next to the server: a small JVM that starts quickly
+# (C1 only, serial GC, small heap) keeps it well inside the check's timeout on a busy machine.
+if [ "${args[0]:-}" = health ]; then
+  JAVA_OPTS="${LICNN_HEALTH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xss512k}"
+fi
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 exec java ${JAVA_OPTS:--XX:MaxRAMPercentage=75} -Dai.djl.offline="${LICNN_DJL_OFFLINE:-true}" \

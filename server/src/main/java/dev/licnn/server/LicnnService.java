@@ -162,7 +162,15 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                                                         .build()),
                                 status -> {
                                     count("ExplainStream", outcome(status, sink));
-                                    if (!status.isOk()) {
+                                    if (status.getCode() == Status.Code.UNAVAILABLE) {
+                                        // The server is draining and takes no more work: end the
+                                        // whole stream with
+                                        // UNAVAILABLE (not this request alone), so that the client
+                                        // sends the
+                                        // unfinished requests again on a new stream, on another
+                                        // replica.
+                                        sink.fail(status);
+                                    } else if (!status.isOk()) {
                                         failed(id, status);
                                     }
                                     inFlight.remove(id);
