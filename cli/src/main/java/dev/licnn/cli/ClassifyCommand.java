@@ -1,6 +1,7 @@
 package dev.licnn.cli;
 
 import dev.licnn.client.Requests;
+import dev.licnn.experiments.Progress;
 import dev.licnn.proto.v1.ClassScore;
 import dev.licnn.proto.v1.ClassifyRequest;
 import dev.licnn.proto.v1.ClassifyResponse;

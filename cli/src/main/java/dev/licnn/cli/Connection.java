@@ -3,6 +3,7 @@ package dev.licnn.cli;
 import dev.licnn.client.ClientOptions;
 import dev.licnn.client.LicnnClient;
 import dev.licnn.engine.model.ModelCard;
+import dev.licnn.experiments.ServerConnector;
 import dev.licnn.server.BundledModels;
 import dev.licnn.server.LicnnServer;
 import dev.licnn.server.ServedModels;
@@ -19,9 +20,10 @@ import picocli.CommandLine.Option;
 
 /**
  * Where requests go: a server at {@code --target}, or, without one, a server started in this
- * process on {@code --model-dir} (default: the bundled model).
+ * process on {@code --model-dir} (default: the bundled model). The experiments are handed it as
+ * their {@link ServerConnector}.
  */
-public final class Connection {
+public final class Connection implements ServerConnector {
 
     @Option(
             names = "--target",
@@ -64,7 +66,7 @@ public final class Connection {
     @Mixin ClientSecurity security = new ClientSecurity();
 
     /** An open client, and the in-process server behind it if there is one. */
-    public static final class Session implements AutoCloseable {
+    public static final class Session implements ServerConnector.Session {
         public final LicnnClient client;
         private final LicnnServer server;
         private final io.grpc.ManagedChannel channel;
@@ -73,6 +75,11 @@ public final class Connection {
             this.client = client;
             this.server = server;
             this.channel = channel;
+        }
+
+        @Override
+        public LicnnClient client() {
+            return client;
         }
 
         @Override
@@ -87,6 +94,7 @@ public final class Connection {
         }
     }
 
+    @Override
     public Session open() throws Exception {
         ClientOptions.Builder ob =
                 ClientOptions.builder()

@@ -1,5 +1,6 @@
 package dev.licnn.cli;
 
+import dev.licnn.experiments.ExperimentException;
 import dev.licnn.server.ServeCommand;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
@@ -59,7 +60,9 @@ public final class Licnn implements Runnable {
         cl.setExecutionExceptionHandler(
                 (ex, c, parsed) -> {
                     PrintWriter err = c.getErr();
-                    if (ex instanceof CliException || ex instanceof IllegalArgumentException) {
+                    if (ex instanceof CliException
+                            || ex instanceof ExperimentException
+                            || ex instanceof IllegalArgumentException) {
                         err.println("licnn: error: " + ex.getMessage());
                         err.flush();
                         return 2;

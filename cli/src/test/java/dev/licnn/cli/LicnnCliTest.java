@@ -13,6 +13,7 @@ import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.engine.model.StateDict;
 import dev.licnn.engine.model.VggSpec;
+import dev.licnn.experiments.imaging.Npy;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -10,11 +10,20 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.licnn.cli.Licnn;
-import dev.licnn.cli.Npy;
 import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.engine.model.StateDict;
 import dev.licnn.engine.model.VggSpec;
+import dev.licnn.experiments.blur.BlurMontage;
+import dev.licnn.experiments.blur.BlurRecord;
+import dev.licnn.experiments.blur.BlurRegion;
+import dev.licnn.experiments.blur.BlurReport;
+import dev.licnn.experiments.data.ModelInput;
+import dev.licnn.experiments.imaging.Npy;
+import dev.licnn.experiments.localisation.LocalisationStats;
+import dev.licnn.experiments.report.ResultsReport;
+import dev.licnn.experiments.sanity.SanityStats;
+import dev.licnn.experiments.softmax.SoftmaxStats;
 import dev.licnn.proto.v1.ClassLabel;
 import dev.licnn.proto.v1.ImageSize;
 import dev.licnn.proto.v1.ModelDescription;
@@ -167,7 +176,7 @@ class ExperimentCommandsTest {
                         + "natural,licnn,b.png,1,true,0.3,0.2,0.8\nnatural,gradient,b.png,1,true,0.2,0.1,0.9\n");
         Files.writeString(
                 loc.resolve("command.txt"), "./licnn experiment localisation --data d --out o\n");
-        String report = ReportCommand.render(results);
+        String report = ResultsReport.render(results);
         assertTrue(
                 report.contains("## Blur") && report.contains("| whole image | all | 100% |"),
                 report);
