@@ -92,6 +92,52 @@ class ArchitectureTest {
                     .as(
                             "the web port hosts the gRPC services it is given: no LICNN, batching, DJL, protocol or server classes");
 
+    static final ArchRule EXPERIMENTS =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.licnn.experiments..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "dev.licnn.server..",
+                            "dev.licnn.batch..",
+                            "dev.licnn.bench..",
+                            "dev.licnn.cli..",
+                            "dev.licnn.train..",
+                            "dev.licnn.engine",
+                            "dev.licnn.engine.model..",
+                            "dev.licnn.engine.explain..",
+                            "dev.licnn.engine.licnn..",
+                            "dev.licnn.engine.baseline..",
+                            "dev.licnn.engine.bench..",
+                            "ai.djl..",
+                            "picocli..")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveNameMatching("io\\.grpc\\..*Server.*")
+                    .as(
+                            "the experiments use the client, the dataset and the engine's image package only: no server, "
+                                    + "batching, gRPC server, picocli or other engine classes");
+
+    static final ArchRule CLI_WIRES =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.licnn.cli.experiment..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(
+                            "java.awt..",
+                            "javax.imageio..",
+                            "com.google.gson..",
+                            "dev.licnn.proto..",
+                            "dev.licnn.client..",
+                            "dev.licnn.experiments.stats..",
+                            "dev.licnn.experiments.measure..",
+                            "dev.licnn.experiments.imaging..")
+                    .as(
+                            "the experiment commands only wire options to the experiments: no statistics, measures, "
+                                    + "imaging, report formatting, requests or protocol classes of their own");
+
     private static final JavaClasses MAIN =
             new ClassFileImporter()
                     .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -128,6 +174,16 @@ class ArchitectureTest {
     }
 
     @Test
+    void experiments_useNoServerBatchingOrPicocli() {
+        EXPERIMENTS.check(MAIN);
+    }
+
+    @Test
+    void experimentCommands_onlyWire() {
+        CLI_WIRES.check(MAIN);
+    }
+
+    @Test
     void everyRule_failsOnAForbiddenReference() {
         Map<ArchRule, Class<?>> breaking =
                 Map.of(
@@ -136,7 +192,10 @@ class ArchitectureTest {
                         BATCH, dev.licnn.batch.ArchViolations.BatchUsesEngine.class,
                         DATASET, dev.licnn.dataset.ArchViolations.DatasetUsesServer.class,
                         WEB, dev.licnn.server.web.ArchViolations.WebUsesBatch.class,
-                        ENGINES, dev.licnn.engine.baseline.ArchViolations.BaselineUsesLicnn.class);
+                        ENGINES, dev.licnn.engine.baseline.ArchViolations.BaselineUsesLicnn.class,
+                        EXPERIMENTS,
+                                dev.licnn.experiments.ArchViolations.ExperimentStartsServer.class,
+                        CLI_WIRES, dev.licnn.cli.experiment.ArchViolations.CommandDraws.class);
         breaking.forEach(
                 (rule, cls) -> {
                     JavaClasses one = new ClassFileImporter().importClasses(cls);

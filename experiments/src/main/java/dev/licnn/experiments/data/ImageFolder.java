@@ -1,14 +1,13 @@
 package dev.licnn.experiments.data;
 
+import dev.licnn.dataset.Manifest;
 import dev.licnn.experiments.ExperimentException;
 import dev.licnn.proto.v1.ClassLabel;
 import dev.licnn.proto.v1.ModelDescription;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,9 +31,6 @@ import java.util.stream.Stream;
  * }</pre>
  */
 public final class ImageFolder {
-
-    /** The manifest's file name. */
-    public static final String MANIFEST = "manifest.csv";
 
     /**
      * One image: its split, its path relative to the dataset root, its class name and model class,
@@ -71,7 +67,7 @@ public final class ImageFolder {
             throw new ExperimentException("no such dataset folder: " + root);
         }
         List<String[]> raw =
-                Files.isRegularFile(root.resolve(MANIFEST))
+                Files.isRegularFile(root.resolve(Manifest.FILE_NAME))
                         ? fromManifest(root)
                         : fromFolders(root);
         Set<String> present = new LinkedHashSet<>();
@@ -179,53 +175,40 @@ public final class ImageFolder {
                     "no images in "
                             + root
                             + " (expected DIR/<split>/<class>/<image>.png or a "
-                            + MANIFEST
+                            + Manifest.FILE_NAME
                             + ")");
         }
         return rows;
     }
 
-    /** {split, file, class} rows from the manifest. */
+    /** {split, file, class, mask} rows from the manifest ({@link Manifest#table}). */
     private static List<String[]> fromManifest(Path root) throws IOException {
-        List<String> lines = Files.readAllLines(root.resolve(MANIFEST), StandardCharsets.UTF_8);
-        if (lines.isEmpty()) {
-            throw new ExperimentException(root.resolve(MANIFEST) + " is empty");
+        Manifest.Table t;
+        try {
+            t = Manifest.table(root);
+        } catch (Manifest.MalformedException e) {
+            throw new ExperimentException(e.getMessage());
         }
-        List<String> header = Arrays.asList(lines.get(0).split(",", -1));
-        int file = header.indexOf("file");
-        int cls = header.contains("class") ? header.indexOf("class") : header.indexOf("class_id");
-        int split = header.indexOf("split");
-        int mask = header.indexOf("mask");
+        int file = t.column("file");
+        int cls = t.column("class") >= 0 ? t.column("class") : t.column("class_id");
+        int split = t.column("split");
+        int mask = t.column("mask");
         if (file < 0 || cls < 0) {
             throw new ExperimentException(
-                    root.resolve(MANIFEST)
-                            + ": the header needs the columns file and class (or class_id)");
+                    t.file() + ": the header needs the columns file and class (or class_id)");
         }
         List<String[]> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String[] f = lines.get(i).split(",", -1);
-            if (f.length < header.size()) {
-                throw new ExperimentException(
-                        root.resolve(MANIFEST)
-                                + ":"
-                                + (i + 1)
-                                + ": expected "
-                                + header.size()
-                                + " columns");
-            }
-            String path = f[file];
+        for (Manifest.Row r : t.rows()) {
+            String path = r.field(file);
             String sp =
                     split >= 0
-                            ? f[split]
+                            ? r.field(split)
                             : path.contains("/") ? path.substring(0, path.indexOf('/')) : "";
             if (!Files.isRegularFile(root.resolve(path))) {
                 throw new ExperimentException(
-                        root.resolve(MANIFEST) + ":" + (i + 1) + ": no such image " + path);
+                        t.file() + ":" + r.line() + ": no such image " + path);
             }
-            rows.add(new String[] {sp, path, f[cls], mask >= 0 ? f[mask] : ""});
+            rows.add(new String[] {sp, path, r.field(cls), r.field(mask)});
         }
         return rows;
     }
