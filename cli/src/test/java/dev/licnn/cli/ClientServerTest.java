@@ -121,8 +121,10 @@ class ClientServerTest {
             reqs.add(request(100 + i));
         }
         reqs.set(3, reqs.get(3).toBuilder().setTopK(50).build());
-        // A server of its own whose worker holds its first batch until the runner's other requests
-        // are queued: they then run together, whatever the machine's speed.
+        // A server of its own whose worker holds its first batch until the server holds three of
+        // the runner's requests (in that batch or queued behind it; the runner keeps four in
+        // flight, and the invalid one never reaches the queue): either the first batch has several
+        // or the next one takes at least two, whatever the machine's speed.
         CountDownLatch open = new CountDownLatch(1);
         AtomicInteger held = new AtomicInteger();
         LicnnServer own =
@@ -146,8 +148,8 @@ class ClientServerTest {
                             () -> new PipelinedRunner(c, 4).run(reqs, results::add));
             long end =
                     System.nanoTime() + TimeUnit.MINUTES.toNanos(2); // a guard against a hang only
-            while (held.get() == 0 || own.pool().queueDepth() < 2) {
-                assertTrue(System.nanoTime() < end, "requests never queued behind the held batch");
+            while (held.get() == 0 || own.pool().inFlight() + own.pool().queueDepth() < 3) {
+                assertTrue(System.nanoTime() < end, "the server never held three requests at once");
                 Thread.sleep(5);
             }
             open.countDown();

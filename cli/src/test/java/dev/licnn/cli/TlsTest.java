@@ -71,6 +71,13 @@ class TlsTest {
         return ClientOptions.builder().optDeadline(Duration.ofSeconds(30)).optRetry(false);
     }
 
+    /** A {@code ListModels} call with {@code options} fails with {@code code}. */
+    static void assertRefused(Status.Code code, int port, ClientOptions options) {
+        StatusRuntimeException e =
+                assertThrows(StatusRuntimeException.class, () -> listModels(port, options));
+        assertEquals(code, e.getStatus().getCode());
+    }
+
     static String listModels(int port, ClientOptions opts) {
         try (LicnnClient c = LicnnClient.connect("127.0.0.1:" + port, opts)) {
             return c.listModels().getDefaultModel();
@@ -90,21 +97,11 @@ class TlsTest {
             assertEquals(
                     model,
                     listModels(port, options().optTrustedCertificates(certs.caCert).build()));
-            StatusRuntimeException plain =
-                    assertThrows(
-                            StatusRuntimeException.class,
-                            () -> listModels(port, options().build()));
-            assertEquals(Status.Code.UNAVAILABLE, plain.getStatus().getCode());
-            StatusRuntimeException untrusted =
-                    assertThrows(
-                            StatusRuntimeException.class,
-                            () ->
-                                    listModels(
-                                            port,
-                                            options()
-                                                    .optTrustedCertificates(otherCa.caCert)
-                                                    .build()));
-            assertEquals(Status.Code.UNAVAILABLE, untrusted.getStatus().getCode());
+            assertRefused(Status.Code.UNAVAILABLE, port, options().build());
+            assertRefused(
+                    Status.Code.UNAVAILABLE,
+                    port,
+                    options().optTrustedCertificates(otherCa.caCert).build());
 
             String target = "127.0.0.1:" + port;
             LicnnCliTest.Run ok =
@@ -150,28 +147,17 @@ class TlsTest {
                                     .optTrustedCertificates(certs.caCert)
                                     .optClientCertificate(certs.clientCert, certs.clientKey)
                                     .build()));
-            StatusRuntimeException noCert =
-                    assertThrows(
-                            StatusRuntimeException.class,
-                            () ->
-                                    listModels(
-                                            port,
-                                            options()
-                                                    .optTrustedCertificates(certs.caCert)
-                                                    .build()));
-            assertEquals(Status.Code.UNAVAILABLE, noCert.getStatus().getCode());
-            StatusRuntimeException foreign =
-                    assertThrows(
-                            StatusRuntimeException.class,
-                            () ->
-                                    listModels(
-                                            port,
-                                            options()
-                                                    .optTrustedCertificates(certs.caCert)
-                                                    .optClientCertificate(
-                                                            otherCa.clientCert, otherCa.clientKey)
-                                                    .build()));
-            assertEquals(Status.Code.UNAVAILABLE, foreign.getStatus().getCode());
+            assertRefused(
+                    Status.Code.UNAVAILABLE,
+                    port,
+                    options().optTrustedCertificates(certs.caCert).build());
+            assertRefused(
+                    Status.Code.UNAVAILABLE,
+                    port,
+                    options()
+                            .optTrustedCertificates(certs.caCert)
+                            .optClientCertificate(otherCa.clientCert, otherCa.clientKey)
+                            .build());
 
             LicnnCliTest.Run ok =
                     LicnnCliTest.run(
@@ -209,16 +195,10 @@ class TlsTest {
             ClientOptions.Builder tls = options().optTrustedCertificates(certs.caCert);
             assertEquals(
                     model, listModels(port, tls.optBearerToken("client-token-0123456789").build()));
-            StatusRuntimeException e =
-                    assertThrows(
-                            StatusRuntimeException.class,
-                            () ->
-                                    listModels(
-                                            port,
-                                            options()
-                                                    .optTrustedCertificates(certs.caCert)
-                                                    .build()));
-            assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+            assertRefused(
+                    Status.Code.UNAUTHENTICATED,
+                    port,
+                    options().optTrustedCertificates(certs.caCert).build());
 
             String target = "127.0.0.1:" + port;
             LicnnCliTest.Run ok =

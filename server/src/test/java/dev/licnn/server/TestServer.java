@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.protobuf.ByteString;
+import dev.licnn.engine.GoldenModel;
 import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.engine.model.SafeTensors;
@@ -35,27 +36,8 @@ import java.util.function.UnaryOperator;
 /** An in-process server on the narrow golden model, with a channel and stubs to it. */
 final class TestServer implements AutoCloseable {
 
-    static final int[] NARROW = {
-        8,
-        8,
-        VggSpec.POOL,
-        16,
-        16,
-        VggSpec.POOL,
-        32,
-        32,
-        32,
-        VggSpec.POOL,
-        32,
-        32,
-        32,
-        VggSpec.POOL,
-        32,
-        32,
-        32,
-        VggSpec.POOL
-    };
-    static final VggSpec SPEC = VggSpec.custom("vgg16-narrow", NARROW, false, 64, 10, 224);
+    /** The narrow VGG-16 of the golden fixtures (the engine's test jar). */
+    static final VggSpec SPEC = GoldenModel.SPEC;
 
     final LicnnServer server;
     final ManagedChannel channel;

@@ -104,23 +104,23 @@ class EngineSettingsGoldenTest {
         return engine.explainAll(jobs);
     }
 
-    /** One run of the three images with default options: its outcomes and maps. */
-    record DefaultRun(List<Outcome> outcomes, List<Maps> maps) {}
+    /** One call over the first images, all with the same options and top-5: outcomes and maps. */
+    record Run(List<Outcome> outcomes, List<Maps> maps) {}
 
-    private static final Map<EngineConfig, DefaultRun> DEFAULT_RUNS = new HashMap<>();
+    private static final Map<EngineConfig, Run> DEFAULT_RUNS = new HashMap<>();
+
+    private static Run runOf(EngineConfig c, LicnnOptions o, int images) {
+        List<Maps> maps = new ArrayList<>();
+        List<Outcome> out = run(c, maps, same(o, images), fives(images));
+        return new Run(out, maps);
+    }
 
     /**
-     * The default-options run of setting {@code c}, made once and shared by the tests of this
-     * class.
+     * The default-options run of setting {@code c} on the three images, made once and shared by the
+     * tests of this class.
      */
-    private static DefaultRun defaults(EngineConfig c) {
-        return DEFAULT_RUNS.computeIfAbsent(
-                c,
-                k -> {
-                    List<Maps> maps = new ArrayList<>();
-                    List<Outcome> out = run(k, maps, same(LicnnOptions.defaults(), 3), fives(3));
-                    return new DefaultRun(out, maps);
-                });
+    private static Run defaults(EngineConfig c) {
+        return DEFAULT_RUNS.computeIfAbsent(c, k -> runOf(k, LicnnOptions.defaults(), 3));
     }
 
     private static LicnnOptions[] same(LicnnOptions o, int n) {
@@ -198,25 +198,16 @@ class EngineSettingsGoldenTest {
                                     .optPerLayerNormalization(true)
                                     .build();
             int images = defaults ? 3 : 2;
-            List<Maps> refMaps = new ArrayList<>();
-            List<Outcome> ref;
-            if (defaults) {
-                ref = defaults(SETTINGS.get(0)).outcomes();
-                refMaps = defaults(SETTINGS.get(0)).maps();
-            } else {
-                ref = run(SETTINGS.get(0), refMaps, same(o, images), fives(images));
-            }
+            Run reference =
+                    defaults ? defaults(SETTINGS.get(0)) : runOf(SETTINGS.get(0), o, images);
+            List<Outcome> ref = reference.outcomes();
+            List<Maps> refMaps = reference.maps();
             // java,batch (the CPU default) meets the fixtures in LicnnGoldenTest; here the tensor
             // gates.
             for (EngineConfig c : defaults ? SETTINGS.subList(2, 4) : SETTINGS.subList(3, 4)) {
-                List<Maps> maps = new ArrayList<>();
-                List<Outcome> out;
-                if (defaults) {
-                    out = defaults(c).outcomes();
-                    maps = defaults(c).maps();
-                } else {
-                    out = run(c, maps, same(o, images), fives(images));
-                }
+                Run got = defaults ? defaults(c) : runOf(c, o, images);
+                List<Outcome> out = got.outcomes();
+                List<Maps> maps = got.maps();
                 for (int i = 0; i < images; i++) {
                     String where =
                             c
