@@ -71,10 +71,10 @@ VARIANTS_PER_IMAGE = {
     "resnet18": [["default", "logit", "inhibit_last", "liz5"], ["default"]],
     "resnet50": [["default", "inhibit_last"], ["default"]],
 }
-# per-rank attention maps are stored for these variants only (the others: saliency, logits_after)
-ATTENTION_VARIANTS = ["default"]
-# per-class baseline maps of img0 are stored for these nets only (the others: saliency maps)
-BASELINE_MAPS = ["resnet18"]
+# per-rank attention maps are stored for img0 / default only (the others: saliency, logits_after)
+ATTENTION_CASES = [(0, "default")]
+# per-class baseline maps of img0, per net (every method has its saliency map)
+BASELINE_MAPS = {"resnet18": ["gradient", "grad_cam"], "resnet50": []}
 # baselines: img0 per-class maps of every method; img1 saliency of the input-path methods
 BASELINE_TOP_K = mgb.TOP_K
 IMG1_BASELINES = ["integrated_gradients", "smoothgrad", "grad_cam"]
@@ -197,7 +197,7 @@ def baselines(name, model, run, images):
             topk, logits, maps, sal = explain(model, run, x, method)
             out[f"img{i}.topk"] = topk.to(torch.int64)
             out[f"img{i}.logits"] = logits
-            if i == 0 and name in BASELINE_MAPS:
+            if i == 0 and method in BASELINE_MAPS[name]:
                 out[f"img{i}.{method}.maps"] = maps
             out[f"img{i}.{method}.saliency"] = sal
     out["img0.gradient_logit.saliency"] = explain(model, run, images[0], "gradient", False)[3]
@@ -217,7 +217,7 @@ def cases_of(name, model, run, images, dtype=torch.float32):
             cases[f"{pre}.topk"] = res["topk"].to(torch.int64)
             cases[f"{pre}.logits"] = res["logits"]
             cases[f"{pre}.probs"] = res["probs"]
-            if vname in ATTENTION_VARIANTS:
+            if (i, vname) in ATTENTION_CASES:
                 cases[f"{pre}.attention"] = res["attention"]
             cases[f"{pre}.saliency"] = res["saliency"]
             cases[f"{pre}.logits_after"] = res["logits_after"]
