@@ -62,6 +62,9 @@ public final class Pictures {
     /** One cell of a grid: a map with its label. */
     public record Cell(String label, float[] map, int h, int w) {}
 
+    /** Width of a grid's title column, in pixels. */
+    static final int TITLE_COLUMN = 180;
+
     /** Line height of a grid row's title. */
     static final int TITLE_LINE = 13;
 
@@ -72,7 +75,7 @@ public final class Pictures {
      */
     public static BufferedImage grid(List<String> rowTitles, List<List<Cell>> rows, int cell) {
         int cols = rows.stream().mapToInt(List::size).max().orElse(1);
-        int left = 180;
+        int left = TITLE_COLUMN;
         int label = 14;
         int w = left + cols * (cell + 4);
         int h = rows.size() * (cell + label + 6) + 4;
