@@ -85,11 +85,11 @@ final class ExplainFiles {
             a.put("rank", t.getRank());
             a.put("class_id", t.getClassId());
             a.put("label", t.getLabel());
-            a.put("probability", t.getProbability());
             a.put("file", name);
             attention.add(a);
         }
         Map<String, Object> result = new LinkedHashMap<>();
+        Map<String, Object> overlayJson = null;
         DecodedMap sal = o.saliency();
         if (sal != null) {
             Npy.write(dir.resolve("saliency.npy"), sal.values(), sal.height(), sal.width());
@@ -142,7 +142,7 @@ final class ExplainFiles {
                             "right", box.sourceRight(),
                             "bottom", box.sourceBottom()));
             ov.put("seen_fraction", box.seenFraction());
-            result.put("overlay", ov);
+            overlayJson = ov;
         }
         writeLayers(dir, o, d);
         result.put("image", image.toString());
@@ -152,6 +152,9 @@ final class ExplainFiles {
         result.put("prediction", json(o.prediction()));
         result.put("attention_maps", attention);
         result.put("saliency_map", sal != null ? "saliency.npy" : null);
+        if (overlayJson != null) {
+            result.put("overlay", overlayJson);
+        }
         result.put("inhibited_ranking", json(o.inhibitedRanking()));
         result.put("options", json(o.accepted().getLicnnOptions()));
         result.put("timings", timings(o.completed()));
