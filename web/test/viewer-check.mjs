@@ -108,7 +108,7 @@ async function checkManyClasses(browser, model, pageErrors) {
   const r = await page.evaluate(() => {
     const top = document.getElementById("progress").getBoundingClientRect().top;
     return { state: document.body.dataset.state, error: window.licnnViewer.error, targets: window.licnnViewer.targetLabels,
-      overlay: window.licnnViewer.overlayLabels, inView: top >= 0 && top < window.innerHeight,
+      overlay: window.licnnViewer.overlayLabels, top, inView: top > -2 && top < window.innerHeight,
       attention: document.querySelectorAll(".attention canvas.drawn").length,
       about: document.querySelector(".about-ranking")?.textContent ?? "" };
   });
@@ -116,10 +116,11 @@ async function checkManyClasses(browser, model, pageErrors) {
     r.state === "done" && r.targets.length === 1 && `${left[0]} ${r.targets[0]}` === want && r.attention === 1 && r.inView,
     JSON.stringify(r));
   check("the page says what the ranking after inhibition is", r.about.includes("inhibited pass"), r.about);
+  await chooseClass(page, "staffordshire"); // a chip "179 Staffordshire bullterrier": longer than a chip shows
   const labels = await page.$$eval(".label", (ls) => ls.map((l) => ({ text: l.textContent, full: l.dataset.fullLabel, title: l.title })));
   const ok = labels.every((l) => (l.text === l.full && !l.title) || (l.text.endsWith("…") && l.title === l.full
     && l.full.startsWith(l.text.slice(0, -1))));
-  check("labels fit: long ones are shortened, with the full name on hover", labels.length > 0 && ok,
+  check("labels fit: long ones are shortened, with the full name on hover", ok && labels.some((l) => l.title),
     `${labels.length} labels, ${labels.filter((l) => l.title).length} shortened`);
   await page.screenshot({ path: join(args.out, "viewer-1000-classes.png") });
   await page.close();
