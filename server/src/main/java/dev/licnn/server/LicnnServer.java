@@ -103,11 +103,15 @@ public final class LicnnServer implements AutoCloseable {
         if (cfg.reflection == ReflectionAccess.LOOPBACK) {
             serverBuilder.intercept(new ReflectionAccess.LoopbackOnly());
         }
+        serverBuilder.intercept(new ClientKeys());
+        RequestLimits limits =
+                cfg.limits != null ? cfg.limits : RequestLimits.defaults(cfg.maxQueueSize);
         WorkerPool.Builder<Work, WorkResult> pb =
                 WorkerPool.<Work, WorkResult>builder()
                         .optMaxBatchSize(cfg.maxBatchSize)
                         .optMaxQueueDelay(cfg.maxQueueDelay)
                         .optMaxQueueSize(cfg.maxQueueSize)
+                        .optMaxQueuedPerClient(limits.maxQueuedPerClient())
                         .optThreadNamePrefix("licnn-worker-")
                         .optListener(new MetricsListener());
         for (WorkerSpec w : cfg.workers) {
@@ -151,7 +155,7 @@ public final class LicnnServer implements AutoCloseable {
         timer = deadlines;
         TransportLogFilter.install();
         LicnnService service =
-                new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer);
+                new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer, limits);
         serverBuilder
                 .executor(executor)
                 .maxInboundMessageSize(cfg.maxInboundMessageBytes)
@@ -343,6 +347,7 @@ public final class LicnnServer implements AutoCloseable {
                 UnaryOperator.identity();
         private DelayWait delayWait = d -> Thread.sleep(d.toMillis());
         private java.util.function.LongSupplier tokenClock = System::nanoTime;
+        private RequestLimits limits;
 
         private Builder() {}
 
@@ -368,7 +373,17 @@ public final class LicnnServer implements AutoCloseable {
             c.processorDecorator = processorDecorator;
             c.delayWait = delayWait;
             c.tokenClock = tokenClock;
+            c.limits = limits;
             return c;
+        }
+
+        /**
+         * What one request may ask ({@link RequestLimits}; default {@link RequestLimits#defaults}
+         * of the queue size).
+         */
+        public Builder optRequestLimits(RequestLimits l) {
+            this.limits = java.util.Objects.requireNonNull(l, "limits");
+            return this;
         }
 
         /**
