@@ -72,18 +72,19 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
     }
 
     /**
-     * @param threads intra-op threads for this worker's thread (0 keeps the engine's default)
+     * @param spec the worker: its parsed device and intra-op threads (0 keeps the engine's default)
      * @param warmUp whether to run one small explain per model before serving
      */
     static ProcessorFactory<Work, WorkResult> factory(
-            ServedModels models, int threads, boolean warmUp, ServerMetrics metrics) {
+            ServedModels models, WorkerSpec spec, boolean warmUp, ServerMetrics metrics) {
+        int threads = spec.threads();
         return ctx -> {
             ai.djl.engine.Engine.getEngine(
                     "PyTorch"); // loads the natives before any direct JNI call
             if (threads > 0) {
                 JniUtils.setNumThreads(threads);
             }
-            Device device = device(ctx.device());
+            Device device = spec.engineDevice();
             LicnnProcessor p = new LicnnProcessor(models, device, metrics);
             try {
                 for (ModelCard card : models.all()) {
@@ -114,19 +115,6 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             }
             return p;
         };
-    }
-
-    /** {@code cpu}, or {@code cuda:N} / {@code gpu:N}. */
-    static Device device(String name) {
-        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
-        if (n.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (n.startsWith("cuda:") || n.startsWith("gpu:")) {
-            return Device.gpu(Integer.parseInt(n.substring(n.indexOf(':') + 1)));
-        }
-        throw new IllegalArgumentException(
-                "unknown device '" + name + "' (expected cpu or cuda:N)");
     }
 
     @Override
