@@ -42,6 +42,9 @@ sealed interface ExplainPlan permits ExplainPlan.LicnnPlan, ExplainPlan.Baseline
     /** Whether the run ends with an {@code inhibited_ranking} (LICNN's logits after inhibition). */
     boolean inhibitedRanking();
 
+    /** The estimated compute of the work ({@link CostModel}); no map bytes. */
+    CostModel.Cost compute();
+
     /** The work for the prepared image, streaming to {@code listener}. */
     Work.Explaining work(Targets targets, MapListener listener);
 
@@ -71,6 +74,11 @@ sealed interface ExplainPlan permits ExplainPlan.LicnnPlan, ExplainPlan.Baseline
         @Override
         public boolean inhibitedRanking() {
             return true;
+        }
+
+        @Override
+        public CostModel.Cost compute() {
+            return CostModel.licnn(classes.count());
         }
 
         @Override
@@ -109,6 +117,11 @@ sealed interface ExplainPlan permits ExplainPlan.LicnnPlan, ExplainPlan.Baseline
         @Override
         public boolean inhibitedRanking() {
             return false;
+        }
+
+        @Override
+        public CostModel.Cost compute() {
+            return CostModel.baseline(baseline, baselineOptions, classes.count());
         }
 
         @Override

@@ -37,6 +37,7 @@ final class ExplainRun {
     private final RequestParser parser;
     private final ImageDecoder decoder;
     private final WorkQueue queue;
+    private final RequestLimits limits;
     private final String requestId;
     private final Predicate<ExplainEvent> emit;
     private final Consumer<Status> done;
@@ -54,12 +55,14 @@ final class ExplainRun {
             RequestParser parser,
             ImageDecoder decoder,
             WorkQueue queue,
+            RequestLimits limits,
             String requestId,
             Predicate<ExplainEvent> emit,
             Consumer<Status> done) {
         this.parser = parser;
         this.decoder = decoder;
         this.queue = queue;
+        this.limits = limits;
         this.requestId = requestId;
         this.emit = emit;
         this.done = done;
@@ -81,6 +84,9 @@ final class ExplainRun {
         Work.Explaining work;
         try {
             plan = parser.explain(req);
+            // Admission before decoding: the estimated cost, then room in the queue.
+            CostModel.check(CostModel.explain(plan), limits);
+            queue.admit(1);
             ImageDecoder.PreparedInput in = decoder.prepare(req.getImage(), plan.model());
             work = plan.work(plan.classes().targets(in), new Listener(plan));
         } catch (RuntimeException e) {

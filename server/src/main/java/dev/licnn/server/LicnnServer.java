@@ -117,6 +117,7 @@ public final class LicnnServer implements AutoCloseable {
                         .optMaxBatchSize(cfg.maxBatchSize())
                         .optMaxQueueDelay(cfg.maxQueueDelay())
                         .optMaxQueueSize(cfg.maxQueueSize())
+                        .optMaxQueuedPerClient(cfg.limits().maxQueuedPerClient())
                         .optThreadNamePrefix("licnn-worker-")
                         .optListener(new MetricsListener());
         for (WorkerSpec w : cfg.workers()) {
@@ -143,10 +144,16 @@ public final class LicnnServer implements AutoCloseable {
         TransportLogFilter.install();
         LicnnService service =
                 new LicnnService(
-                        cfg.models(), pool, metrics, cfg.streamBudgetBytes(), threads.timer());
+                        cfg.models(),
+                        pool,
+                        metrics,
+                        cfg.streamBudgetBytes(),
+                        threads.timer(),
+                        cfg.limits());
         var healthService =
                 ServerInterceptors.intercept(health.getHealthService(), new HealthGuard());
 
+        serverBuilder.intercept(new ClientKeys());
         if (tokens != null) {
             serverBuilder.intercept(tokens);
         }
@@ -406,8 +413,18 @@ public final class LicnnServer implements AutoCloseable {
                 UnaryOperator.identity();
         private DelayWait delayWait = d -> Thread.sleep(d.toMillis());
         private LongSupplier tokenClock = System::nanoTime;
+        private RequestLimits limits;
 
         private Builder() {}
+
+        /**
+         * What one request or one client may ask ({@link RequestLimits}; default {@link
+         * RequestLimits#defaults} of the queue size).
+         */
+        public Builder optRequestLimits(RequestLimits l) {
+            this.limits = Objects.requireNonNull(l, "limits");
+            return this;
+        }
 
         /**
          * Largest request message the server reads; larger ones are refused with RESOURCE_EXHAUSTED
@@ -577,7 +594,8 @@ public final class LicnnServer implements AutoCloseable {
                     maxInboundMessageBytes,
                     webAddress,
                     webTls,
-                    webLimits);
+                    webLimits,
+                    limits != null ? limits : RequestLimits.defaults(maxQueueSize));
         }
 
         /** A server with {@link #config()}; changing this builder later does not change it. */

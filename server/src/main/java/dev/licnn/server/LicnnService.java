@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,19 +52,29 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     private final ServerMetrics metrics;
     private final long streamBudgetBytes;
     private final ScheduledExecutorService timer;
+    private final RequestLimits limits;
 
     LicnnService(
             ServedModels models,
             WorkerPool<Work, WorkResult> pool,
             ServerMetrics metrics,
             long streamBudgetBytes,
-            ScheduledExecutorService timer) {
+            ScheduledExecutorService timer,
+            RequestLimits limits) {
         this.models = models;
         this.parser = new RequestParser(models);
         this.queue = new WorkQueue(pool);
         this.metrics = metrics;
         this.streamBudgetBytes = streamBudgetBytes;
         this.timer = timer;
+        this.limits = limits;
+    }
+
+    /** The call's deadline, cut to the server's longest call. */
+    private Deadline deadline() {
+        Deadline longest = Deadline.after(limits.maxDeadline().toNanos(), TimeUnit.NANOSECONDS);
+        Deadline d = Context.current().getDeadline();
+        return d == null ? longest : d.minimum(longest);
     }
 
     /** A flow-controlled sink for this call's responses that ends itself at the call's deadline. */
@@ -75,7 +86,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                         streamBudgetBytes,
                         metrics.bytesStreamed::inc,
                         () -> metrics.rejected.labelValues("SLOW_READER").inc());
-        sink.expireAt(Context.current().getDeadline(), timer);
+        sink.expireAt(deadline(), timer);
         return sink;
     }
 
@@ -106,6 +117,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                         parser,
                         decoder,
                         queue,
+                        limits,
                         id,
                         sink::send,
                         status -> {
@@ -117,7 +129,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                             }
                         });
         sink.onCancel(() -> run[0].cancel());
-        run[0].start(request, Context.current().getDeadline());
+        run[0].start(request, deadline());
     }
 
     @Override
@@ -126,7 +138,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         EventSink<ExplainStreamEvent> sink = sink(observer);
         Map<String, ExplainRun> inFlight = new ConcurrentHashMap<>();
         AtomicBoolean halfClosed = new AtomicBoolean();
-        Deadline deadline = Context.current().getDeadline();
+        Deadline deadline = deadline();
         sink.onCancel(() -> inFlight.values().forEach(ExplainRun::cancel));
         Runnable maybeComplete =
                 () -> {
@@ -153,6 +165,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                                 parser,
                                 decoder,
                                 queue,
+                                limits,
                                 id,
                                 e ->
                                         sink.send(
@@ -176,6 +189,15 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                                     inFlight.remove(id);
                                     maybeComplete.run();
                                 });
+                if (inFlight.size() >= limits.maxStreamInFlight()) {
+                    failed(
+                            id,
+                            Status.RESOURCE_EXHAUSTED.withDescription(
+                                    "this stream already has "
+                                            + limits.maxStreamInFlight()
+                                            + " requests in flight, the per-stream limit"));
+                    return;
+                }
                 if (inFlight.putIfAbsent(id, run) != null) {
                     failed(
                             id,
@@ -213,6 +235,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         RequestParser.ClassifyPlan plan;
         try {
             plan = parser.classify(request);
+            admitClassify(request.getImagesCount());
         } catch (RuntimeException e) {
             Status s = Statuses.of(e);
             count("Classify", s);
@@ -220,19 +243,29 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
             return;
         }
         ModelCard card = plan.model();
-        Deadline deadline = Context.current().getDeadline();
+        Deadline deadline = deadline();
+        Context call = Context.current();
         List<CompletableFuture<ClassifyResult>> results = new ArrayList<>();
         List<Job<Work, WorkResult>> jobs = new ArrayList<>();
         for (ImageInput img : request.getImagesList()) {
             CompletableFuture<ClassifyResult> f;
             try {
+                // Between images: a client that has gone, or a deadline that has passed, stops
+                // the decoding of the rest.
+                if (call.isCancelled() || deadline.isExpired()) {
+                    throw new java.util.concurrent.CancellationException(
+                            deadline.isExpired()
+                                    ? "deadline passed before this image was decoded"
+                                    : "call cancelled before this image was decoded");
+                }
                 ImageDecoder.PreparedInput in = decoder.prepare(img, card);
                 WorkQueue.Submitted<WorkResult.Logits> s =
                         queue.job(
                                 new Work.Classify(card.name(), in.chw(), in.height(), in.width()),
                                 deadline);
-                jobs.add(s.job());
-                submitQuietly(s);
+                if (submitQuietly(s)) {
+                    jobs.add(s.job());
+                }
                 f =
                         s.result()
                                 .handle(
@@ -266,13 +299,34 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                         });
     }
 
-    /** Submits; a refused job's result already carries the refusal, so it is not rethrown. */
-    private void submitQuietly(WorkQueue.Submitted<?> s) {
+    /**
+     * Submits; a refused job's result already carries the refusal, so it is not rethrown. Returns
+     * whether the job was queued: a refused one is dropped at once, its image with it.
+     */
+    private boolean submitQuietly(WorkQueue.Submitted<?> s) {
         try {
             queue.submit(s);
+            return true;
         } catch (RuntimeException e) {
-            // s.result() has failed with the refusal
+            return false;
         }
+    }
+
+    /**
+     * Admits a Classify of {@code images} images before any is decoded: under the image cap and the
+     * cost ceiling, and only while the queue has room for all of them.
+     */
+    private void admitClassify(int images) {
+        if (images > limits.maxClassifyImages()) {
+            throw new OverLimitException(
+                    "request has "
+                            + images
+                            + " images, over this server's limit of "
+                            + limits.maxClassifyImages()
+                            + " per Classify");
+        }
+        CostModel.check(CostModel.classify(images), limits);
+        queue.admit(images);
     }
 
     private static ClassifyResult error(Throwable t) {
@@ -305,7 +359,10 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     public void describeModel(
             DescribeModelRequest request, StreamObserver<ModelDescription> observer) {
         try {
-            ModelDescription d = ModelDescriptions.describe(models.get(request.getModel()));
+            ModelDescription d =
+                    ModelDescriptions.describe(models.get(request.getModel())).toBuilder()
+                            .setLimits(limits.toProto())
+                            .build();
             count("DescribeModel", Status.OK);
             observer.onNext(d);
             observer.onCompleted();

@@ -30,6 +30,7 @@ import javax.annotation.Nullable;
  * @param webAddress where gRPC-Web and the viewer are served (null: not at all)
  * @param webTls TLS for the web port (null: plain HTTP)
  * @param web limits of the web port
+ * @param limits what one request or one client may ask
  */
 public record ServerConfig(
         ServedModels models,
@@ -50,7 +51,8 @@ public record ServerConfig(
         int maxInboundMessageBytes,
         @Nullable InetSocketAddress webAddress,
         @Nullable ServerTls.TlsFiles webTls,
-        WebLimits web) {
+        WebLimits web,
+        RequestLimits limits) {
 
     /** Default limit on one request message: 4 MiB. */
     public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 4 << 20;
@@ -106,6 +108,7 @@ public record ServerConfig(
         }
         Objects.requireNonNull(reflection, "reflection");
         Objects.requireNonNull(web, "web");
+        Objects.requireNonNull(limits, "limits");
         if (maxQueueDelay.isNegative() || grace.isNegative() || shutdownDelay.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
         }

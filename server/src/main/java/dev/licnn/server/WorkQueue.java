@@ -1,6 +1,7 @@
 package dev.licnn.server;
 
 import dev.licnn.batch.Job;
+import dev.licnn.batch.QueueFullException;
 import dev.licnn.batch.WorkerPool;
 import io.grpc.Deadline;
 import java.time.Duration;
@@ -43,7 +44,8 @@ final class WorkQueue {
     }
 
     private static <R> Submitted<R> job(Work w, CompletableFuture<R> reply, Deadline deadline) {
-        Job.Builder<Work, WorkResult> jb = Job.builder(w.batchKey(), w);
+        Job.Builder<Work, WorkResult> jb =
+                Job.<Work, WorkResult>builder(w.batchKey(), w).optClient(ClientKeys.current());
         if (deadline != null) {
             jb.optTimeout(timeout(deadline));
         }
@@ -56,6 +58,34 @@ final class WorkQueue {
                             }
                         });
         return new Submitted<>(job, reply);
+    }
+
+    /**
+     * Admission before any decoding: refuses a request of {@code jobs} jobs at once when the queue
+     * has no room for them (the room can still fill before they are submitted: each is then refused
+     * alone).
+     *
+     * @throws QueueFullException when the queue is full
+     * @throws OverLimitException naming the room left, when it is too little
+     * @throws dev.licnn.batch.PoolClosedException when the pool is shut down
+     */
+    void admit(int jobs) {
+        if (pool.isShutdown()) {
+            throw new dev.licnn.batch.PoolClosedException(
+                    "worker pool is shut down and accepts no jobs");
+        }
+        int room = pool.maxQueueSize() - pool.queueDepth();
+        if (room <= 0) {
+            throw new QueueFullException(pool.maxQueueSize());
+        }
+        if (room < jobs) {
+            throw new OverLimitException(
+                    "job queue has room for "
+                            + room
+                            + " jobs, the request has "
+                            + jobs
+                            + " images; send fewer, or again later");
+        }
     }
 
     /** What is left of a call's deadline, as a job timeout (zero once it has passed). */
