@@ -5,6 +5,7 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,6 +71,40 @@ final class ChildServer implements AutoCloseable {
                         .redirectOutput(log.toFile())
                         .start();
         return new ChildServer(p, port, metricsPort, log);
+    }
+
+    /**
+     * The JVM options {@code licnn serve SERVEARGS} gets from the launcher: {@code
+     * dev.licnn.server.HeapSizing} run in a small JVM (by name: this package does not import the
+     * server).
+     *
+     * @throws IOException if it cannot be run or prints nothing
+     */
+    static List<String> sizedHeap(List<String> serveArgs) throws IOException {
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-XX:TieredStopAtLevel=1",
+                                "-XX:+UseSerialGC",
+                                "-Xmx128m",
+                                "-Dai.djl.offline=true",
+                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "dev.licnn.server.HeapSizing"));
+        cmd.addAll(serveArgs);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        try {
+            if (p.waitFor() != 0 || out.isEmpty()) {
+                throw new IOException("the server's heap could not be sized; pass --server-heap");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while sizing the server's heap", e);
+        }
+        return List.of(out.split("\\s+"));
     }
 
     /** {@code 127.0.0.1:PORT}, the gRPC address. */

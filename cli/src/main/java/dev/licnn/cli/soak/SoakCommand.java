@@ -102,8 +102,10 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Option(
             names = "--server-heap",
-            defaultValue = "1g",
-            description = "Child server: -Xmx (default ${DEFAULT-VALUE}).")
+            defaultValue = "auto",
+            description =
+                    "Child server: -Xmx, or auto: the heap `licnn serve` gets from the launcher, sized for "
+                            + "what it serves, with the G1 options that return unused heap (default ${DEFAULT-VALUE}).")
     String serverHeap;
 
     @Option(
@@ -145,6 +147,7 @@ public final class SoakCommand implements Callable<Integer> {
     @Mixin ClientSecurity security = new ClientSecurity();
 
     private final List<String> report = new ArrayList<>();
+    private String serverJvm;
 
     @Override
     public Integer call() throws Exception {
@@ -206,6 +209,10 @@ public final class SoakCommand implements Callable<Integer> {
                     images.size(),
                     seed,
                     LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+            if (serverJvm != null) {
+                line("");
+                line("Child server's JVM options: `%s`.", serverJvm);
+            }
             line("");
             MinuteTable.header().forEach(this::line);
             AtomicBoolean stop = new AtomicBoolean();
@@ -381,7 +388,12 @@ public final class SoakCommand implements Callable<Integer> {
         if (randomModel != null) {
             serveArgs.addAll(List.of("--random-model", randomModel));
         }
-        return ChildServer.start(List.of("-Xmx" + serverHeap), serveArgs);
+        List<String> jvm =
+                serverHeap.equals("auto")
+                        ? ChildServer.sizedHeap(serveArgs)
+                        : List.of("-Xmx" + serverHeap);
+        serverJvm = String.join(" ", jvm);
+        return ChildServer.start(jvm, serveArgs);
     }
 
     /** Encoded images to send: a folder's PNG/JPEG files, or generated ones. */
