@@ -5,7 +5,7 @@
  * dev.licnn.experiments.softmax.SoftmaxStats} compares the two.
  *
  * <p>It uses the client, the contract, {@code data}, {@code measure}, {@code imaging}, {@code
- * stats} and the blur experiment's variants and report. It must not import picocli, the server, DJL or the
- * engine's network and LICNN packages.
+ * stats} and the blur experiment's variants and report. It must not import picocli, the server, DJL
+ * or the engine's network and LICNN packages.
  */
 package dev.licnn.experiments.softmax;
