@@ -31,7 +31,9 @@
 #   LICNN_RANDOM_MODELS      ARCH[:CLASSES] served with random weights, comma-separated
 #   LICNN_WARMUP             "false" skips the warm-up explain at start (true)
 #   LICNN_HOME               project home holding models/ (/opt/licnn)
-#   JAVA_OPTS                JVM flags (-XX:MaxRAMPercentage=75)
+#   JAVA_OPTS                JVM flags; without -Xmx or -XX:MaxRAMPercentage, `serve` adds a heap
+#                            sized for what it serves (dev.licnn.server.HeapSizing) and G1 flags
+#                            that return unused heap
 #   LICNN_HEALTH_JAVA_OPTS   JVM flags of `health` (the HEALTHCHECK): a small, quickly started JVM
 #                            (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xss512k)
 #   GLIBC_TUNABLES           malloc settings (set in the image; see docs/deployment.md)
@@ -95,6 +97,14 @@ args+=("$@")
 # (C1 only, serial GC, small heap) keeps it well inside the check's timeout on a busy machine.
 if [ "${args[0]:-}" = health ]; then
   JAVA_OPTS="${LICNN_HEALTH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xss512k}"
+fi
+
+# The server's heap from its models, workers, batch, queue and stream budget, unless JAVA_OPTS sizes it.
+if [ "${args[0]:-}" = serve ] && [[ "${JAVA_OPTS:-}" != *-Xmx* && "${JAVA_OPTS:-}" != *MaxRAMPercentage* ]]; then
+  HEAP_OPTS="$(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -Dai.djl.offline=true \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=error -cp "$JAR:$LIB/*" dev.licnn.server.HeapSizing "${args[@]:1}")" \
+    || HEAP_OPTS="-XX:MaxRAMPercentage=75"
+  JAVA_OPTS="$HEAP_OPTS ${JAVA_OPTS:-}"
 fi
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags

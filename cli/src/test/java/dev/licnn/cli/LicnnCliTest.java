@@ -24,6 +24,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -263,6 +264,48 @@ class LicnnCliTest {
         Run r = run("explain", image.toString(), "--top-k", "many");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--top-k"), r.err());
+    }
+
+    @Test
+    void otherModulesPrograms_runWithTheirOwnOptions() throws Exception {
+        Path data = tmp.resolve("generated");
+        Run r =
+                run(
+                        "dataset",
+                        "--out",
+                        data.toString(),
+                        "--natural",
+                        "2",
+                        "--size",
+                        "32",
+                        "--threads",
+                        "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(data.resolve("manifest.csv")));
+        Run help = run("bench-engine", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("--maps") && help.out().contains("--compare"), help.out());
+    }
+
+    @Test
+    void otherModulesPrograms_badValue_exitsWith2AndOneLine() {
+        String[][] cases = {
+            {"bench-engine", "--k", "0"},
+            {"bench-engine", "--device", "tpu"},
+            {"bench-service", "--clients", "1,two"},
+            {"parity", "--arch", "vgg17"},
+            {"dataset", "--out", tmp.resolve("never").toString(), "--own-rate", "2"},
+            {"train", "--data", "d"},
+            {"evaluate", "--model", "m", "--data", "d", "--split", "test"}
+        };
+        for (String[] c : cases) {
+            Run r = run(c);
+            List<String> lines = r.err().strip().lines().toList();
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertEquals(2, lines.size(), r.err());
+            assertTrue(lines.get(0).startsWith("licnn: error: "), r.err());
+            assertEquals("(see: licnn " + c[0] + " --help)", lines.get(1));
+        }
     }
 
     @Test

@@ -78,8 +78,10 @@ public final class ServerMetrics {
     }
 
     /**
-     * Registers the process's memory: {@code licnn_process_resident_memory_bytes} (Linux) and
-     * {@code licnn_jvm_heap_used_bytes}, read when scraped (soak tests watch them for growth).
+     * Registers the process's memory: {@code licnn_process_resident_memory_bytes} (Linux), {@code
+     * licnn_jvm_heap_used_bytes} and {@code licnn_jvm_heap_committed_bytes}, read when scraped.
+     * {@code licnn soak} watches them for growth; RSS minus the committed heap is the native memory
+     * (libtorch's arrays, malloc arenas, metaspace, thread stacks).
      */
     ServerMetrics withProcessMemory() {
         GaugeWithCallback.builder()
@@ -91,6 +93,16 @@ public final class ServerMetrics {
                                         java.lang.management.ManagementFactory.getMemoryMXBean()
                                                 .getHeapMemoryUsage()
                                                 .getUsed()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("licnn_jvm_heap_committed_bytes")
+                .help("JVM heap committed (reserved from the OS for the heap)")
+                .callback(
+                        cb ->
+                                cb.call(
+                                        java.lang.management.ManagementFactory.getMemoryMXBean()
+                                                .getHeapMemoryUsage()
+                                                .getCommitted()))
                 .register(registry);
         if (java.nio.file.Files.isReadable(STATUS)) {
             GaugeWithCallback.builder()

@@ -7,23 +7,14 @@ import dev.licnn.proto.v1.DescribeModelRequest;
 import dev.licnn.proto.v1.LicnnServiceGrpc;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.health.v1.HealthCheckRequest;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.health.v1.HealthGrpc;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -46,17 +37,23 @@ import picocli.CommandLine.Option;
  * {@code soak}: minutes of mixed traffic against a server (by default one it starts as a child
  * process on loopback ports): valid, invalid, cancelled and deadlined explanations, slow readers,
  * ExplainStream and Classify calls from several clients. Every minute it prints requests by
- * outcome, p50/p99 of the valid explanations, and the server's RSS and heap (from its {@code
- * /metrics}); at the end the totals, the requests lost (must be 0), those answered outside the
- * contract (must be 0), the RSS growth after warm-up, and the server's exit status after SIGTERM.
- * Exit code 0 only if nothing was lost or answered outside the contract.
+ * outcome, p50/p99 of the valid explanations, and the server's RSS, heap used, heap committed and
+ * native memory (RSS minus heap committed), from its {@code /metrics}; at the end the totals, the
+ * requests lost (must be 0), those answered outside the contract (must be 0), the growth of each
+ * memory series after warm-up (the first quarter) against its floor, and the server's exit status
+ * after SIGTERM. Exit code 0 only if nothing was lost or answered outside the contract, and, with
+ * {@code --check-memory}, no growth floor was broken.
+ *
+ * <p>Its parts: {@link ChildServer} owns the child process (on ports from {@link FreePorts}),
+ * {@link MetricsScraper} reads the memory, {@link SoakTraffic} sends one client's requests, {@link
+ * MinuteTable} writes the rows and {@link MemoryJudgement} judges the growth.
  */
 @Command(
         name = "soak",
         mixinStandardHelpOptions = true,
         description =
                 "Run mixed traffic (valid, invalid, cancelled, deadlined, slow readers, ExplainStream, Classify) "
-                        + "against a server for N minutes; report outcomes, lost requests, latency, RSS and heap every minute.")
+                        + "against a server for N minutes; report outcomes, lost requests, latency, RSS, heap and native memory every minute.")
 public final class SoakCommand implements Callable<Integer> {
 
     @Option(
@@ -80,7 +77,7 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(
             names = "--warmup-minutes",
             description =
-                    "RSS growth is measured from this minute on (default: a sixth of the run).")
+                    "Memory growth is measured from this minute on (default: the first quarter of the run).")
     Double warmupMinutes;
 
     @Option(
@@ -105,8 +102,10 @@ public final class SoakCommand implements Callable<Integer> {
 
     @Option(
             names = "--server-heap",
-            defaultValue = "1g",
-            description = "Child server: -Xmx (default ${DEFAULT-VALUE}).")
+            defaultValue = "auto",
+            description =
+                    "Child server: -Xmx, or auto: the heap `licnn serve` gets from the launcher, sized for "
+                            + "what it serves, with the G1 options that return unused heap (default ${DEFAULT-VALUE}).")
     String serverHeap;
 
     @Option(
@@ -124,9 +123,31 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Also write the report as Markdown to this file.")
     Path out;
 
+    @Option(
+            names = "--check-memory",
+            description =
+                    "Exit with status 1 when the RSS or native memory grows by its floor or more after warm-up.")
+    boolean checkMemory;
+
+    @Option(
+            names = "--rss-floor-mb",
+            defaultValue = "100",
+            description =
+                    "RSS growth after warm-up must stay under this (default ${DEFAULT-VALUE} MB).")
+    double rssFloorMb;
+
+    @Option(
+            names = "--native-floor-mb",
+            defaultValue = "20",
+            description =
+                    "Native memory (RSS - heap committed) growth after warm-up must stay under this "
+                            + "(default ${DEFAULT-VALUE} MB).")
+    double nativeFloorMb;
+
     @Mixin ClientSecurity security = new ClientSecurity();
 
     private final List<String> report = new ArrayList<>();
+    private String serverJvm;
 
     @Override
     public Integer call() throws Exception {
@@ -134,21 +155,39 @@ public final class SoakCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--minutes, --clients and --report-seconds must be positive");
         }
-        double warmup = warmupMinutes != null ? warmupMinutes : minutes / 6;
+        double warmup = warmupMinutes != null ? warmupMinutes : minutes / 4;
         List<ByteString> images = images();
-        Process server = null;
-        String address = target;
-        String metrics = metricsUrl;
-        Path serverLog = null;
-        if (target == null) {
-            int port = freePort();
-            int metricsPort = freePort();
-            serverLog = Files.createTempFile("licnn-soak-server", ".log");
-            server = startServer(port, metricsPort, serverLog);
-            address = "127.0.0.1:" + port;
-            metrics = "http://127.0.0.1:" + metricsPort + "/metrics";
-        }
         ClientOptions opts = security.apply(ClientOptions.builder()).build();
+        try (ChildServer server = target == null ? startServer() : null) {
+            String address = server != null ? server.address() : target;
+            MetricsScraper metrics =
+                    new MetricsScraper(server != null ? server.metricsUrl() : metricsUrl);
+            boolean ok = soak(address, opts, images, metrics, warmup, server);
+            if (server != null) {
+                int exit = server.stop();
+                line("");
+                line(
+                        "Server stopped by SIGTERM: exit status %s (log: %s).",
+                        exit >= 0 ? exit : "none after 120 s", server.log());
+                ok &= exit == 0;
+            }
+            return ok ? 0 : 1;
+        } finally {
+            if (out != null) {
+                Files.write(out, report);
+            }
+        }
+    }
+
+    /** The traffic, the minute table and the summary; true if the run passed. */
+    private boolean soak(
+            String address,
+            ClientOptions opts,
+            List<ByteString> images,
+            MetricsScraper metrics,
+            double warmup,
+            ChildServer server)
+            throws Exception {
         List<ManagedChannel> channels = new ArrayList<>();
         ScheduledExecutorService timer =
                 Executors.newSingleThreadScheduledExecutor(
@@ -158,17 +197,10 @@ public final class SoakCommand implements Callable<Integer> {
                             return t;
                         });
         SoakStats stats = new SoakStats();
-        int code;
         try {
             ManagedChannel probe = channel(address, opts);
             channels.add(probe);
-            awaitServing(probe, server, serverLog);
-            int classes =
-                    LicnnServiceGrpc.newBlockingStub(probe)
-                            .withCallCredentials(opts.callCredentials())
-                            .withDeadlineAfter(60, TimeUnit.SECONDS)
-                            .describeModel(DescribeModelRequest.getDefaultInstance())
-                            .getNumClasses();
+            int classes = awaitClasses(probe, opts, server);
             line(
                     "# licnn soak: %s, %d client(s), %.1f min, %d image(s), seed %d, %s",
                     address,
@@ -177,10 +209,12 @@ public final class SoakCommand implements Callable<Integer> {
                     images.size(),
                     seed,
                     LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME));
+            if (serverJvm != null) {
+                line("");
+                line("Child server's JVM options: `%s`.", serverJvm);
+            }
             line("");
-            line(
-                    "| minute | requests | OK | client errors | cancelled | deadline | exhausted | lost | outside contract | p50 ms | p99 ms | RSS MB | heap MB |");
-            line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+            MinuteTable.header().forEach(this::line);
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
@@ -195,88 +229,113 @@ public final class SoakCommand implements Callable<Integer> {
                                 stats,
                                 timer,
                                 seed * 1000 + i);
-                Thread t =
-                        new Thread(
-                                () -> {
-                                    while (!stop.get()) {
-                                        try {
-                                            traffic.next();
-                                        } catch (InterruptedException e) {
-                                            return;
-                                        } catch (RuntimeException e) {
-                                            stats.finish(
-                                                    SoakStats.Kind.VALID,
-                                                    "client error " + e.getClass().getSimpleName(),
-                                                    false,
-                                                    e.toString());
-                                        }
-                                    }
-                                },
-                                "soak-client-" + i);
-                t.start();
-                threads.add(t);
+                threads.add(clientThread(traffic, stats, stop, i));
             }
-            long start = System.nanoTime();
-            long end = start + (long) (minutes * 60e9);
-            SoakStats.Snapshot previous = null;
-            List<double[]> memory = new ArrayList<>(); // {minute, rss MB, heap MB}
-            for (int tick = 1; ; tick++) {
-                long next = start + tick * (long) reportSeconds * 1_000_000_000L;
-                long wait = Math.min(next, end) - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
-                double minute = (System.nanoTime() - start) / 60e9;
-                SoakStats.Snapshot now = stats.snapshot();
-                double[] mem = scrape(metrics);
-                memory.add(new double[] {minute, mem[0], mem[1]});
-                row(
-                        String.format(Locale.ROOT, "%.1f", minute),
-                        now,
-                        now.latenciesSince(previous),
-                        mem);
-                previous = now;
-                if (System.nanoTime() >= end) {
-                    break;
-                }
-            }
+            List<MemorySample> memory = reportEveryInterval(stats, metrics);
             stop.set(true);
             for (Thread t : threads) {
                 t.join(TimeUnit.SECONDS.toMillis(SoakTraffic.GUARD_SECONDS + 60));
             }
             SoakStats.Snapshot total = stats.snapshot();
             long hanging = total.started() - total.finished();
-            double[] mem = scrape(metrics);
-            row("end", total, total.latenciesMs(), mem);
-            memory.add(new double[] {(System.nanoTime() - start) / 60e9, mem[0], mem[1]});
-            code = summary(total, hanging, memory, warmup) ? 0 : 1;
+            MemorySample end = metrics.sample(memory.get(memory.size() - 1).minute());
+            line(MinuteTable.row("end", total, total.latenciesMs(), end));
+            memory.add(end);
+            boolean trafficOk = summary(total, hanging);
+            return memoryOk(memory, warmup) && trafficOk;
         } finally {
             channels.forEach(ManagedChannel::shutdownNow);
             timer.shutdownNow();
         }
-        if (server != null) {
-            server.destroy();
-            boolean exited = server.waitFor(120, TimeUnit.SECONDS);
-            int exit = exited ? server.exitValue() : -1;
-            line("");
-            line(
-                    "Server stopped by SIGTERM: exit status %s (log: %s).",
-                    exited ? exit : "none after 120 s", serverLog);
-            if (!exited) {
-                server.destroyForcibly();
-            }
-            if (exit != 0) {
-                code = 1;
-            }
-        }
-        if (out != null) {
-            Files.write(out, report);
-        }
-        return code;
     }
 
-    private boolean summary(
-            SoakStats.Snapshot total, long hanging, List<double[]> memory, double warmup) {
+    /** Waits until the server serves; the number of classes of its default model. */
+    private static int awaitClasses(ManagedChannel probe, ClientOptions opts, ChildServer server)
+            throws InterruptedException {
+        ChildServer.awaitServing(probe, server);
+        return LicnnServiceGrpc.newBlockingStub(probe)
+                .withCallCredentials(opts.callCredentials())
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .describeModel(DescribeModelRequest.getDefaultInstance())
+                .getNumClasses();
+    }
+
+    /** The growth lines; false only with {@code --check-memory} and a broken floor. */
+    private boolean memoryOk(List<MemorySample> memory, double warmup) {
+        MemoryJudgement judgement =
+                MemoryJudgement.of(
+                        memory,
+                        warmup,
+                        Map.of(
+                                MemorySample.Series.RSS,
+                                rssFloorMb,
+                                MemorySample.Series.NATIVE,
+                                nativeFloorMb));
+        judgement.lines().forEach(this::line);
+        if (checkMemory && judgement.floorBroken()) {
+            line("Memory: a growth floor is broken (--check-memory).");
+            return false;
+        }
+        return true;
+    }
+
+    /** A started client thread that sends {@code traffic} until {@code stop}. */
+    private static Thread clientThread(
+            SoakTraffic traffic, SoakStats stats, AtomicBoolean stop, int index) {
+        Thread t =
+                new Thread(
+                        () -> {
+                            while (!stop.get()) {
+                                try {
+                                    traffic.next();
+                                } catch (InterruptedException e) {
+                                    return;
+                                } catch (RuntimeException e) {
+                                    stats.finish(
+                                            SoakStats.Kind.VALID,
+                                            "client error " + e.getClass().getSimpleName(),
+                                            false,
+                                            e.toString());
+                                }
+                            }
+                        },
+                        "soak-client-" + index);
+        t.start();
+        return t;
+    }
+
+    /** One table row every {@code --report-seconds} until {@code --minutes}; the memory samples. */
+    private List<MemorySample> reportEveryInterval(SoakStats stats, MetricsScraper metrics)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + (long) (minutes * 60e9);
+        SoakStats.Snapshot previous = null;
+        List<MemorySample> memory = new ArrayList<>();
+        for (int tick = 1; ; tick++) {
+            long next = start + tick * (long) reportSeconds * 1_000_000_000L;
+            long wait = Math.min(next, end) - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            double minute = (System.nanoTime() - start) / 60e9;
+            SoakStats.Snapshot now = stats.snapshot();
+            MemorySample mem = metrics.sample(minute);
+            memory.add(mem);
+            line(
+                    MinuteTable.row(
+                            String.format(Locale.ROOT, "%.1f", minute),
+                            now,
+                            now.latenciesSince(previous),
+                            mem));
+            previous = now;
+            if (System.nanoTime() >= end) {
+                return memory;
+            }
+        }
+    }
+
+    /** The outcomes by kind, lost requests and latency; true if nothing was lost or unexpected. */
+    private boolean summary(SoakStats.Snapshot total, long hanging) {
         line("");
         line("| request kind | outcomes |");
         line("|---|---|");
@@ -300,53 +359,10 @@ public final class SoakCommand implements Callable<Integer> {
         line(
                 "Valid explanations: n = %d, p50 %.0f ms, p99 %.0f ms.",
                 lat.size(), SoakStats.quantile(lat, 0.5), SoakStats.quantile(lat, 0.99));
-        double[] atWarmup = null;
-        double maxAfter = Double.NaN;
-        for (double[] m : memory) {
-            if (atWarmup == null && m[0] >= warmup - 1e-9) {
-                atWarmup = m;
-            }
-            if (atWarmup != null && !Double.isNaN(m[1])) {
-                maxAfter = Double.isNaN(maxAfter) ? m[1] : Math.max(maxAfter, m[1]);
-            }
-        }
-        double[] last = memory.get(memory.size() - 1);
-        if (atWarmup != null && !Double.isNaN(atWarmup[1])) {
-            line(
-                    "RSS after warm-up (minute %.1f): %.0f MB; at the end: %.0f MB; growth %+.0f MB (largest %.0f MB).",
-                    atWarmup[0], atWarmup[1], last[1], last[1] - atWarmup[1], maxAfter);
-        }
         total.unexpectedDetails().stream()
                 .limit(20)
                 .forEach(d -> line("- outside the contract: %s", d));
         return lost == 0 && total.unexpected() == 0;
-    }
-
-    private void row(String minute, SoakStats.Snapshot s, List<Double> latencies, double[] mem) {
-        long clientErrors = s.count("INVALID_ARGUMENT") + s.count("NOT_FOUND");
-        line(
-                "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %s | %s | %s | %s |",
-                minute,
-                s.finished(),
-                s.count("OK"),
-                clientErrors,
-                s.count("CANCELLED"),
-                s.count("DEADLINE_EXCEEDED"),
-                s.count("RESOURCE_EXHAUSTED"),
-                s.lost(),
-                s.unexpected(),
-                ms(SoakStats.quantile(latencies, 0.5)),
-                ms(SoakStats.quantile(latencies, 0.99)),
-                mb(mem[0]),
-                mb(mem[1]));
-    }
-
-    private static String ms(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
-    }
-
-    private static String mb(double v) {
-        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
     }
 
     private void line(String format, Object... args) {
@@ -357,106 +373,27 @@ public final class SoakCommand implements Callable<Integer> {
         o.flush();
     }
 
-    /** {RSS MB, heap MB} from the server's metrics, NaN where unknown. */
-    private static double[] scrape(String url) {
-        double[] out = {Double.NaN, Double.NaN};
-        if (url == null) {
-            return out;
-        }
-        try {
-            HttpResponse<String> r =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(URI.create(url))
-                                            .timeout(Duration.ofSeconds(30))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
-            for (String line : r.body().split("\n")) {
-                if (line.startsWith("licnn_process_resident_memory_bytes ")) {
-                    out[0] =
-                            Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim())
-                                    / (1 << 20);
-                } else if (line.startsWith("licnn_jvm_heap_used_bytes ")) {
-                    out[1] =
-                            Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim())
-                                    / (1 << 20);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // reported as unknown
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return out;
-    }
-
     private static ManagedChannel channel(String address, ClientOptions opts) {
         return Grpc.newChannelBuilder(address, opts.credentials())
                 .maxInboundMessageSize(64 << 20)
                 .build();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private Process startServer(int port, int metricsPort, Path log) throws IOException {
-        List<String> cmd =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Xmx" + serverHeap,
-                                "-Dai.djl.offline=true",
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                "dev.licnn.cli.Licnn",
-                                "serve",
-                                "--host",
-                                "127.0.0.1",
-                                "--port",
-                                String.valueOf(port),
-                                "--metrics-port",
-                                String.valueOf(metricsPort),
-                                "--shutdown-delay-seconds",
-                                "0",
-                                "--no-warmup"));
+    /** The child server, with the models asked for. */
+    private ChildServer startServer() throws IOException {
+        List<String> serveArgs = new ArrayList<>();
         if (model != null) {
-            cmd.addAll(List.of("--model", model.toString()));
+            serveArgs.addAll(List.of("--model", model.toString()));
         }
         if (randomModel != null) {
-            cmd.addAll(List.of("--random-model", randomModel));
+            serveArgs.addAll(List.of("--random-model", randomModel));
         }
-        ProcessBuilder pb =
-                new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        System.err.println("soak: starting the server (log: " + log + ")");
-        return pb.start();
-    }
-
-    private static void awaitServing(ManagedChannel ch, Process server, Path log) throws Exception {
-        long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (true) {
-            if (server != null && !server.isAlive()) {
-                throw new IllegalStateException(
-                        "the server exited with " + server.exitValue() + "; see " + log);
-            }
-            try {
-                if (HealthGrpc.newBlockingStub(ch)
-                                .withDeadlineAfter(2, TimeUnit.SECONDS)
-                                .check(HealthCheckRequest.getDefaultInstance())
-                                .getStatus()
-                        == ServingStatus.SERVING) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not up yet
-            }
-            if (System.nanoTime() > end) {
-                throw new IllegalStateException("the server is not serving after 5 minutes");
-            }
-            Thread.sleep(500);
-        }
+        List<String> jvm =
+                serverHeap.equals("auto")
+                        ? ChildServer.sizedHeap(serveArgs)
+                        : List.of("-Xmx" + serverHeap);
+        serverJvm = String.join(" ", jvm);
+        return ChildServer.start(jvm, serveArgs);
     }
 
     /** Encoded images to send: a folder's PNG/JPEG files, or generated ones. */
