@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.licnn.engine.ResNetFixture;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,49 @@ class ResNetModelTest {
         assertEquals(56, small.get(0).height());
         assertEquals(4, small.get(16).height());
         assertEquals(4, small.get(16).width());
+    }
+
+    @Test
+    void randomResNet_fromTorchvisionInit_runsThroughTheRegistry() {
+        Architecture a = Architectures.byName("resnet18");
+        assertEquals(ResNetSpec.resnet18(), a);
+        assertEquals(VggSpec.vgg16(true), Architectures.byName("vgg16_bn"));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class, () -> Architectures.byName("resnet19"));
+        assertTrue(e.getMessage().contains("resnet18|resnet34"), e.getMessage());
+        ResNetSpec small = ResNetSpec.resnet50().scaled(32, 7).withInputSize(64);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                StateDict w = StateDict.initTorchvision(small.parameterShapes(), 11, m);
+                FeatureNetwork net = Architectures.createNetwork(small, w.asMap(), Device.cpu());
+                NDManager call = net.manager().newSubManager()) {
+            NDArray x = call.randomNormal(new Shape(2, 3, 64, 64));
+            int[] calls = {0};
+            NDArray logits =
+                    net.logits(
+                            x,
+                            (l, relu) -> {
+                                assertEquals(calls[0]++, l);
+                                return relu;
+                            });
+            logits.attach(call);
+            assertEquals(new Shape(2, 7), logits.getShape());
+            assertEquals(49, calls[0]);
+            for (float v : logits.toFloatArray()) {
+                assertTrue(Float.isFinite(v));
+            }
+        }
+        // A missing parameter is named.
+        try (NDManager m = NDManager.newBaseManager(Device.cpu());
+                StateDict w = StateDict.initTorchvision(R18.parameterShapes(), 1, m)) {
+            Map<String, NDArray> params = new HashMap<>(w.asMap());
+            params.remove("layer2.0.downsample.1.running_var");
+            WeightMismatchException ex =
+                    assertThrows(
+                            WeightMismatchException.class,
+                            () -> ResNetNetwork.create(R18, params, Device.cpu()));
+            assertTrue(ex.getMessage().contains("layer2.0.downsample.1.running_var"));
+        }
     }
 
     @Test
