@@ -1,5 +1,6 @@
 package dev.licnn.server;
 
+import dev.licnn.engine.explain.Targets;
 import dev.licnn.engine.licnn.LicnnOptions;
 import dev.licnn.engine.model.Architecture;
 import dev.licnn.engine.model.Labels;
@@ -92,11 +93,11 @@ final class ModelDescriptions {
         }
         b.setDefaults(
                 ExplainDefaults.newBuilder()
-                        .setTopK(RequestParser.DEFAULT_TOP_K)
+                        .setTopK(Targets.DEFAULT_TOP_K)
                         .setMethod(ExplainMethod.EXPLAIN_METHOD_LICNN)
                         .setLicnnOptions(ProtoMapping.toProto(LicnnOptions.defaults()))
                         .setMapEncoding(MapEncoding.MAP_ENCODING_FLOAT32)
-                        .setRankingSize(RequestParser.DEFAULT_TOP_K));
+                        .setRankingSize(Targets.DEFAULT_TOP_K));
         b.setMaxTargets(s.numClasses());
         return b.build();
     }
