@@ -283,4 +283,16 @@ class ServerEdgesTest {
         assertFalse(ReflectionAccess.isLocal(null));
         assertTrue(ReflectionAccess.isLocal(new io.grpc.inprocess.InProcessSocketAddress("x")));
     }
+
+    @Test
+    void clientTextInLogs_isEscapedAndCut() {
+        assertEquals(
+                "unknown model \\\"a\\nb\\u001b[31m\\\"",
+                LogText.clip("unknown model \"a\nb\u001b[31m\""));
+        String huge = "m".repeat(3 << 20);
+        String clipped = LogText.clip(huge);
+        assertTrue(clipped.length() < LogText.MAX_CHARS + 40, clipped.length() + " chars");
+        assertTrue(clipped.endsWith("...(" + huge.length() + " chars)"), clipped);
+        assertEquals("null", LogText.clip(null));
+    }
 }
