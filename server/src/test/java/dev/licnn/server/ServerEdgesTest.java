@@ -295,4 +295,37 @@ class ServerEdgesTest {
         assertTrue(clipped.endsWith("...(" + huge.length() + " chars)"), clipped);
         assertEquals("null", LogText.clip(null));
     }
+
+    @Test
+    void close_waitsOutTheShutdownDelayWithoutHoldingTheServersLock() throws Exception {
+        CountDownLatch inDelay = new CountDownLatch(1);
+        CountDownLatch endDelay = new CountDownLatch(1);
+        TestServer ts =
+                new TestServer(
+                        b ->
+                                b.optShutdownDelay(java.time.Duration.ofSeconds(5))
+                                        .delayWait(
+                                                d -> {
+                                                    inDelay.countDown();
+                                                    endDelay.await(2, TimeUnit.MINUTES);
+                                                }));
+        CompletableFuture<Void> first = CompletableFuture.runAsync(ts.server::close);
+        try {
+            assertTrue(inDelay.await(30, TimeUnit.SECONDS));
+            // The server's lock is free while the delay runs: these return at once.
+            assertEquals(
+                    -1,
+                    CompletableFuture.supplyAsync(ts.server::metricsPort)
+                            .get(30, TimeUnit.SECONDS));
+            CompletableFuture<Void> second = CompletableFuture.runAsync(ts.server::close);
+            assertFalse(first.isDone());
+            assertFalse(second.isDone(), "a second close waits for the first to end");
+            endDelay.countDown();
+            first.get(60, TimeUnit.SECONDS);
+            second.get(60, TimeUnit.SECONDS);
+        } finally {
+            endDelay.countDown();
+            ts.close();
+        }
+    }
 }
