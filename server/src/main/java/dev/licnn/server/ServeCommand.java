@@ -316,6 +316,11 @@ public final class ServeCommand implements Callable<Integer> {
                 server.port(),
                 tlsCert == null ? "" : tlsClientCa == null ? " with TLS" : " with mutual TLS",
                 server.metricsPort() < 0 ? "none" : ":" + server.metricsPort());
+        if (server.webPort() >= 0 && webPlaintext) {
+            System.err.println(
+                    "licnn: warning: the web port serves plain HTTP (--web-plaintext) while the"
+                            + " gRPC port has TLS");
+        }
         if (server.webPort() >= 0) {
             System.err.printf(
                     "licnn viewer and gRPC-Web on %s://%s:%d/%n",
