@@ -38,7 +38,10 @@ class WebEdgesTest {
 
     @TempDir Path tmp;
 
-    /** One HTTP/1.1 exchange on its own connection: the status line and headers, lower-cased. */
+    /**
+     * One HTTP/1.1 request on its own connection: the answer's status line and headers,
+     * lower-cased.
+     */
     private static String head(int port, String host) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
@@ -57,8 +60,12 @@ class WebEdgesTest {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
         try {
+            // Up to the end of the headers (the server may keep the connection open), or EOF.
             for (int n; (n = in.read(buf)) > 0; ) {
                 b.write(buf, 0, n);
+                if (b.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+                    break;
+                }
             }
         } catch (java.net.SocketException e) {
             // a reset after the answer: what was read is the answer
@@ -122,12 +129,15 @@ class WebEdgesTest {
                 first.setSoTimeout(30_000);
                 send(first, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
                 assertTrue(first.getInputStream().read() >= 0, "the first connection is served");
+                String answer;
                 try (Socket second = new Socket("127.0.0.1", port)) {
                     second.setSoTimeout(30_000);
                     send(second, "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-                    String answer = readAll(second.getInputStream());
-                    assertEquals("", answer, "the second connection is closed unanswered");
+                    answer = readAll(second.getInputStream());
+                } catch (java.net.SocketException closedEarly) {
+                    answer = ""; // reset before the request was even written: closed, too
                 }
+                assertEquals("", answer, "the second connection is closed unanswered");
             }
         }
     }
