@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The live viewer in a real browser: runs the viewer's unit tests, builds its bundle from the sources and checks that it is
 # the committed one, makes a CA and a server certificate for 127.0.0.1 (openssl), starts `licnn serve --tls-cert
-# --tls-key --web-port` on free loopback ports (bundled model; the web port then serves HTTPS), and runs
-# test/viewer-check.mjs in Debian's Chromium through puppeteer-core, which trusts that certificate only (its SPKI hash). Screenshots and the check's
+# --tls-key --web-port` on free loopback ports (bundled model, and a narrow 1000-class model for the class search;
+# the web port then serves HTTPS), and runs test/viewer-check.mjs in Debian's Chromium through puppeteer-core, which
+# trusts that certificate only (its SPKI hash). Screenshots and the check's
 # output go to web/target/viewer/. Installs chromium (apt) and the npm packages when missing.
 #
 # Usage: web/check-viewer.sh
@@ -53,9 +54,17 @@ openssl pkcs8 -topk8 -nocrypt -in "$PKI/server.key" -out "$PKI/server.pk8"
 SPKI="$(openssl x509 -in "$PKI/server.pem" -pubkey -noout | openssl pkey -pubin -outform der \
   | openssl dgst -sha256 -binary | base64)"
 
+# many_classes_models: the served models, the bundled one first (the default), then a narrow VGG-11 with
+# seeded random weights and the 1000 ImageNet classes for the class-search checks.
+MANY_CLASSES_MODEL=vgg11-16-random
+many_classes_models() {
+  MODELS=(--model "$ROOT/models/shapes-vgg16" --random-model vgg11/16)
+}
+many_classes_models
+
 LICNN_JAVA_OPTS="${LICNN_SERVER_JAVA_OPTS:--Xmx1g}" "$ROOT/licnn" serve --host 127.0.0.1 --port 0 --web-port 0 \
     --tls-cert "$PKI/server.pem" --tls-key "$PKI/server.pk8" \
-    --metrics-port 0 --no-warmup >"$WORK/server.log" 2>&1 &
+    --metrics-port 0 --no-warmup "${MODELS[@]}" >"$WORK/server.log" 2>&1 &
 PID=$!
 SERVER_PIDS+=("$PID")
 start=$SECONDS
@@ -74,6 +83,6 @@ METRICS_PORT="$(grep -o 'metrics on :[0-9]*' "$WORK/server.log" | grep -o '[0-9]
 log "viewer at $URL, metrics on :$METRICS_PORT"
 
 mkdir -p "$OUT"
-(cd "$WEB" && timeout 600 node test/viewer-check.mjs --url "$URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" \
-  --spki "$SPKI" --out "$OUT")
+(cd "$WEB" && timeout 600 node test/viewer-check.mjs --url "$URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --out "$OUT" \
+    --spki "$SPKI" --many-classes-model "$MANY_CLASSES_MODEL")
 log "PASS viewer: screenshots in ${OUT#"$ROOT"/}"

@@ -2,7 +2,6 @@ package dev.licnn.server;
 
 import dev.licnn.batch.Job;
 import dev.licnn.batch.WorkerPool;
-import dev.licnn.engine.InvalidInputException;
 import dev.licnn.engine.explain.Ranking;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.Classification;
@@ -25,7 +24,6 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +46,8 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
     private final ServedModels models;
     private final RequestParser parser;
-    private final WorkerPool<Work, WorkResult> pool;
+    private final ImageDecoder decoder = new ImageDecoder();
+    private final WorkQueue queue;
     private final ServerMetrics metrics;
     private final long streamBudgetBytes;
     private final ScheduledExecutorService timer;
@@ -62,7 +60,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
             ScheduledExecutorService timer) {
         this.models = models;
         this.parser = new RequestParser(models);
-        this.pool = pool;
+        this.queue = new WorkQueue(pool);
         this.metrics = metrics;
         this.streamBudgetBytes = streamBudgetBytes;
         this.timer = timer;
@@ -106,7 +104,8 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         run[0] =
                 new ExplainRun(
                         parser,
-                        pool,
+                        decoder,
+                        queue,
                         id,
                         sink::send,
                         status -> {
@@ -152,7 +151,8 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                 ExplainRun run =
                         new ExplainRun(
                                 parser,
-                                pool,
+                                decoder,
+                                queue,
                                 id,
                                 e ->
                                         sink.send(
@@ -210,55 +210,37 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     @Override
     public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> observer) {
         EventSink<ClassifyResponse> sink = sink(observer);
-        ModelCard card;
-        int topK;
+        RequestParser.ClassifyPlan plan;
         try {
-            card = models.get(request.getModel());
-            int classes = card.spec().numClasses();
-            topK =
-                    request.getTopK() == 0
-                            ? Math.min(RequestParser.DEFAULT_TOP_K, classes)
-                            : request.getTopK();
-            if (topK < 1 || topK > classes) {
-                throw new InvalidInputException(
-                        "top_k must be between 1 and " + classes + ", got " + request.getTopK());
-            }
-            if (request.getImagesCount() == 0) {
-                throw new InvalidInputException("images must contain at least one image");
-            }
+            plan = parser.classify(request);
         } catch (RuntimeException e) {
             Status s = Statuses.of(e);
             count("Classify", s);
             sink.fail(s);
             return;
         }
+        ModelCard card = plan.model();
         Deadline deadline = Context.current().getDeadline();
         List<CompletableFuture<ClassifyResult>> results = new ArrayList<>();
         List<Job<Work, WorkResult>> jobs = new ArrayList<>();
         for (ImageInput img : request.getImagesList()) {
             CompletableFuture<ClassifyResult> f;
             try {
-                RequestParser.PreparedInput in = parser.prepare(img, card);
-                Work.Classify w = new Work.Classify(card.name(), in.chw(), in.height(), in.width());
-                Job.Builder<Work, WorkResult> jb = Job.builder(w.batchKey(), w);
-                if (deadline != null) {
-                    jb.optTimeout(
-                            Duration.ofNanos(
-                                    Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
-                }
-                Job<Work, WorkResult> job = jb.build();
-                jobs.add(job);
-                final int k = topK;
+                ImageDecoder.PreparedInput in = decoder.prepare(img, card);
+                WorkQueue.Submitted<WorkResult.Logits> s =
+                        queue.job(
+                                new Work.Classify(card.name(), in.chw(), in.height(), in.width()),
+                                deadline);
+                jobs.add(s.job());
+                submitQuietly(s);
                 f =
-                        submitQuietly(job)
+                        s.result()
                                 .handle(
                                         (r, err) ->
                                                 err != null
                                                         ? error(err)
                                                         : classification(
-                                                                card,
-                                                                ((WorkResult.Logits) r).logits(),
-                                                                k));
+                                                                card, r.logits(), plan.topK()));
             } catch (RuntimeException e) {
                 f = CompletableFuture.completedFuture(error(e));
             }
@@ -284,15 +266,12 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                         });
     }
 
-    /**
-     * Submits; a refused job's future already carries the refusal, so the exception is not
-     * rethrown.
-     */
-    private CompletableFuture<WorkResult> submitQuietly(Job<Work, WorkResult> job) {
+    /** Submits; a refused job's result already carries the refusal, so it is not rethrown. */
+    private void submitQuietly(WorkQueue.Submitted<?> s) {
         try {
-            return pool.submit(job);
+            queue.submit(s);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            // s.result() has failed with the refusal
         }
     }
 
