@@ -7,7 +7,7 @@
 # `entrypoint.sh bench --target server1:50051,...`.
 #
 # Settings (unset: the server's default):
-#   LICNN_HOST               bind address (default 0.0.0.0)
+#   LICNN_HOST               bind address (the image sets 0.0.0.0; serve's own default is 127.0.0.1)
 #   LICNN_PORT               gRPC port (50051)
 #   LICNN_WORKERS            workers, DEVICE[@THREADS], comma-separated: cpu, cpu@4, cuda:0 (cpu)
 #   LICNN_MAX_BATCH_SIZE     largest batch a worker runs (4)
@@ -22,7 +22,8 @@
 #   LICNN_TOKEN_FILE         require a bearer token from this file (one per line; re-read while serving)
 #   LICNN_REFLECTION         gRPC reflection: on, off or loopback (on)
 #   LICNN_SHUTDOWN_DELAY_SECONDS  NOT_SERVING while still accepting calls, before the drain (5)
-#   LICNN_WEB_PORT           gRPC-Web and the live viewer on this HTTP port (off)
+#   LICNN_WEB_PORT           gRPC-Web and the live viewer on this port, HTTPS with LICNN_TLS_* (off)
+#   LICNN_WEB_HOSTS          Host names the web port answers without a token file, comma-separated
 #   LICNN_GRACE_SECONDS      drain period on SIGTERM (30)
 #   LICNN_RPC_THREADS        RPC/decoding threads (4)
 #   LICNN_MAX_IMAGE_PIXELS   largest width x height an image may declare (40000000)
@@ -76,6 +77,7 @@ if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
   flag LICNN_REFLECTION --reflection
   flag LICNN_SHUTDOWN_DELAY_SECONDS --shutdown-delay-seconds
   flag LICNN_WEB_PORT --web-port
+  flag LICNN_WEB_HOSTS --web-host
   flag LICNN_GRACE_SECONDS --grace-seconds
   flag LICNN_RPC_THREADS --rpc-threads
   flag LICNN_MAX_IMAGE_PIXELS --max-image-pixels

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The live viewer in a real browser: runs the viewer's unit tests, builds its bundle from the sources and checks that it is
-# the committed one, starts `licnn serve --web-port` on free loopback ports (bundled model, and a narrow
-# 1000-class model for the class search), and runs
-# test/viewer-check.mjs in Debian's Chromium through puppeteer-core. Screenshots and the check's
+# the committed one, makes a CA and a server certificate for 127.0.0.1 (openssl), starts `licnn serve --tls-cert
+# --tls-key --web-port` on free loopback ports (bundled model, and a narrow 1000-class model for the class search;
+# the web port then serves HTTPS), and runs test/viewer-check.mjs in Debian's Chromium through puppeteer-core, which
+# trusts that certificate only (its SPKI hash). Screenshots and the check's
 # output go to web/target/viewer/. Installs chromium (apt) and the npm packages when missing.
 #
 # Usage: web/check-viewer.sh
@@ -39,6 +40,20 @@ diff -r "$WORK/bundle" "$ROOT/server/src/main/resources/dev/licnn/server/web/vie
   || die "the committed viewer bundle is stale: run (cd web && npm ci && npm run build) and commit it"
 log "the committed bundle matches its sources"
 
+# TLS made for this run: a CA, and a server certificate it signs for 127.0.0.1 and localhost.
+PKI="$WORK/pki"
+mkdir -p "$PKI"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=licnn viewer check CA" \
+  -keyout "$PKI/ca.key" -out "$PKI/ca.pem" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=127.0.0.1" \
+  -keyout "$PKI/server.key" -out "$PKI/server.csr" 2>/dev/null
+printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >"$PKI/ext.cnf"
+openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -days 2 \
+  -extfile "$PKI/ext.cnf" -out "$PKI/server.pem" 2>/dev/null
+openssl pkcs8 -topk8 -nocrypt -in "$PKI/server.key" -out "$PKI/server.pk8"
+SPKI="$(openssl x509 -in "$PKI/server.pem" -pubkey -noout | openssl pkey -pubin -outform der \
+  | openssl dgst -sha256 -binary | base64)"
+
 # many_classes_models: the served models, the bundled one first (the default), then a narrow VGG-11 with
 # seeded random weights and the 1000 ImageNet classes for the class-search checks.
 MANY_CLASSES_MODEL=vgg11-16-random
@@ -48,6 +63,7 @@ many_classes_models() {
 many_classes_models
 
 LICNN_JAVA_OPTS="${LICNN_SERVER_JAVA_OPTS:--Xmx1g}" "$ROOT/licnn" serve --host 127.0.0.1 --port 0 --web-port 0 \
+    --tls-cert "$PKI/server.pem" --tls-key "$PKI/server.pk8" \
     --metrics-port 0 --no-warmup "${MODELS[@]}" >"$WORK/server.log" 2>&1 &
 PID=$!
 SERVER_PIDS+=("$PID")
@@ -57,11 +73,16 @@ until grep -q "licnn viewer and gRPC-Web on" "$WORK/server.log"; do
   (( SECONDS - start < 180 )) || die "server not serving after 180 s"
   sleep 1
 done
-URL="$(grep -o 'licnn viewer and gRPC-Web on http://[^ ]*' "$WORK/server.log" | awk '{print $NF}')"
+URL="$(grep -o 'licnn viewer and gRPC-Web on https://[^ ]*' "$WORK/server.log" | awk '{print $NF}')"
+[ -n "$URL" ] || die "the web port did not say it serves HTTPS"
+# The same port refuses plain HTTP.
+if curl -s -o /dev/null --max-time 10 "http://${URL#https://}" 2>/dev/null; then
+  die "the web port answered plain HTTP while TLS is on"
+fi
 METRICS_PORT="$(grep -o 'metrics on :[0-9]*' "$WORK/server.log" | grep -o '[0-9]*$')"
 log "viewer at $URL, metrics on :$METRICS_PORT"
 
 mkdir -p "$OUT"
 (cd "$WEB" && timeout 600 node test/viewer-check.mjs --url "$URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --out "$OUT" \
-    --many-classes-model "$MANY_CLASSES_MODEL")
+    --spki "$SPKI" --many-classes-model "$MANY_CLASSES_MODEL")
 log "PASS viewer: screenshots in ${OUT#"$ROOT"/}"

@@ -1,6 +1,7 @@
 // The viewer in a real browser against a real server: Debian's Chromium, driven by puppeteer-core.
 //
-//   node test/viewer-check.mjs --url http://127.0.0.1:WEB_PORT/ --metrics http://127.0.0.1:METRICS_PORT/metrics --out DIR
+//   node test/viewer-check.mjs --url https://127.0.0.1:WEB_PORT/ --metrics http://127.0.0.1:METRICS_PORT/metrics \
+//     [--spki BASE64_SHA256_OF_THE_SERVER_KEY] --out DIR
 //
 // Checks, on the bundled model: the layer grid fills in while the call runs (the count of drawn tiles
 // is seen rising, frame after frame, before the saliency map arrives); the final overlay is drawn with
@@ -18,6 +19,8 @@ const { values: args } = parseArgs({
     url: { type: "string" },
     metrics: { type: "string" },
     out: { type: "string", default: "." },
+    // Base64 SHA-256 of the server certificate's public key: Chromium trusts that certificate only.
+    spki: { type: "string" },
     chromium: { type: "string", default: process.env.CHROMIUM ?? "/usr/bin/chromium" },
     sample: { type: "string", default: "natural_000003_star.png" },
     "sample-class": { type: "string", default: "star" },
@@ -130,7 +133,8 @@ const browser = await puppeteer.launch({
   executablePath: args.chromium,
   headless: true,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+    ...(args.spki ? [`--ignore-certificate-errors-spki-list=${args.spki}`] : [])],
   defaultViewport: { width: 1440, height: 1000 },
 });
 const pageErrors = [];

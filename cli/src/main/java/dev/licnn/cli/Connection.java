@@ -25,6 +25,21 @@ import picocli.CommandLine.Option;
  */
 public final class Connection implements ServerConnector {
 
+    /**
+     * Held, so that the level set by {@link #quietTransportLogs()} stays (JUL loggers are weak).
+     */
+    private static final java.util.logging.Logger GRPC_LOG =
+            java.util.logging.Logger.getLogger("io.grpc");
+
+    /**
+     * For client commands: the transport's own warnings (JUL stack traces of a failed name lookup
+     * or connection) stay off the terminal; the failed call itself says what went wrong, in one
+     * line (see {@link dev.licnn.client.ConnectionErrors}).
+     */
+    static void quietTransportLogs() {
+        GRPC_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     @Option(
             names = "--target",
             description =

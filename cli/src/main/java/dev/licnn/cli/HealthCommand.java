@@ -57,7 +57,10 @@ final class HealthCommand implements Callable<Integer> {
             throw new CliException("--timeout-seconds must be positive, got " + timeoutSeconds);
         }
         ClientOptions opts = security.apply(ClientOptions.builder()).build();
-        ManagedChannel ch = Grpc.newChannelBuilder(target, opts.credentials()).build();
+        ManagedChannel ch =
+                Grpc.newChannelBuilder(target, opts.credentials())
+                        .intercept(dev.licnn.client.ConnectionErrors.interceptor(target))
+                        .build();
         try {
             HealthCheckResponse r =
                     HealthGrpc.newBlockingStub(ch)

@@ -103,6 +103,9 @@ public final class Licnn implements Runnable {
                 System.getProperty(
                         "org.slf4j.simpleLogger.defaultLogLevel", serving ? "info" : "warn"));
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        if (!serving) {
+            Connection.quietTransportLogs();
+        }
         int code = commandLine().execute(args);
         System.exit(code);
     }

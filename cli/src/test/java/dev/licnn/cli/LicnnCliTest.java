@@ -247,6 +247,25 @@ class LicnnCliTest {
     }
 
     @Test
+    void unreachableTarget_givesOneLineNamingTheAddressAndTheCause() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        String target = "127.0.0.1:" + port;
+        Run models = run("models", "--target", target);
+        assertEquals(1, models.code(), models.err() + models.out());
+        assertEquals(
+                "licnn: server error: UNAVAILABLE: cannot reach " + target + ": connection refused",
+                models.err().strip());
+        Run health = run("health", "--target", target, "--timeout-seconds", "10");
+        assertEquals(1, health.code(), health.out());
+        assertEquals(
+                target + ": UNAVAILABLE: cannot reach " + target + ": connection refused",
+                health.out().strip());
+    }
+
+    @Test
     void explain_wrongPath_exitsWith2AndOneLine() {
         Run r =
                 run(

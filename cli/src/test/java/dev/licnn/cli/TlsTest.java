@@ -243,4 +243,122 @@ class TlsTest {
                         () -> serve("--tls-cert", certs.serverCert.toString()));
         assertTrue(e.getMessage().contains("--tls-cert and --tls-key"), e.getMessage());
     }
+
+    /**
+     * An HTTPS client trusting {@code ca}, presenting {@code certs}' client certificate if asked.
+     */
+    static java.net.http.HttpClient https(Path ca, boolean clientCertificate) throws Exception {
+        java.security.cert.CertificateFactory cf =
+                java.security.cert.CertificateFactory.getInstance("X.509");
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = java.nio.file.Files.newInputStream(ca)) {
+            trust.setCertificateEntry("ca", cf.generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.KeyManager[] kms = null;
+        if (clientCertificate) {
+            String pem = java.nio.file.Files.readString(certs.clientKey);
+            byte[] der =
+                    java.util.Base64.getMimeDecoder()
+                            .decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+            java.security.PrivateKey key =
+                    java.security.KeyFactory.getInstance("EC")
+                            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+            java.security.cert.Certificate cert;
+            try (var in = java.nio.file.Files.newInputStream(certs.clientCert)) {
+                cert = cf.generateCertificate(in);
+            }
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("client", key, new char[0], new java.security.cert.Certificate[] {cert});
+            javax.net.ssl.KeyManagerFactory kmf =
+                    javax.net.ssl.KeyManagerFactory.getInstance(
+                            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            kms = kmf.getKeyManagers();
+        }
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        ctx.init(kms, tmf.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder()
+                .sslContext(ctx)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    /** The status of {@code GET url} with {@code client}, or -1 if the connection failed. */
+    static int get(java.net.http.HttpClient client, String url) throws InterruptedException {
+        try {
+            return client.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void webPort_servesHttpsWithTheGrpcPortsCertificate_andRefusesPlainHttp() throws Exception {
+        LicnnServer server =
+                serve(
+                        "--tls-cert",
+                        certs.serverCert.toString(),
+                        "--tls-key",
+                        certs.serverKey.toString(),
+                        "--web-port",
+                        "0");
+        try {
+            String web = "127.0.0.1:" + server.webPort();
+            assertEquals(200, get(https(certs.caCert, false), "https://" + web + "/"));
+            assertEquals(-1, get(https(otherCa.caCert, false), "https://" + web + "/"));
+            assertEquals(-1, get(java.net.http.HttpClient.newHttpClient(), "http://" + web + "/"));
+        } finally {
+            server.close();
+        }
+        LicnnServer plain =
+                serve(
+                        "--tls-cert",
+                        certs.serverCert.toString(),
+                        "--tls-key",
+                        certs.serverKey.toString(),
+                        "--web-port",
+                        "0",
+                        "--web-plaintext");
+        try {
+            assertEquals(
+                    200,
+                    get(
+                            java.net.http.HttpClient.newHttpClient(),
+                            "http://127.0.0.1:" + plain.webPort() + "/"));
+        } finally {
+            plain.close();
+        }
+    }
+
+    @Test
+    void webPort_withMutualTls_requiresAClientCertificateFromTheCa() throws Exception {
+        LicnnServer server =
+                serve(
+                        "--tls-cert",
+                        certs.serverCert.toString(),
+                        "--tls-key",
+                        certs.serverKey.toString(),
+                        "--tls-client-ca",
+                        certs.caCert.toString(),
+                        "--web-port",
+                        "0");
+        try {
+            String url = "https://127.0.0.1:" + server.webPort() + "/";
+            assertEquals(200, get(https(certs.caCert, true), url));
+            assertEquals(-1, get(https(certs.caCert, false), url));
+        } finally {
+            server.close();
+        }
+    }
 }

@@ -47,6 +47,7 @@ final class ChannelFactory {
         ManagedChannelBuilder<?> builder =
                 Grpc.newChannelBuilder(channelTarget(target), options.credentials(), registry);
         configure(builder, options);
+        builder.intercept(ConnectionErrors.interceptor(target));
         return builder.build();
     }
 

@@ -107,6 +107,10 @@ public final class LicnnServer implements AutoCloseable {
                 cfg.workers().size(),
                 cfg.maxBatchSize(),
                 cfg.maxQueueDelay().toMillis());
+        for (var card : cfg.models().all()) {
+            // Paths are for the operator: clients see only the file's name (DescribeModel).
+            LOG.info("model {} weights {}", card.name(), card.weightsDescription());
+        }
         return this;
     }
 
@@ -161,10 +165,12 @@ public final class LicnnServer implements AutoCloseable {
             serverBuilder.intercept(new ReflectionAccess.LoopbackOnly());
         }
         serverBuilder
-                .executor(threads.rpc())
-                .callExecutor(new HealthExecutor(threads))
+                // New calls are dispatched, and health answered, on their own threads; every other
+                // call then runs on the RPC threads.
+                .executor(threads.dispatch())
+                .callExecutor(new CallExecutors(threads))
                 .maxInboundMessageSize(cfg.maxInboundMessageBytes())
-                .addService(service)
+                .addService(new OversizeGuard(refusedLog).wrap(service.bindService()))
                 .addService(healthService);
         if (cfg.reflection() != ReflectionAccess.OFF) {
             // v1 and v1alpha: many tools still ask for the older one.
@@ -239,6 +245,11 @@ public final class LicnnServer implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /** The server's threads (tests in this package occupy them). */
+    ServerThreads threads() {
+        return threads;
     }
 
     public ServerMetrics metrics() {
@@ -349,11 +360,14 @@ public final class LicnnServer implements AutoCloseable {
         }
     }
 
-    /** Health checks run on their own thread, never behind a decode on the RPC threads. */
-    private static final class HealthExecutor implements io.grpc.ServerCallExecutorSupplier {
+    /**
+     * Health checks stay on the dispatch threads, never behind a decode; every other call moves to
+     * the RPC threads.
+     */
+    private static final class CallExecutors implements io.grpc.ServerCallExecutorSupplier {
         private final ServerThreads threads;
 
-        HealthExecutor(ServerThreads threads) {
+        CallExecutors(ServerThreads threads) {
             this.threads = threads;
         }
 
@@ -362,8 +376,8 @@ public final class LicnnServer implements AutoCloseable {
         public <Q, R> java.util.concurrent.Executor getExecutor(
                 io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
             return HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
-                    ? threads.health()
-                    : null;
+                    ? null
+                    : threads.rpc();
         }
     }
 

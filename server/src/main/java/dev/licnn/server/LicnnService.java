@@ -103,7 +103,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                     "event=rpc_failed rpc={} status={} message=\"{}\"",
                     rpc,
                     s.getCode(),
-                    s.getDescription());
+                    LogText.clip(s.getDescription()));
         }
     }
 

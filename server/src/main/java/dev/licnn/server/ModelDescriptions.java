@@ -43,6 +43,19 @@ final class ModelDescriptions {
                 .build();
     }
 
+    /**
+     * Where the weights come from, as a client may see it: random with its seed, or the weights
+     * file's name without its folder. The server's paths stay in its log.
+     */
+    static String clientWeights(ModelCard c) {
+        String full = c.weightsDescription();
+        if (full.startsWith("random")) {
+            return full;
+        }
+        java.nio.file.Path name = java.nio.file.Path.of(full).getFileName();
+        return name == null ? "file" : "file " + name;
+    }
+
     static ModelDescription describe(ModelCard c) {
         Architecture s = c.spec();
         int size = c.preprocess().cropSize();
@@ -53,7 +66,7 @@ final class ModelDescriptions {
                         .setBatchNorm(s.batchNorm())
                         .setInputSize(ImageSize.newBuilder().setHeight(size).setWidth(size))
                         .setNumClasses(s.numClasses())
-                        .setWeights(c.weightsDescription());
+                        .setWeights(clientWeights(c));
         Labels labels = c.labels();
         for (Labels.Label l : labels) {
             b.addLabels(

@@ -29,10 +29,13 @@ public enum ReflectionAccess {
     }
 
     /**
-     * Whether a call from {@code peer} is local: a loopback address, or not a network socket at
-     * all.
+     * Whether a call from {@code peer} is local: a loopback address, or not a network socket at all
+     * (in-process). An unknown peer (null) is not local.
      */
     static boolean isLocal(SocketAddress peer) {
+        if (peer == null) {
+            return false;
+        }
         return !(peer instanceof InetSocketAddress a)
                 || (a.getAddress() != null && a.getAddress().isLoopbackAddress());
     }

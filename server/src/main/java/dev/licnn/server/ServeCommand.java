@@ -25,8 +25,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--host",
-            defaultValue = "${env:LICNN_HOST:-0.0.0.0}",
-            description = "Address to bind (env LICNN_HOST, default ${DEFAULT-VALUE}).")
+            defaultValue = "${env:LICNN_HOST:-127.0.0.1}",
+            description =
+                    "Address to bind (env LICNN_HOST, default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 for every interface, as containers do).")
     String host;
 
     @Option(
@@ -39,8 +40,35 @@ public final class ServeCommand implements Callable<Integer> {
             names = "--web-port",
             defaultValue = "${env:LICNN_WEB_PORT:--1}",
             description =
-                    "Also serve gRPC-Web and the live viewer (http://HOST:PORT/) on this port, -1: off (env LICNN_WEB_PORT, default off).")
+                    "Also serve gRPC-Web and the live viewer (http(s)://HOST:PORT/) on this port, -1: off (env LICNN_WEB_PORT, default off). With --tls-cert it serves HTTPS with the same certificate and client CA.")
     int webPort;
+
+    @Option(
+            names = "--web-plaintext",
+            description =
+                    "Serve the web port in plain HTTP even though the gRPC port has TLS (refused without this flag).")
+    boolean webPlaintext;
+
+    @Option(
+            names = "--web-host",
+            split = ",",
+            defaultValue = "${env:LICNN_WEB_HOSTS}",
+            description =
+                    "Host names the web port answers when no --token-file is set (a guard against DNS rebinding), comma-separated or repeated (env LICNN_WEB_HOSTS, default: localhost, loopback and the bound address).")
+    List<String> webHosts;
+
+    @Option(
+            names = "--web-request-timeout-seconds",
+            defaultValue = "${env:LICNN_WEB_REQUEST_TIMEOUT_SECONDS:-600}",
+            description =
+                    "Longest a web-port request (a stream included) may take, 0: no bound (default ${DEFAULT-VALUE}).")
+    long webRequestTimeoutSeconds;
+
+    @Option(
+            names = "--web-max-connections",
+            defaultValue = "${env:LICNN_WEB_MAX_CONNECTIONS:-256}",
+            description = "Open connections the web port accepts (default ${DEFAULT-VALUE}).")
+    int webMaxConnections;
 
     @Option(
             names = "--worker",
@@ -229,6 +257,7 @@ public final class ServeCommand implements Callable<Integer> {
         for (int i = 0; i < workers.size(); i++) {
             ws.add(WorkerSpec.parse(workers.get(i), i));
         }
+        ServerTls.TlsFiles tls = tlsFiles();
         return LicnnServer.builder()
                 .setModels(new ServedModels(cards))
                 .optWorkers(ws)
@@ -249,24 +278,44 @@ public final class ServeCommand implements Callable<Integer> {
                         RequestLimits.defaults(maxQueueSize)
                                 .withMaxCost(maxRequestCost)
                                 .withMaxDeadline(Duration.ofSeconds(maxDeadlineSeconds)))
-                .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort));
+                                .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort))
+                .optWebTls(webPort < 0 || webPlaintext ? null : tls)
+                .optWebLimits(
+                        new ServerConfig.WebLimits(
+                                Duration.ofSeconds(webRequestTimeoutSeconds),
+                                webMaxConnections,
+                                webHosts == null ? List.of() : webHosts));
     }
 
-    /** The transport {@link #call()} serves on. */
-    NettyServerBuilder transport() {
-        InetSocketAddress address = new InetSocketAddress(host, port);
+    /** The TLS files of {@code --tls-*}, checked; null without TLS. */
+    ServerTls.TlsFiles tlsFiles() {
         if (tlsCert == null && tlsKey == null) {
             if (tlsClientCa != null) {
                 throw new IllegalArgumentException(
                         "--tls-client-ca needs --tls-cert and --tls-key");
             }
-            return NettyServerBuilder.forAddress(address);
+            if (webPlaintext) {
+                throw new IllegalArgumentException(
+                        "--web-plaintext is for a server with --tls-cert; without TLS the web port"
+                                + " is plain HTTP already");
+            }
+            return null;
         }
         if (tlsCert == null || tlsKey == null) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
-        return NettyServerBuilder.forAddress(
-                address, ServerTls.credentials(tlsCert, tlsKey, tlsClientCa));
+        return new ServerTls.TlsFiles(tlsCert, tlsKey, tlsClientCa);
+    }
+
+    /** The transport {@link #call()} serves on, with the gRPC port's limits. */
+    NettyServerBuilder transport() {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        ServerTls.TlsFiles tls = tlsFiles();
+        NettyServerBuilder b =
+                tls == null
+                        ? NettyServerBuilder.forAddress(address)
+                        : NettyServerBuilder.forAddress(address, ServerTls.credentials(tls));
+        return GrpcPortLimits.DEFAULT.applyTo(b);
     }
 
     /**
@@ -289,10 +338,17 @@ public final class ServeCommand implements Callable<Integer> {
                 server.port(),
                 tlsCert == null ? "" : tlsClientCa == null ? " with TLS" : " with mutual TLS",
                 server.metricsPort() < 0 ? "none" : ":" + server.metricsPort());
+        if (server.webPort() >= 0 && webPlaintext) {
+            System.err.println(
+                    "licnn: warning: the web port serves plain HTTP (--web-plaintext) while the"
+                            + " gRPC port has TLS");
+        }
         if (server.webPort() >= 0) {
             System.err.printf(
-                    "licnn viewer and gRPC-Web on http://%s:%d/%n",
-                    "0.0.0.0".equals(host) ? "localhost" : host, server.webPort());
+                    "licnn viewer and gRPC-Web on %s://%s:%d/%n",
+                    server.config().webTls() == null ? "http" : "https",
+                    "0.0.0.0".equals(host) ? "localhost" : host,
+                    server.webPort());
         }
         stop.await();
         System.err.println("licnn server stopping: draining in-flight requests");

@@ -1,7 +1,6 @@
 package dev.licnn.server;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's own threads, and their one owner: the RPC executor (decoding, validation, callbacks;
- * a fixed pool with a bounded queue), a health executor (health checks never wait behind a decode)
- * and the deadline timer. {@link #close()} stops them all.
+ * a fixed pool with a bounded queue), a dispatch executor (where the transport looks each new call
+ * up and starts it, and where health checks run: never behind a decode) and the deadline timer.
+ * {@link #close()} stops them all.
  *
  * <p>When the RPC queue is full a new callback is refused ({@link RejectedExecutionException}: the
  * transport resets that stream), and a rate-limited line is logged. After {@link #close()} late
@@ -27,39 +27,47 @@ final class ServerThreads implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerThreads.class);
 
+    /** Threads that dispatch new calls and answer health checks. */
+    static final int DISPATCH_THREADS = 2;
+
     private final ThreadPoolExecutor rpc;
-    private final ExecutorService health;
+    private final ThreadPoolExecutor dispatch;
     private final ScheduledThreadPoolExecutor timer;
     private final RateLimitedLog refusedLog;
     private final AtomicLong refused = new AtomicLong();
 
     ServerThreads(int rpcThreads, int rpcQueueSize, RateLimitedLog refusedLog) {
         this.refusedLog = refusedLog;
-        this.rpc =
-                new ThreadPoolExecutor(
-                        rpcThreads,
-                        rpcThreads,
-                        60,
-                        TimeUnit.SECONDS,
-                        new LinkedBlockingQueue<>(rpcQueueSize),
-                        daemons("licnn-rpc-"),
-                        (r, pool) -> {
-                            if (pool.isShutdown()) {
-                                return;
-                            }
-                            refused.incrementAndGet();
-                            refusedLog.log(
-                                    n ->
-                                            LOG.warn(
-                                                    "event=rpc_queue_full queue={} refused={}",
-                                                    rpcQueueSize,
-                                                    n));
-                            throw new RejectedExecutionException(
-                                    "RPC queue is full (" + rpcQueueSize + " callbacks waiting)");
-                        });
-        this.health = Executors.newSingleThreadExecutor(daemons("licnn-health-"));
+        this.rpc = bounded("licnn-rpc-", rpcThreads, rpcQueueSize);
+        this.dispatch = bounded("licnn-dispatch-", DISPATCH_THREADS, rpcQueueSize);
         this.timer = new ScheduledThreadPoolExecutor(1, daemons("licnn-deadlines-"));
         timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** A fixed pool whose queue holds {@code queueSize} tasks; past it, tasks are refused. */
+    private ThreadPoolExecutor bounded(String prefix, int threads, int queueSize) {
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(queueSize),
+                daemons(prefix),
+                (r, pool) -> {
+                    if (pool.isShutdown()) {
+                        return;
+                    }
+                    refused.incrementAndGet();
+                    refusedLog.log(
+                            n ->
+                                    LOG.warn(
+                                            "event=rpc_queue_full pool={} queue={} refused={}",
+                                            prefix,
+                                            queueSize,
+                                            n));
+                    throw new RejectedExecutionException(
+                            "RPC queue is full (" + queueSize + " callbacks waiting)");
+                });
     }
 
     /** Runs the service's callbacks; bounded in threads and in queued tasks. */
@@ -67,9 +75,12 @@ final class ServerThreads implements AutoCloseable {
         return rpc;
     }
 
-    /** Runs health checks alone. */
-    ExecutorService health() {
-        return health;
+    /**
+     * Looks up and starts new calls (light work: no decoding) and runs health checks, so that
+     * health answers however busy the RPC threads are.
+     */
+    ExecutorService dispatch() {
+        return dispatch;
     }
 
     /** Deadlines and other timed work. */
@@ -86,7 +97,7 @@ final class ServerThreads implements AutoCloseable {
     @Override
     public void close() {
         rpc.shutdownNow();
-        health.shutdownNow();
+        dispatch.shutdownNow();
         timer.shutdownNow();
     }
 

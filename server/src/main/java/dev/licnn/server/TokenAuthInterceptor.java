@@ -110,7 +110,7 @@ final class TokenAuthInterceptor implements ServerInterceptor {
                                 "event=rpc_failed rpc={} status=UNAUTHENTICATED message=\"{}\""
                                         + " peer={} refused_since_last_line={}",
                                 rpc,
-                                problem,
+                                LogText.clip(problem),
                                 peer,
                                 n));
     }

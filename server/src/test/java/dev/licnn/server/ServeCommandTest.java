@@ -2,6 +2,7 @@ package dev.licnn.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.ExplainEvent;
@@ -129,5 +130,48 @@ class ServeCommandTest {
         new CommandLine(cmd).parseArgs("--worker", "tpu:0");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, cmd::build);
         assertEquals("unknown device 'tpu:0' (expected cpu or cuda:N)", e.getMessage());
+    }
+
+    @Test
+    void defaults_bindLoopbackOnly_metricsToo() throws Exception {
+        ServeCommand cmd = new ServeCommand();
+        new CommandLine(cmd).parseArgs("--no-warmup");
+        ServerConfig c = cmd.builder().config();
+        assertEquals("127.0.0.1", cmd.host);
+        assertEquals("127.0.0.1", c.metricsHost());
+        assertEquals(null, c.webAddress());
+        ServeCommand everywhere = new ServeCommand();
+        new CommandLine(everywhere).parseArgs("--host", "0.0.0.0", "--web-port", "0");
+        ServerConfig e = everywhere.builder().config();
+        assertEquals("0.0.0.0", e.metricsHost());
+        assertEquals("0.0.0.0", e.webAddress().getHostString());
+    }
+
+    @Test
+    void webPort_takesTheGrpcPortsTls_unlessToldPlaintext(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path cert = java.nio.file.Files.writeString(tmp.resolve("c.pem"), "x");
+        java.nio.file.Path key = java.nio.file.Files.writeString(tmp.resolve("k.pem"), "x");
+        java.nio.file.Path ca = java.nio.file.Files.writeString(tmp.resolve("ca.pem"), "x");
+        String[] tls = {"--tls-cert", cert.toString(), "--tls-key", key.toString()};
+        ServeCommand both = new ServeCommand();
+        new CommandLine(both)
+                .parseArgs(concat(tls, "--tls-client-ca", ca.toString(), "--web-port", "0"));
+        ServerConfig c = both.builder().config();
+        assertEquals(new ServerTls.TlsFiles(cert, key, ca), c.webTls());
+        ServeCommand plain = new ServeCommand();
+        new CommandLine(plain).parseArgs(concat(tls, "--web-port", "0", "--web-plaintext"));
+        assertEquals(null, plain.builder().config().webTls());
+        ServeCommand noTls = new ServeCommand();
+        new CommandLine(noTls).parseArgs("--web-port", "0", "--web-plaintext");
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> noTls.builder().config());
+        assertTrue(e.getMessage().contains("--web-plaintext"), e.getMessage());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

@@ -133,6 +133,68 @@ class TokenAuthTest {
     }
 
     @Test
+    void anOpenExplainStream_endsWhenItsTokenIsRevoked() throws Exception {
+        Path file = tmp.resolve("tokens");
+        Files.writeString(file, A + "\n");
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        try (TestServer ts = new TestServer(b -> b.optTokenFile(file).tokenClock(clock::get))) {
+            Metadata m = new Metadata();
+            m.put(TokenAuthInterceptor.AUTHORIZATION, "Bearer " + A);
+            java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<Status> end =
+                    new java.util.concurrent.CompletableFuture<>();
+            io.grpc.stub.StreamObserver<dev.licnn.proto.v1.ExplainStreamRequest> req =
+                    ts.async
+                            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(m))
+                            .explainStream(
+                                    new io.grpc.stub.StreamObserver<>() {
+                                        @Override
+                                        public void onNext(
+                                                dev.licnn.proto.v1.ExplainStreamEvent e) {
+                                            ids.add(e.getRequestId());
+                                            first.countDown();
+                                        }
+
+                                        @Override
+                                        public void onError(Throwable t) {
+                                            end.complete(Status.fromThrowable(t));
+                                        }
+
+                                        @Override
+                                        public void onCompleted() {
+                                            end.complete(Status.OK);
+                                        }
+                                    });
+            dev.licnn.proto.v1.ExplainRequest light =
+                    dev.licnn.proto.v1.ExplainRequest.newBuilder()
+                            .setImage(TestServer.tensor(TestServer.goldenInput(0)))
+                            .setTopK(1)
+                            .build();
+            req.onNext(
+                    dev.licnn.proto.v1.ExplainStreamRequest.newBuilder()
+                            .setRequestId("before")
+                            .setRequest(light)
+                            .build());
+            assertTrue(first.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            Files.writeString(file, B + "\n");
+            clock.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+            req.onNext(
+                    dev.licnn.proto.v1.ExplainStreamRequest.newBuilder()
+                            .setRequestId("after")
+                            .setRequest(light)
+                            .build());
+            Status s = end.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(Status.Code.UNAUTHENTICATED, s.getCode(), s.toString());
+            assertFalse(ids.contains("after"), ids.toString());
+            req.onCompleted();
+            // The server serves on: the new token works, the old one does not.
+            assertEquals(Status.Code.OK, listModels(withToken(ts, "Bearer " + B)));
+            assertEquals(Status.Code.UNAUTHENTICATED, listModels(withToken(ts, "Bearer " + A)));
+        }
+    }
+
+    @Test
     void badTokenFile_stopsTheServerFromStarting() throws Exception {
         Path file = tmp.resolve("tokens");
         Files.writeString(file, "# nothing\n");

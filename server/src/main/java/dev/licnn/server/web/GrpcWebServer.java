@@ -140,7 +140,7 @@ public final class GrpcWebServer implements AutoCloseable {
      * lower-cased; null if there is none.
      */
     @Nullable
-    static String hostOf(@Nullable String authority) {
+    public static String hostOf(@Nullable String authority) {
         if (authority == null || authority.isEmpty()) {
             return null;
         }
