@@ -278,7 +278,7 @@ public final class ServeCommand implements Callable<Integer> {
                         RequestLimits.defaults(maxQueueSize)
                                 .withMaxCost(maxRequestCost)
                                 .withMaxDeadline(Duration.ofSeconds(maxDeadlineSeconds)))
-                                .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort))
+                .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort))
                 .optWebTls(webPort < 0 || webPlaintext ? null : tls)
                 .optWebLimits(
                         new ServerConfig.WebLimits(
