@@ -159,7 +159,15 @@ public final class ModelCard {
             throw new ModelFormatException(json + ": not JSON: " + root.getMessage(), e);
         }
         JsonSchemaCheck.MODEL.check(doc, json.toString());
-        JsonObject o = doc.getAsJsonObject();
+        try {
+            return fromChecked(dir, json, doc.getAsJsonObject());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ModelFormatException(json + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The card of a {@code model.json} that passed the schema. */
+    private static ModelCard fromChecked(Path dir, Path json, JsonObject o) throws IOException {
         VggSpec spec;
         try {
             spec = architecture(o.get("architecture"));
