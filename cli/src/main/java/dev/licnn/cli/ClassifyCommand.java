@@ -49,10 +49,19 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> files = ImageFiles.expand(images);
+        List<Path> files = ImageFiles.expand(images, System.out);
+        model = connection.servedModel(model);
         int failed = 0;
         try (Connection.Session s = connection.open();
                 Progress progress = new Progress("classify", files.size())) {
+            int classes = s.client.describeModel(model).getNumClasses();
+            if (topK < 1 || topK > classes) {
+                throw new CliException(
+                        "--top-k must be between 1 and the model's "
+                                + classes
+                                + " classes, got "
+                                + topK);
+            }
             System.out.printf(
                     "%-40s %4s %6s  %-24s %8s%n", "image", "rank", "class", "label", "prob");
             for (int i = 0; i < files.size(); i += batch) {

@@ -320,7 +320,7 @@ public final class ModelCard {
         labels.toJson(dir.resolve("labels.json"));
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
-        o.add("architecture", GSON.toJsonTree(spec.describe()));
+        o.add("architecture", architectureJson(spec));
         o.addProperty("weights", weightsFileName);
         o.addProperty("labels", "labels.json");
         JsonObject p = new JsonObject();
@@ -331,6 +331,32 @@ public final class ModelCard {
         o.add("preprocessing", p);
         o.add("info", GSON.toJsonTree(info));
         Files.writeString(dir.resolve("model.json"), GSON.toJson(o), StandardCharsets.UTF_8);
+    }
+
+    /** One word for a standard architecture, the word and what differs, or the full layer list. */
+    private static JsonElement architectureJson(VggSpec spec) {
+        if (Architectures.NAMES.contains(spec.name())) {
+            VggSpec standard = Architectures.byName(spec.name());
+            if (standard.equals(spec)) {
+                return new com.google.gson.JsonPrimitive(spec.name());
+            }
+            if (java.util.Arrays.equals(standard.layers(), spec.layers())
+                    && standard.batchNorm() == spec.batchNorm()) {
+                JsonObject a = new JsonObject();
+                a.addProperty("name", spec.name());
+                if (spec.hidden() != standard.hidden()) {
+                    a.addProperty("hidden", spec.hidden());
+                }
+                if (spec.numClasses() != standard.numClasses()) {
+                    a.addProperty("num_classes", spec.numClasses());
+                }
+                if (spec.inputSize() != standard.inputSize()) {
+                    a.addProperty("input_size", spec.inputSize());
+                }
+                return a;
+            }
+        }
+        return GSON.toJsonTree(spec.describe());
     }
 
     private static float[] floats(JsonArray a) {
@@ -387,12 +413,7 @@ public final class ModelCard {
     public VggNetwork createNetwork(ai.djl.Device device) throws IOException {
         try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu());
                 StateDict w = loadWeights(tmp)) {
-            try {
-                w.validate(spec.parameterShapes());
-            } catch (WeightMismatchException e) {
-                throw new ModelFormatException(
-                        WeightHints.explain(e, w.shapes(), spec, weightsDescription()), e);
-            }
+            w.requireFits(spec, weightsDescription());
             return VggNetwork.create(spec, w.asMap(), device);
         }
     }

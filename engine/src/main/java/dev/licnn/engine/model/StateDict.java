@@ -271,6 +271,23 @@ public final class StateDict implements AutoCloseable {
     }
 
     /**
+     * Checks names and shapes against an architecture, for a person: one line with the first
+     * problem, how many more, and what the weights look like when that can be told ("resnet
+     * weights: this model folder says vgg16").
+     *
+     * @param spec the architecture
+     * @param source the weights file, for the message
+     * @throws ModelFormatException if the weights do not fit
+     */
+    public void requireFits(VggSpec spec, String source) throws ModelFormatException {
+        try {
+            validate(spec.parameterShapes());
+        } catch (WeightMismatchException e) {
+            throw new ModelFormatException(WeightHints.explain(e, shapes(), spec, source), e);
+        }
+    }
+
+    /**
      * Seeded torchvision-style initialisation; see {@link TorchvisionInit#init}.
      *
      * @param expected parameter name to shape, in order
