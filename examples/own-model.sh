@@ -128,6 +128,8 @@ cp resnet18.pth models/mixed/weights.pth
 echo '{"architecture": {"name": "vgg16", "num_classes": 10}, "weights": "weights.pth", "labels": "labels.json"}' >models/mixed/model.json
 expect_error 2 "the weights do not fit vgg16: missing 'features.0.weight'.*, and 133 more (resnet weights" \
   "$L" explain "$IMG" --model-dir models/mixed --out out-mixed
+expect_error 2 "models/mixed/weights.pth: the weights do not fit vgg16: .*(resnet weights" \
+  "$L" serve --model models/mixed --port "$(free_port)" --metrics-port -1 --no-warmup
 expect_error 2 "refused: pickle global torch.nn.modules.container.Sequential" \
   "$L" import module.pth --arch vgg16 --out models/module
 expect_error 2 "refused: pickle global posix.system" \
