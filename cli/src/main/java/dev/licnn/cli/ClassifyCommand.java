@@ -29,9 +29,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Option(
             names = "--top-k",
-            defaultValue = "5",
-            description = "Classes per image (default ${DEFAULT-VALUE}).")
-    int topK;
+            description = "Classes per image (default 5, or all classes of a smaller model).")
+    Integer topK;
 
     @Option(
             names = "--model",
@@ -55,6 +54,7 @@ final class ClassifyCommand implements Callable<Integer> {
         try (Connection.Session s = connection.open();
                 Progress progress = new Progress("classify", files.size())) {
             int classes = s.client.describeModel(model).getNumClasses();
+            int topK = this.topK != null ? this.topK : Math.min(5, classes);
             if (topK < 1 || topK > classes) {
                 throw new CliException(
                         "--top-k must be between 1 and the model's "

@@ -91,7 +91,6 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Path> files = ImageFiles.expand(images, System.out);
         options.model = connection.servedModel(options.model);
-        Files.createDirectories(out);
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel(options.model);
             ImagePreprocessor pre = new ImagePreprocessor(config(d.getPreprocessing()));
@@ -99,6 +98,7 @@ final class ExplainCommand implements Callable<Integer> {
             for (Path f : files) {
                 reqs.add(options.apply(Requests.explain(Requests.image(f)), d).build());
             }
+            Files.createDirectories(out);
             if (streams < 1) {
                 throw new CliException("--streams must be at least 1, got " + streams);
             }
