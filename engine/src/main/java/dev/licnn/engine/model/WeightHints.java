@@ -48,6 +48,7 @@ final class WeightHints {
         }
         int convs = 0;
         boolean bn = false;
+        boolean bnScales = false;
         for (Map.Entry<String, Shape> e : found.entrySet()) {
             String n = e.getKey();
             if (n.startsWith("features.")
@@ -55,7 +56,15 @@ final class WeightHints {
                     && e.getValue().dimension() == 4) {
                 convs++;
             }
+            bnScales |=
+                    n.startsWith("features.")
+                            && n.endsWith(".weight")
+                            && e.getValue().dimension() == 1;
             bn |= n.startsWith("features.") && n.endsWith(".running_mean");
+        }
+        if (bnScales && !bn) {
+            return "batch-norm running statistics are missing, as in a TorchScript file: save"
+                    + " torch.save(model.state_dict(), 'model.pth') and import that";
         }
         if (convs == 0) {
             return found.isEmpty()

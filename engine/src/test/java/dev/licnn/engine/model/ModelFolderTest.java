@@ -177,5 +177,11 @@ class ModelFolderTest {
                 WeightHints.guess(
                         VggSpec.vgg16(false).scaled(1, 4096, 10).parameterShapes(),
                         VggSpec.vgg16(false)));
+        // TorchScript gives a _bn model's parameters without its running statistics.
+        LinkedHashMap<String, Shape> noStats = VggSpec.vgg16(true).parameterShapes();
+        noStats.keySet().removeIf(n -> n.endsWith("running_mean") || n.endsWith("running_var"));
+        assertTrue(
+                WeightHints.guess(noStats, VggSpec.vgg16(true))
+                        .startsWith("batch-norm running statistics are missing"));
     }
 }
