@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The live viewer in a real browser: runs the viewer's unit tests, builds its bundle from the sources and checks that it is
-# the committed one, starts `licnn serve --web-port` on free loopback ports (bundled model), and runs
+# the committed one, starts `licnn serve --web-port` on free loopback ports (bundled model, and a narrow
+# 1000-class model for the class search), and runs
 # test/viewer-check.mjs in Debian's Chromium through puppeteer-core. Screenshots and the check's
 # output go to web/target/viewer/. Installs chromium (apt) and the npm packages when missing.
 #
@@ -38,8 +39,16 @@ diff -r "$WORK/bundle" "$ROOT/server/src/main/resources/dev/licnn/server/web/vie
   || die "the committed viewer bundle is stale: run (cd web && npm ci && npm run build) and commit it"
 log "the committed bundle matches its sources"
 
+# many_classes_models: the served models, the bundled one first (the default), then a narrow VGG-11 with
+# seeded random weights and the 1000 ImageNet classes for the class-search checks.
+MANY_CLASSES_MODEL=vgg11-16-random
+many_classes_models() {
+  MODELS=(--model "$ROOT/models/shapes-vgg16" --random-model vgg11/16)
+}
+many_classes_models
+
 LICNN_JAVA_OPTS="${LICNN_SERVER_JAVA_OPTS:--Xmx1g}" "$ROOT/licnn" serve --host 127.0.0.1 --port 0 --web-port 0 \
-    --metrics-port 0 --no-warmup >"$WORK/server.log" 2>&1 &
+    --metrics-port 0 --no-warmup "${MODELS[@]}" >"$WORK/server.log" 2>&1 &
 PID=$!
 SERVER_PIDS+=("$PID")
 start=$SECONDS
@@ -53,5 +62,6 @@ METRICS_PORT="$(grep -o 'metrics on :[0-9]*' "$WORK/server.log" | grep -o '[0-9]
 log "viewer at $URL, metrics on :$METRICS_PORT"
 
 mkdir -p "$OUT"
-(cd "$WEB" && timeout 600 node test/viewer-check.mjs --url "$URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --out "$OUT")
+(cd "$WEB" && timeout 600 node test/viewer-check.mjs --url "$URL" --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --out "$OUT" \
+    --many-classes-model "$MANY_CLASSES_MODEL")
 log "PASS viewer: screenshots in ${OUT#"$ROOT"/}"

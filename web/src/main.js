@@ -4,6 +4,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { ExplainRequestSchema, LicnnService } from "../.build/gen/licnn/v1/licnn_service_pb.js";
+import { labelSpan, searchClasses, shorten } from "./classes.js";
 import { decodeMap, drawHeat, drawOverlay, modelCrop, npy } from "./maps.js";
 
 const client = createClient(LicnnService, createGrpcWebTransport({ baseUrl: location.origin, useBinaryFormat: true }));
@@ -32,6 +33,10 @@ window.licnnViewer = {
     return r ? { firstTileMs: r.firstTileAt - r.started, saliencyMs: r.saliencyAt - r.started, computeSeconds: r.computeSeconds } : null;
   },
   get error() { return $("message").textContent; },
+  /** Number of classes of the model described now (0 before the first description). */
+  get numClasses() { return state.description ? state.description.numClasses : 0; },
+  /** Class ids chosen in the class search, in the order chosen. */
+  get chosenClasses() { return chosenClasses(); },
 };
 
 function setState(s) {
@@ -62,7 +67,9 @@ async function describe(name) {
   $("method").replaceChildren(...d.supportedMethods.map((m) => new Option(METHOD_NAMES[m] ?? `method ${m}`, String(m))));
   $("topk").max = String(d.maxTargets > 0 ? Math.min(d.maxTargets, d.numClasses) : d.numClasses);
   $("topk").value = String(Math.min(3, d.numClasses));
-  $("classes").replaceChildren(...d.labels.map((l) => check("class", l.classId, `${l.classId} ${l.name}`, false)));
+  $("chosen-classes").replaceChildren();
+  $("class-search").value = "";
+  showClassOptions();
   $("kinds").replaceChildren(...d.supportedMapKinds.map((k) => check("kind", k, KIND_NAMES[k] ?? `kind ${k}`, DEFAULT_KINDS.includes(k))));
   $("layers").replaceChildren(...d.featureLayers.map((l) => check("layer", l.index, l.name, true)));
   methodChanged();
@@ -82,6 +89,71 @@ function check(name, value, text, checked) {
 
 function checked(name) {
   return [...document.querySelectorAll(`input[name=${name}]:checked`)].map((b) => Number(b.value));
+}
+
+// ---- the class search ----------------------------------------------------------------------
+
+function chosenClasses() {
+  return [...$("chosen-classes").children].map((c) => Number(c.dataset.classId));
+}
+
+function showClassOptions() {
+  const list = $("class-options");
+  const d = state.description;
+  const matches = d ? searchClasses(d.labels, $("class-search").value, 12, new Set(chosenClasses())) : [];
+  list.replaceChildren(...matches.map((l, i) => {
+    const li = document.createElement("li");
+    li.role = "option";
+    li.dataset.classId = String(l.classId);
+    li.classList.toggle("active", i === 0);
+    const id = document.createElement("span");
+    id.className = "id";
+    id.textContent = String(l.classId);
+    li.append(id, " ", labelSpan(l.name, 40));
+    li.addEventListener("mousedown", (e) => { e.preventDefault(); chooseClass(l); });
+    return li;
+  }));
+  list.hidden = matches.length === 0;
+  $("class-search").setAttribute("aria-expanded", String(matches.length > 0));
+}
+
+function chooseClass(l) {
+  if (!chosenClasses().includes(l.classId)) {
+    const chip = document.createElement("span");
+    chip.className = "chip";
+    chip.dataset.classId = String(l.classId);
+    const x = document.createElement("button");
+    x.type = "button";
+    x.textContent = "×";
+    x.title = `remove ${l.name}`;
+    x.setAttribute("aria-label", `remove ${l.name}`);
+    x.addEventListener("click", () => { chip.remove(); showClassOptions(); });
+    chip.append(labelSpan(`${l.classId} ${l.name}`), x);
+    $("chosen-classes").append(chip);
+  }
+  document.querySelector("input[name=targets][value=classes]").checked = true;
+  $("class-search").value = "";
+  showClassOptions();
+  $("class-search").focus();
+}
+
+function classKey(e) {
+  const items = [...$("class-options").children];
+  const at = items.findIndex((li) => li.classList.contains("active"));
+  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    e.preventDefault();
+    if (items.length === 0) return;
+    const next = (at + (e.key === "ArrowDown" ? 1 : items.length - 1)) % items.length;
+    items.forEach((li, i) => li.classList.toggle("active", i === next));
+    items[next].scrollIntoView({ block: "nearest" });
+  } else if (e.key === "Enter") {
+    e.preventDefault();
+    if (at >= 0) chooseClass(state.description.labels[Number(items[at].dataset.classId)]);
+  } else if (e.key === "Escape") {
+    $("class-options").hidden = true;
+  } else if (e.key === "Backspace" && $("class-search").value === "") {
+    $("chosen-classes").lastElementChild?.remove();
+  }
 }
 
 function methodChanged() {
@@ -172,8 +244,8 @@ function buildRequest() {
     mapEncoding: Number($("encoding").value),
   };
   if (document.querySelector("input[name=targets]:checked").value === "classes") {
-    const ids = checked("class");
-    if (ids.length === 0) throw new Error("choose at least one class, or top k");
+    const ids = chosenClasses();
+    if (ids.length === 0) throw new Error("type a class name or id and pick it, or choose top k");
     req.targets = { case: "classIds", value: { classIds: ids } };
   } else {
     req.targets = { case: "topK", value: Number($("topk").value) };
@@ -217,6 +289,9 @@ async function explain(e) {
   message("");
   setState("running");
   stage("sent");
+  // The results are drawn beside the form, from its top: bring them into view.
+  const top = $("progress").getBoundingClientRect().top;
+  if (top < 0 || top > window.innerHeight - 100) $("progress").scrollIntoView({ block: "start" });
   run.timer = setInterval(() => tick(run), 100);
   try {
     for await (const ev of client.explain(req, { signal: state.abort.signal })) {
@@ -289,7 +364,7 @@ function onEvent(run, kind, v) {
 
 function showPrediction(p) {
   const t = table(["rank", "class", "probability", "explained"], p.topClasses.map((c) => [
-    String(c.rank), `${c.classId} ${c.label}`, c.probability.toFixed(4),
+    String(c.rank), labelSpan(`${c.classId} ${c.label}`, 32), c.probability.toFixed(4),
     p.targets.some((x) => x.classId === c.classId) ? `#${p.targets.findIndex((x) => x.classId === c.classId) + 1}` : "",
   ]));
   const h = document.createElement("h3");
@@ -307,7 +382,7 @@ function buildGrid(run) {
     const head = document.createElement("div");
     head.className = "class-head";
     const h = document.createElement("h3");
-    h.textContent = `#${i + 1} ${t.label} (class ${t.classId}, p = ${t.probability.toFixed(3)})`;
+    h.append(`#${i + 1} `, labelSpan(t.label, 40), ` (class ${t.classId}, rank ${t.rank}, p = ${t.probability.toFixed(3)})`);
     const st = document.createElement("span");
     st.className = "state";
     st.textContent = "waiting";
@@ -402,7 +477,7 @@ function drawSaliency(run, s) {
   drawOverlay(ov, run.crop, values, s.map.height, s.map.width);
   const labels = s.classIds.map((id) => state.description.labels[id]?.name ?? String(id));
   run.overlayLabels = labels;
-  $("overlay-labels").textContent = `overlay · ${labels.join(", ")}`;
+  $("overlay-labels").replaceChildren("overlay · ", ...labels.flatMap((l, i) => (i === 0 ? [labelSpan(l)] : [", ", labelSpan(l)])));
   $("final").hidden = false;
   run.saliencyDrawn = true;
   run.saliencyAt = performance.now();
@@ -417,16 +492,21 @@ function drawSaliency(run, s) {
 
 function showRanking(run, r) {
   const rows = r.rankings.map((t) => [
-    `#${t.targetIndex + 1} ${t.target.label}`,
+    labelSpan(`#${t.targetIndex + 1} ${t.target.label}`, 28),
     run.targets[t.targetIndex].probability.toFixed(4),
     t.target.probability.toFixed(4),
     String(t.target.rank),
-    t.topClasses.slice(0, 3).map((c) => `${c.label} ${c.probability.toFixed(3)}`).join(", "),
+    t.topClasses.slice(0, 3).map((c) => `${shorten(c.label, 20)} ${c.probability.toFixed(3)}`).join(", "),
   ]);
   const h = document.createElement("h3");
   h.textContent = "Ranking after inhibition";
   h.style.margin = "0 0 4px";
-  $("ranking").replaceChildren(h, table(["target", "p before", "p after", "rank after", "top after inhibition"], rows));
+  const note = document.createElement("p");
+  note.className = "hint about-ranking";
+  note.textContent = "For each explained class, the network's own classification in the inhibited pass: the second "
+    + "forward pass, run with that class's suppression masks applied, ranks all classes again. It is not a score "
+    + "of the map: the explained class often loses rank 1 (with the bundled model, the top class keeps rank 1 in only 2 of the 10 bundled samples).";
+  $("ranking").replaceChildren(h, note, table(["target", "p before", "p after", "rank after", "top after inhibition"], rows));
 }
 
 function showTimings(c) {
@@ -445,7 +525,11 @@ function table(head, rows) {
   }
   for (const row of rows) {
     const r = t.insertRow();
-    for (const cell of row) r.insertCell().textContent = cell;
+    for (const cell of row) {
+      const td = r.insertCell();
+      if (cell instanceof Node) td.append(cell);
+      else td.textContent = cell;
+    }
   }
   return t;
 }
@@ -484,7 +568,10 @@ async function main() {
   $("method").addEventListener("change", methodChanged);
   $("layers-all").addEventListener("click", () => document.querySelectorAll("input[name=layer]").forEach((b) => { b.checked = true; }));
   $("layers-none").addEventListener("click", () => document.querySelectorAll("input[name=layer]").forEach((b) => { b.checked = false; }));
-  $("classes").addEventListener("change", () => { document.querySelector("input[name=targets][value=classes]").checked = true; });
+  $("class-search").addEventListener("input", showClassOptions);
+  $("class-search").addEventListener("focus", showClassOptions);
+  $("class-search").addEventListener("blur", () => { $("class-options").hidden = true; });
+  $("class-search").addEventListener("keydown", classKey);
   wireDrop();
   await Promise.all([loadModels(), loadSamples()]);
   setState("idle");

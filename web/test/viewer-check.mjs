@@ -23,6 +23,8 @@ const { values: args } = parseArgs({
     "sample-class": { type: "string", default: "star" },
     "other-sample": { type: "string", default: "natural_000020_circle.png" },
     "other-class": { type: "string", default: "circle" },
+    // A served model with 1000 classes for the class-search checks (empty: skipped).
+    "many-classes-model": { type: "string", default: "" },
   },
 });
 if (!args.url || !args.metrics) {
@@ -57,6 +59,71 @@ async function until(what, cond, seconds = 60) {
     if (Date.now() > end) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Types `text` into the class search and takes the first offered class (Enter). */
+async function chooseClass(page, text) {
+  await page.$eval("#class-search", (e) => { e.value = ""; });
+  await page.type("#class-search", text);
+  await page.waitForFunction(() => document.querySelectorAll("#class-options li").length > 0, { timeout: 10_000 });
+  await page.keyboard.press("Enter");
+}
+
+/**
+ * A model with 1000 classes (ImageNet names): the page stays short, typing narrows the classes to a
+ * few, chosen classes are chips that can be removed, Explain brings the results into view, and long
+ * labels are shortened with the full name on hover.
+ */
+async function checkManyClasses(browser, model, pageErrors) {
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  await page.setViewport({ width: 1280, height: 640 });
+  await page.goto(args.url, { waitUntil: "load" });
+  await page.waitForFunction(() => document.body.dataset.state === "idle", { timeout: 60_000 });
+  await page.select("#model", model);
+  await page.waitForFunction(() => window.licnnViewer.numClasses === 1000, { timeout: 60_000 });
+  const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+  check("with 1000 classes the page stays short (no list of every class)", tall < 2000, `${tall} px tall`);
+  await page.click(`#samples button[data-file="${args.sample}"]`);
+  await page.waitForFunction(() => !document.getElementById("run").disabled, { timeout: 30_000 });
+  await page.type("#class-search", "shark");
+  await page.waitForFunction(() => document.querySelectorAll("#class-options li").length > 0, { timeout: 10_000 });
+  const offered = await page.$$eval("#class-options li", (lis) => lis.map((li) => li.textContent));
+  check("typing narrows 1000 classes to the matching few", offered.length >= 2 && offered.length <= 12
+    && offered.every((t) => t.toLowerCase().includes("shark")), JSON.stringify(offered));
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await chooseClass(page, "tiger");
+  const chips = await page.$$eval("#chosen-classes .chip", (cs) => cs.map((c) => c.textContent));
+  await page.click("#chosen-classes .chip:first-child button");
+  const left = await page.evaluate(() => window.licnnViewer.chosenClasses);
+  const want = await page.evaluate((id) => document.querySelector(`#chosen-classes .chip[data-class-id="${id}"]`)
+    .querySelector(".label").dataset.fullLabel, left[0]);
+  check("chosen classes show as chips, and a chip's × removes its class",
+    chips.length === 2 && chips[0].includes("shark") && chips[1].includes("tiger") && left.length === 1,
+    `${JSON.stringify(chips)}, left ${JSON.stringify(left)}`);
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.click("#run");
+  await page.waitForFunction(() => ["done", "failed", "cancelled"].includes(document.body.dataset.state), { timeout: 180_000 });
+  const r = await page.evaluate(() => {
+    const top = document.getElementById("progress").getBoundingClientRect().top;
+    return { state: document.body.dataset.state, error: window.licnnViewer.error, targets: window.licnnViewer.targetLabels,
+      overlay: window.licnnViewer.overlayLabels, top, inView: top > -2 && top < window.innerHeight,
+      attention: document.querySelectorAll(".attention canvas.drawn").length,
+      about: document.querySelector(".about-ranking")?.textContent ?? "" };
+  });
+  check("the class found by typing is explained, and the results are in view after Explain",
+    r.state === "done" && r.targets.length === 1 && `${left[0]} ${r.targets[0]}` === want && r.attention === 1 && r.inView,
+    JSON.stringify(r));
+  check("the page says what the ranking after inhibition is", r.about.includes("inhibited pass"), r.about);
+  await chooseClass(page, "staffordshire"); // a chip "179 Staffordshire bullterrier": longer than a chip shows
+  const labels = await page.$$eval(".label", (ls) => ls.map((l) => ({ text: l.textContent, full: l.dataset.fullLabel, title: l.title })));
+  const ok = labels.every((l) => (l.text === l.full && !l.title) || (l.text.endsWith("…") && l.title === l.full
+    && l.full.startsWith(l.text.slice(0, -1))));
+  check("labels fit: long ones are shortened, with the full name on hover", ok && labels.some((l) => l.title),
+    `${labels.length} labels, ${labels.filter((l) => l.title).length} shortened`);
+  await page.screenshot({ path: join(args.out, "viewer-1000-classes.png") });
+  await page.close();
 }
 
 const browser = await puppeteer.launch({
@@ -162,8 +229,11 @@ try {
   const cancelledBefore = await metric("licnn_requests_total", { rpc: "Explain", code: "CANCELLED" });
   const okBefore = await metric("licnn_requests_total", { rpc: "Explain", code: "OK" });
   const backwardBefore = await metric("licnn_compute_seconds_count", { stage: "backward" });
-  const classes = await page.$$eval("input[name=class]", (bs) => { bs.forEach((b) => { b.checked = true; }); return bs.length; });
-  await page.click("input[name=targets][value=classes]");
+  const classes = await page.evaluate(() => window.licnnViewer.numClasses);
+  for (let id = 0; id < classes; id++) await chooseClass(page, String(id));
+  check("every class can be chosen by its id in the class search",
+    (await page.evaluate(() => window.licnnViewer.chosenClasses.length)) === classes
+    && (await page.evaluate(() => document.querySelector("input[name=targets]:checked").value)) === "classes");
   await page.click("#run");
   await page.waitForFunction(() => window.licnnViewer.tilesDrawn > 0 || document.body.dataset.state !== "running",
     { timeout: 120_000, polling: "mutation" });
@@ -236,6 +306,7 @@ try {
   check("two viewers explaining at once each get their own maps and labels",
     both.every((b, i) => b.state === "done" && b.labels[0] === pair[i][2] && b.drawn === b.expected && b.expected === 2 * layers),
     JSON.stringify(both));
+  if (args["many-classes-model"]) await checkManyClasses(browser, args["many-classes-model"], pageErrors);
   check("no errors in the page", pageErrors.length === 0, pageErrors.join(" | "));
 } catch (e) {
   check("the browser session", false, e.stack ?? String(e));

@@ -74,7 +74,7 @@ def _grid(titles: List[str], rows: List[List[Tuple[str, np.ndarray]]], cell: int
     draw = ImageDraw.Draw(img)
     for r, row in enumerate(rows):
         y0 = 4 + r * (cell + label + 6)
-        draw.text((4, y0 + label + cell // 2 - 10), titles[r], fill="black")
+        draw.multiline_text((4, y0 + label + cell // 2 - 12), titles[r], fill="black")
         for c, (name, m) in enumerate(row):
             x0 = left + c * (cell + 4)
             draw.text((x0, y0 + 1), name, fill=(64, 64, 64))
@@ -106,6 +106,67 @@ def _ordered(desc: Any, d: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
+_METHOD_TITLES = {"licnn": "LICNN", "gradient": "gradient", "gradient_x_input": "gradient x input",
+                  "integrated_gradients": "integrated-gradients", "smoothgrad": "SmoothGrad", "grad_cam": "Grad-CAM"}
+
+# The layout of ``licnn explain``'s titled pictures (dev.licnn.experiments.imaging.Titled).
+_PAD, _LINE, _BAR, _MIN_WIDTH, _TITLE_CLASSES = 6, 16, 10, 320, 5
+
+
+def saliency_title(e: Any) -> List[str]:
+    """The title lines of heatmap.png and overlay.png: the method, then each explained class."""
+    n = len(e.targets)
+    lines = [f"{_METHOD_TITLES.get(e.method, e.method)} saliency of {n} {'class' if n == 1 else 'classes'}"]
+    for i, t in enumerate(e.targets[:_TITLE_CLASSES]):
+        lines.append(f"{i + 1}. {t.label} (class {t.class_id}): rank {t.rank}, p = {t.probability:.3f}")
+    if n > _TITLE_CLASSES:
+        lines.append(f"and {n - _TITLE_CLASSES} more (see result.json)")
+    return lines
+
+
+def titled(body: np.ndarray, title: List[str], lo: float, hi: float, notes: List[str]) -> Any:
+    """``body`` (HxWx3) under ``title``, above the colour scale from ``lo`` to ``hi`` and ``notes``."""
+    Image, ImageDraw, _ = _pil()
+    bh, bw = body.shape[:2]
+    w = max(_MIN_WIDTH, bw + 2 * _PAD)
+    top = _PAD + len(title) * _LINE + _PAD
+    scale_top = top + bh + _PAD
+    h = scale_top + _BAR + _LINE + len(notes) * _LINE + _PAD
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(title):
+        draw.text((_PAD, _PAD + i * _LINE + 2), line, fill="black")
+    img.paste(Image.fromarray(body), ((w - bw) // 2, top))
+    bar_w = w - 2 * _PAD
+    t = np.arange(bar_w, dtype=np.float64) / max(1, bar_w - 1)
+    bar = np.empty((_BAR, bar_w, 3), np.uint8)
+    for c, centre in enumerate((3, 2, 1)):
+        bar[..., c] = (np.clip(1.5 - np.abs(4 * t - centre), 0, 1) * 255).astype(np.uint8)[None, :]
+    img.paste(Image.fromarray(bar), (_PAD, scale_top))
+    y = scale_top + _BAR + 2
+    draw.text((_PAD, y), f"{lo:.3g} (low)", fill=(64, 64, 64))
+    hi_text = f"{hi:.3g} (high)"
+    draw.text((w - _PAD - draw.textlength(hi_text), y), hi_text, fill=(64, 64, 64))
+    for i, n in enumerate(notes):
+        draw.text((_PAD, y + (i + 1) * _LINE), n, fill=(64, 64, 64))
+    return img
+
+
+def _seen_fraction(image: Any, preprocessing: Optional[Tuple[int, int]]) -> Optional[float]:
+    Image, _, ImageOps = _pil()
+    try:
+        data = image_input(image)
+    except (TypeError, ValueError, OSError):
+        return None
+    if data.WhichOneof("source") != "encoded":
+        return None
+    shorter, crop = preprocessing or (256, 224)
+    with Image.open(io.BytesIO(data.encoded)) as im:
+        w, h = ImageOps.exif_transpose(im).size
+    size = (shorter, int(shorter * h / w)) if w <= h else (int(shorter * w / h), shorter)
+    return crop * crop / (size[0] * size[1])
+
+
 def save(e: Any, directory: str) -> str:
     Image, _, _ = _pil()
     os.makedirs(directory, exist_ok=True)
@@ -113,20 +174,28 @@ def save(e: Any, directory: str) -> str:
     if e.saliency is not None:
         np.save(os.path.join(directory, "saliency.npy"), e.saliency.astype("<f4"))
     for rank, m in e.attention.items():
-        class_id = e.targets[rank].class_id
-        name = f"attention-{rank}-{class_id}.npy"
+        t = e.targets[rank]
+        name = f"attention-{rank + 1}-{t.class_id}.npy"
         np.save(os.path.join(directory, name), m.astype("<f4"))
-        attention.append({"rank": rank, "class_id": class_id, "file": name})
+        attention.append({"position": rank + 1, "rank": t.rank, "class_id": t.class_id, "label": t.label,
+                          "file": name})
+    overlay = None
     if e.saliency is not None:
         heat = heat_rgb(e.saliency)
-        Image.fromarray(heat).save(os.path.join(directory, "heatmap.png"))
+        title = saliency_title(e)
+        lo, hi = float(e.saliency.min()), float(e.saliency.max())
+        titled(heat, title, lo, hi, []).save(os.path.join(directory, "heatmap.png"))
         base = prepared_pixels(e.image, e.preprocessing)
         if base is None:  # a pre-processed tensor: no picture to draw on
             base = np.full((e.saliency.shape[0], e.saliency.shape[1], 3), 128, np.uint8)
-        Image.fromarray(overlay_rgb(base, heat)).save(os.path.join(directory, "overlay.png"))
+        seen = _seen_fraction(e.image, e.preprocessing)
+        notes = [] if seen is None or seen >= 1 else [
+            f"the network's crop: {100 * seen:.0f}% of the image; --overlay full draws all of it"]
+        titled(overlay_rgb(base, heat), title, lo, hi, notes).save(os.path.join(directory, "overlay.png"))
+        overlay = {"mode": "crop", "seen_fraction": seen}
     rows: Dict[str, List[Tuple[str, np.ndarray]]] = {}
     for key, m in e.layers.items():
-        title = f"#{key.rank} {e.targets[key.rank].label} {_SHORT_KIND.get(key.kind, key.kind)}"
+        title = f"#{key.rank + 1} {e.targets[key.rank].label}\n{_SHORT_KIND.get(key.kind, key.kind)}"
         rows.setdefault(title, []).append((key.layer, m))
     if rows:
         _grid(list(rows), list(rows.values())).save(os.path.join(directory, "layers.png"))
@@ -135,13 +204,21 @@ def save(e: Any, directory: str) -> str:
     result = {
         "image": image,
         "model": e.model,
+        "method": "EXPLAIN_METHOD_" + e.method.upper(),
+        "ranks": "1-based",
         "prediction": proto_json(e.raw.get("prediction")),
         "attention_maps": attention,
         "saliency_map": "saliency.npy" if e.saliency is not None else None,
+    }
+    if overlay is not None:
+        result["overlay"] = overlay
+    result.update({
         "inhibited_ranking": proto_json(e.raw.get("inhibited_ranking")),
         "options": proto_json(accepted.licnn_options if accepted is not None else None),
-        "timings": proto_json(e.raw.get("completed")),
-    }
+        "timings": {"queue_seconds": e.timings.queue_s, "compute_seconds": e.timings.compute_s,
+                    "total_seconds": e.timings.total_s, "batch_size": e.timings.batch_size,
+                    "worker": e.timings.worker, "device": e.timings.device},
+    })
     with open(os.path.join(directory, "result.json"), "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2, ensure_ascii=False)
         f.write("\n")

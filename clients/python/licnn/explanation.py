@@ -87,8 +87,9 @@ class Explanation:
     def save(self, directory: Union[str, "os.PathLike[str]"]) -> str:
         """Writes the files ``licnn explain`` writes for one image into ``directory``.
 
-        ``saliency.npy`` (float32 H x W), ``attention-<rank>-<classId>.npy``, ``heatmap.png``,
-        ``overlay.png`` (over the model's pre-processed crop of the image), ``layers.png`` (a
+        ``saliency.npy`` (float32 H x W), ``attention-<n>-<classId>.npy`` (n = rank + 1: counted
+        from 1, as everywhere in the files), ``heatmap.png`` and ``overlay.png`` (over the model's
+        pre-processed crop of the image; both titled, with a colour scale), ``layers.png`` (a
         labelled grid of the layer maps, when any were streamed) and ``result.json`` (top classes
         with labels, attention files, ranking after inhibition, options, timings). PNGs need
         Pillow. Returns the directory.

@@ -145,11 +145,15 @@ def attention_from_acts(acts, size, per_layer_norm):
     return l2_normalize(att)
 
 
-def attention_for_class(model, x, c, opt):
-    """Category-specific attention map of class c for one image x [1, 3, H, W]."""
+def attention_for_class(model, x, c, opt, run=run_network):
+    """Category-specific attention map of class c for one image x [1, 3, H, W].
+
+    run(model, x, keep) -> (logits, feature ReLU outputs) is the network walk (run_network for
+    VGG; resnet_reference.FeatureRelus for ResNets); steps 2-5 do not depend on the network.
+    """
     # 1. forward, keep the feature ReLU outputs (the input requires grad so that a
     #    graph is built even when the parameters do not)
-    logits, acts = run_network(model, x.detach().clone().requires_grad_(True))
+    logits, acts = run(model, x.detach().clone().requires_grad_(True))
     for a_l in acts:
         a_l.retain_grad()
     # 2. back-propagate the score
@@ -172,7 +176,7 @@ def attention_for_class(model, x, c, opt):
             keep.append((mask != 0).to(x.dtype))
     # 4. second, masked forward pass (whole network)
     with torch.no_grad():
-        logits2, acts2 = run_network(model, x, keep)
+        logits2, acts2 = run(model, x, keep)
     # 5. response-based attention map
     size = tuple(x.shape[-2:])
     att = attention_from_acts([a[0] for a in acts2], size, opt.per_layer_norm)
@@ -187,16 +191,16 @@ def attention_for_class(model, x, c, opt):
     }
 
 
-def licnn(model, x, opt=None):
+def licnn(model, x, opt=None, run=run_network):
     """Saliency map of one image x [1, 3, H, W], one class at a time."""
     opt = opt or Options()
     model.eval()
     with torch.no_grad():
-        logits, _ = run_network(model, x)
+        logits, _ = run(model, x)
     logits = logits[0]
     probs = torch.softmax(logits, dim=0)
     top = torch.topk(logits, opt.top_k).indices  # descending score
-    per_class = [attention_for_class(model, x, int(c), opt) for c in top]
+    per_class = [attention_for_class(model, x, int(c), opt, run) for c in top]
     sal = torch.zeros_like(per_class[0]["attention"])
     for r in per_class:
         sal = sal + r["attention"]
@@ -211,16 +215,16 @@ def licnn(model, x, opt=None):
     }
 
 
-def licnn_batched(model, x, opt=None):
+def licnn_batched(model, x, opt=None, run=run_network):
     """Same result as licnn, with all top-k classes in one batch (for checking)."""
     opt = opt or Options()
     model.eval()
     with torch.no_grad():
-        logits, _ = run_network(model, x)
+        logits, _ = run(model, x)
     top = torch.topk(logits[0], opt.top_k).indices
     kk = opt.top_k
     xb = x.detach().repeat(kk, 1, 1, 1)
-    logits_b, acts = run_network(model, xb.clone().requires_grad_(True))
+    logits_b, acts = run(model, xb.clone().requires_grad_(True))
     for a_l in acts:
         a_l.retain_grad()
     model.zero_grad(set_to_none=True)
@@ -241,7 +245,7 @@ def licnn_batched(model, x, opt=None):
         else:
             keep.append((mask != 0).to(x.dtype)[:, None])
     with torch.no_grad():
-        logits2, acts2 = run_network(model, xb, keep)
+        logits2, acts2 = run(model, xb, keep)
     size = tuple(x.shape[-2:])
     att = torch.stack([attention_from_acts([a[n] for a in acts2], size, opt.per_layer_norm)
                        for n in range(kk)])

@@ -1,10 +1,5 @@
 package dev.licnn.cli;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.protobuf.util.JsonFormat;
-import dev.licnn.client.DecodedMap;
-import dev.licnn.client.ExplainOutcome;
 import dev.licnn.client.LicnnClient;
 import dev.licnn.client.PipelinedRunner;
 import dev.licnn.client.RequestResult;
@@ -13,24 +8,18 @@ import dev.licnn.client.RunSummary;
 import dev.licnn.engine.image.ImagePreprocessor;
 import dev.licnn.engine.image.PreprocessConfig;
 import dev.licnn.experiments.Progress;
-import dev.licnn.experiments.imaging.Npy;
-import dev.licnn.experiments.imaging.Pictures;
 import dev.licnn.proto.v1.ClassScore;
 import dev.licnn.proto.v1.ExplainRequest;
 import dev.licnn.proto.v1.ModelDescription;
 import dev.licnn.proto.v1.Preprocessing;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -38,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,8 +42,6 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Compute LICNN saliency maps and write them as .npy, PNG and JSON.")
 final class ExplainCommand implements Callable<Integer> {
-
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     @Parameters(
             arity = "1..*",
@@ -85,18 +71,28 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Mixin ExplainOptions options;
 
+    @Mixin MethodOptions method = new MethodOptions();
+
+    @Mixin PictureOptions pictures = new PictureOptions();
+
     @Mixin Connection connection;
 
     @Override
     public Integer call() throws Exception {
         List<Path> files = ImageFiles.expand(images, System.out);
         options.model = connection.servedModel(options.model);
+        ExplainFiles.Overlay overlay = pictures.overlay();
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel(options.model);
             ImagePreprocessor pre = new ImagePreprocessor(config(d.getPreprocessing()));
             List<ExplainRequest> reqs = new ArrayList<>();
             for (Path f : files) {
-                reqs.add(options.apply(Requests.explain(Requests.image(f)), d).build());
+                reqs.add(
+                        method.apply(
+                                        options.apply(Requests.explain(Requests.image(f)), d),
+                                        options,
+                                        d)
+                                .build());
             }
             Files.createDirectories(out);
             if (streams < 1) {
@@ -126,7 +122,8 @@ final class ExplainCommand implements Callable<Integer> {
                                         } else {
                                             Path dir = out.resolve(folderName(img, files));
                                             try {
-                                                write(dir, img, r.outcome(), d, pre);
+                                                ExplainFiles.write(
+                                                        dir, img, r.outcome(), d, pre, overlay);
                                             } catch (IOException e) {
                                                 throw new UncheckedIOException(e);
                                             }
@@ -283,92 +280,5 @@ final class ExplainCommand implements Callable<Integer> {
                                                 .equals(stem))
                         .count();
         return same > 1 ? stem + "-" + all.indexOf(img) : stem;
-    }
-
-    static void write(
-            Path dir, Path image, ExplainOutcome o, ModelDescription d, ImagePreprocessor pre)
-            throws IOException {
-        Files.createDirectories(dir);
-        DecodedMap sal = o.saliency();
-        Npy.write(dir.resolve("saliency.npy"), sal.values(), sal.height(), sal.width());
-        List<Map<String, Object>> attention = new ArrayList<>();
-        for (Map.Entry<Integer, DecodedMap> e : o.attentionMaps().entrySet()) {
-            int classId = o.prediction().getTargets(e.getKey()).getClassId();
-            String name = "attention-" + e.getKey() + "-" + classId + ".npy";
-            Npy.write(
-                    dir.resolve(name),
-                    e.getValue().values(),
-                    e.getValue().height(),
-                    e.getValue().width());
-            attention.add(Map.of("rank", e.getKey(), "class_id", classId, "file", name));
-        }
-        BufferedImage heat = Pictures.heatmap(sal.values(), sal.height(), sal.width());
-        ImageIO.write(heat, "png", dir.resolve("heatmap.png").toFile());
-        BufferedImage base = pre.prepare(Files.readAllBytes(image)).toBufferedImage();
-        ImageIO.write(
-                Pictures.overlay(base, heat, 0.5), "png", dir.resolve("overlay.png").toFile());
-        List<String> titles = new ArrayList<>();
-        List<List<Pictures.Cell>> rows = new ArrayList<>();
-        Map<String, List<Pictures.Cell>> byRow = new LinkedHashMap<>();
-        o.layerMaps()
-                .forEach(
-                        (k, m) -> {
-                            String title =
-                                    "#"
-                                            + k.targetIndex()
-                                            + " "
-                                            + o.prediction().getTargets(k.targetIndex()).getLabel()
-                                            + " "
-                                            + shortName(k.kind());
-                            byRow.computeIfAbsent(title, t -> new ArrayList<>())
-                                    .add(
-                                            new Pictures.Cell(
-                                                    d.getFeatureLayers(k.layerIndex()).getName(),
-                                                    m.values(),
-                                                    m.height(),
-                                                    m.width()));
-                        });
-        byRow.forEach(
-                (t, cells) -> {
-                    titles.add(t);
-                    rows.add(cells);
-                });
-        if (!rows.isEmpty()) {
-            ImageIO.write(
-                    Pictures.grid(titles, rows, 64), "png", dir.resolve("layers.png").toFile());
-        }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("image", image.toString());
-        result.put("model", d.getName());
-        result.put("prediction", json(o.prediction()));
-        result.put("attention_maps", attention);
-        result.put("saliency_map", "saliency.npy");
-        result.put("inhibited_ranking", json(o.inhibitedRanking()));
-        result.put("options", json(o.accepted().getLicnnOptions()));
-        result.put("timings", json(o.completed()));
-        Files.writeString(dir.resolve("result.json"), GSON.toJson(result), StandardCharsets.UTF_8);
-    }
-
-    private static String shortName(dev.licnn.proto.v1.MapKind k) {
-        return switch (k) {
-            case MAP_KIND_GRADIENT_MAX_C -> "gradient";
-            case MAP_KIND_INHIBITION -> "inhibition";
-            case MAP_KIND_SUPPRESSION_MASK -> "mask";
-            case MAP_KIND_RESPONSE_BEFORE -> "resp. before";
-            case MAP_KIND_RESPONSE_AFTER -> "resp. after";
-            default -> k.name();
-        };
-    }
-
-    /** Every field is written, those equal to their default (class 0, probability 0, false) too. */
-    private static final JsonFormat.Printer JSON =
-            JsonFormat.printer().preservingProtoFieldNames().includingDefaultValueFields();
-
-    private static Object json(com.google.protobuf.MessageOrBuilder m) {
-        try {
-            return com.google.gson.JsonParser.parseString(JSON.print(m));
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,14 +1,22 @@
 package dev.licnn.cli;
 
+import dev.licnn.dataset.DatasetMain;
+import dev.licnn.engine.bench.DeviceParity;
+import dev.licnn.engine.bench.EngineBench;
 import dev.licnn.experiments.ExperimentException;
 import dev.licnn.server.ServeCommand;
+import dev.licnn.server.bench.ServiceBench;
+import dev.licnn.train.EvaluateMain;
+import dev.licnn.train.TrainMain;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code licnn} command: serve, explain, classify, bench, models, health.
+ * The {@code licnn} command: serve, explain, classify, bench, models, health, and the programs of
+ * the other modules (bench-engine, bench-service, parity, dataset, train, evaluate), whose options
+ * each program declares itself.
  *
  * <p>Exit codes: 0 success, 1 the server failed a request, 2 bad arguments, paths, model folders or
  * weights files (one line naming the cause, never a stack trace).
@@ -27,11 +35,12 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             ImportCommand.class,
             HealthCommand.class,
-            InternalBenchCommands.Engine.class,
-            InternalBenchCommands.Service.class,
-            DataCommands.Dataset.class,
-            DataCommands.Train.class,
-            DataCommands.Evaluate.class,
+            EngineBench.class,
+            ServiceBench.class,
+            DeviceParity.class,
+            DatasetMain.class,
+            TrainMain.class,
+            EvaluateMain.class,
             dev.licnn.cli.experiment.ExperimentCommand.class,
             dev.licnn.cli.soak.SoakCommand.class,
             CommandLine.HelpCommand.class

@@ -107,7 +107,6 @@ class LicnnCliTest {
             BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
             assertNotNull(img, png + " decodes");
         }
-        assertEquals(64, ImageIO.read(dir.resolve("overlay.png").toFile()).getWidth());
         JsonObject json =
                 JsonParser.parseString(Files.readString(dir.resolve("result.json")))
                         .getAsJsonObject();
@@ -116,7 +115,8 @@ class LicnnCliTest {
         assertEquals(
                 3, json.getAsJsonObject("inhibited_ranking").getAsJsonArray("rankings").size());
         assertEquals(7, json.getAsJsonObject("options").get("liz_size").getAsInt());
-        assertTrue(json.getAsJsonObject("timings").has("compute_time"));
+        assertEquals("crop", json.getAsJsonObject("overlay").get("mode").getAsString());
+        assertTrue(json.getAsJsonObject("timings").get("compute_seconds").getAsDouble() > 0);
         String firstAttention =
                 json.getAsJsonArray("attention_maps")
                         .get(0)

@@ -3,7 +3,6 @@ package dev.licnn.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.licnn.dataset.Flags;
 import dev.licnn.dataset.Manifest;
 import dev.licnn.dataset.ManifestEntry;
 import dev.licnn.dataset.Split;
@@ -18,10 +17,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains the shapes model on a generated dataset and writes a model folder ({@code model.json},
- * {@code weights.safetensors}, {@code labels.json}):
+ * {@code weights.safetensors}, {@code labels.json}). {@code licnn train} runs it with these
+ * options; so does its own {@link #main}:
  *
  * <pre>
  * java -Dai.djl.offline=true dev.licnn.train.TrainMain --data data/shapes --out models/shapes-vgg16 \
@@ -34,65 +41,162 @@ import java.util.Map;
  * path), checks that it reproduces the trained block's logits, and records the accuracy on the
  * {@code natural} and {@code adversarial} splits in the card's {@code info}.
  */
-public final class TrainMain {
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = "Train the narrow VGG-16 on a generated dataset and write a model folder.")
+public final class TrainMain implements Callable<Integer> {
 
     /** File name of the weights inside the model folder. */
     public static final String WEIGHTS = "weights.safetensors";
 
-    private TrainMain() {}
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "DIR",
+            description = "Dataset folder (with manifest.csv).")
+    Path data;
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> a =
-                Flags.parse(
-                        args,
-                        List.of(
-                                "data",
-                                "out",
-                                "epochs",
-                                "seed",
-                                "batch",
-                                "lr",
-                                "final-lr",
-                                "batch-norm",
-                                "limit",
-                                "threads",
-                                "weight-decay",
-                                "dropout",
-                                "max-minutes",
-                                "pooled-classifier",
-                                "init"));
-        if (!a.containsKey("data") || !a.containsKey("out")) {
-            System.err.println(
-                    "usage: TrainMain --data DIR --out DIR [--epochs 5] [--seed 1] [--batch 32] [--lr 0.001]"
-                            + " [--final-lr 0.00005] [--batch-norm true] [--limit N] [--threads N]");
-            System.exit(2);
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Model folder to write.")
+    Path out;
+
+    @Option(
+            names = "--epochs",
+            defaultValue = "5",
+            description = "Epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of the initial weights and the batches (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "32",
+            description = "Images per step (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+            names = "--lr",
+            defaultValue = "0.001",
+            description = "Initial Adam learning rate (default ${DEFAULT-VALUE}).")
+    float lr;
+
+    @Option(
+            names = "--final-lr",
+            defaultValue = "0.00005",
+            description =
+                    "Learning rate at the end of the cosine decay (default ${DEFAULT-VALUE}).")
+    float finalLr;
+
+    @Option(
+            names = "--weight-decay",
+            defaultValue = "0",
+            description = "Weight decay (default ${DEFAULT-VALUE}).")
+    float weightDecay;
+
+    @Option(
+            names = "--dropout",
+            defaultValue = "0.5",
+            description = "Classifier dropout (default ${DEFAULT-VALUE}).")
+    float dropout;
+
+    @Option(
+            names = "--batch-norm",
+            defaultValue = "true",
+            arity = "1",
+            paramLabel = "true|false",
+            description =
+                    "Train with batch norm, folded into the convolutions when served (default ${DEFAULT-VALUE}).")
+    boolean batchNorm;
+
+    @Option(
+            names = "--pooled-classifier",
+            defaultValue = "true",
+            arity = "1",
+            paramLabel = "true|false",
+            description = "Classifier on pooled features (default ${DEFAULT-VALUE}).")
+    boolean pooledClassifier;
+
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "Train on the first N train images only (default: all).")
+    Integer limit;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "2",
+            description = "Image decoding threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(
+            names = "--max-minutes",
+            defaultValue = "1e9",
+            paramLabel = "M",
+            description =
+                    "Stop before an epoch that would end after M minutes (default: no limit).")
+    double maxMinutes;
+
+    @Option(
+            names = "--init",
+            paramLabel = "WEIGHTS",
+            description = "Start from these safetensors weights (default: seeded random weights).")
+    Path init;
+
+    @Spec CommandSpec command;
+
+    /** Trains; exits with status 2 on a bad option. */
+    public static void main(String[] args) {
+        int code = new CommandLine(new TrainMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
         }
-        Path data = Path.of(a.get("data"));
-        Path out = Path.of(a.get("out"));
-        TrainOptions options =
-                TrainOptions.builder()
-                        .optEpochs(Integer.parseInt(a.getOrDefault("epochs", "5")))
-                        .optSeed(Long.parseLong(a.getOrDefault("seed", "1")))
-                        .optBatchSize(Integer.parseInt(a.getOrDefault("batch", "32")))
-                        .optLearningRate(Float.parseFloat(a.getOrDefault("lr", "0.001")))
-                        .optFinalLearningRate(
-                                Float.parseFloat(a.getOrDefault("final-lr", "0.00005")))
-                        .optWeightDecay(Float.parseFloat(a.getOrDefault("weight-decay", "0")))
-                        .optDropout(Float.parseFloat(a.getOrDefault("dropout", "0.5")))
-                        .optPooledClassifier(
-                                Boolean.parseBoolean(a.getOrDefault("pooled-classifier", "true")))
-                        .build();
-        boolean batchNorm = Boolean.parseBoolean(a.getOrDefault("batch-norm", "true"));
-        int threads = Integer.parseInt(a.getOrDefault("threads", "2"));
+    }
+
+    /** The training options the command-line options describe. */
+    TrainOptions options() {
+        return TrainOptions.builder()
+                .optEpochs(epochs)
+                .optSeed(seed)
+                .optBatchSize(batch)
+                .optLearningRate(lr)
+                .optFinalLearningRate(finalLr)
+                .optWeightDecay(weightDecay)
+                .optDropout(dropout)
+                .optPooledClassifier(pooledClassifier)
+                .build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        TrainOptions options;
+        try {
+            options = options();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage(), e);
+        }
+        if (threads < 1 || (limit != null && limit < 0)) {
+            throw new ParameterException(
+                    command.commandLine(),
+                    "--threads must be at least 1 and --limit at least 0, got "
+                            + threads
+                            + " and "
+                            + limit);
+        }
         VggSpec spec = ShapesModel.spec(batchNorm);
         PreprocessConfig preprocess = ShapesModel.preprocess();
 
         List<ManifestEntry> manifest = Manifest.read(data);
         List<ManifestEntry> trainRows = Manifest.ofSplit(manifest, Split.TRAIN);
-        if (a.containsKey("limit")) {
-            trainRows =
-                    trainRows.subList(
-                            0, Math.min(trainRows.size(), Integer.parseInt(a.get("limit"))));
+        if (limit != null) {
+            trainRows = trainRows.subList(0, Math.min(trainRows.size(), limit));
         }
         long t0 = System.nanoTime();
         ImageSet train = ImageSet.of(data, trainRows, preprocess, threads);
@@ -113,12 +217,9 @@ public final class TrainMain {
         double exportDiff;
         int steps = Trainer.stepsPerEpoch(train.size(), options.batchSize());
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-                StateDict start =
-                        a.containsKey("init")
-                                ? StateDict.fromSafeTensors(Path.of(a.get("init")), manager)
-                                : null;
+                StateDict start = init != null ? StateDict.fromSafeTensors(init, manager) : null;
                 Trainer trainer = new Trainer(spec, options, steps * options.epochs(), start)) {
-            double maxSeconds = 60 * Double.parseDouble(a.getOrDefault("max-minutes", "1e9"));
+            double maxSeconds = 60 * maxMinutes;
             for (int e = 0; e < options.epochs(); e++) {
                 double elapsed = (System.nanoTime() - trainStart) / 1e9;
                 if (e > 0 && elapsed * (e + 1) / e > maxSeconds) {
@@ -172,8 +273,8 @@ public final class TrainMain {
         }
         info.put("train_images", train.size());
         info.put("seed", options.seed());
-        if (a.containsKey("init")) {
-            info.put("initialised_from", a.get("init"));
+        if (init != null) {
+            info.put("initialised_from", init.toString());
         }
         info.put("options", options.toString());
         info.put("epochs", epochs.size());
@@ -199,6 +300,7 @@ public final class TrainMain {
                         .withInfo(info);
         card.save(out, WEIGHTS);
         System.out.println("wrote " + out);
+        return 0;
     }
 
     private static void progress(

@@ -36,6 +36,7 @@ public final class Job<I, O> {
     private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
 
     private final Object key;
+    private final Object client;
     private final I input;
     private final CompletableFuture<O> result = new CompletableFuture<>();
     private final boolean hasTimeout;
@@ -50,6 +51,7 @@ public final class Job<I, O> {
 
     private Job(Builder<I, O> b) {
         this.key = b.key;
+        this.client = b.client;
         this.input = b.input;
         this.hasTimeout = b.timeout != null;
         this.timeoutNanos = hasTimeout ? saturatedNanos(b.timeout) : 0;
@@ -70,6 +72,14 @@ public final class Job<I, O> {
     /** The batch key: only jobs with equal keys share a batch. */
     public Object key() {
         return key;
+    }
+
+    /**
+     * Who asked for the job, or null when unknown: the queue takes clients in turn and caps each
+     * one's waiting jobs.
+     */
+    public Object client() {
+        return client;
     }
 
     public I input() {
@@ -214,6 +224,7 @@ public final class Job<I, O> {
 
         private final Object key;
         private final I input;
+        private Object client;
         private Duration timeout;
         private boolean hasDeadline;
         private long deadlineNanos;
@@ -221,6 +232,12 @@ public final class Job<I, O> {
         private Builder(Object key, I input) {
             this.key = Objects.requireNonNull(key, "key");
             this.input = input;
+        }
+
+        /** Names the job's client (compared with {@code equals}); jobs without one share a turn. */
+        public Builder<I, O> optClient(Object client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
         }
 
         /** Fails the job if it has not started this long after it was queued. */

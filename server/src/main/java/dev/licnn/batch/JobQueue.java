@@ -2,19 +2,25 @@ package dev.licnn.batch;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The pool's bounded FIFO queue and batch aggregation, shared by all workers.
+ * The pool's bounded queue and batch aggregation, shared by all workers.
  *
- * <p>A worker takes the oldest live job, then moves queued jobs with an equal key into its batch
- * until the batch is full or {@code maxDelay} (by the ticker) has passed since the first job was
- * taken. Jobs of other keys keep their places, so the next batch starts with the oldest of them and
- * no key starves. Futures are never completed while the lock is held.
+ * <p>Clients ({@link Job#client()}) take turns: a worker takes the oldest live job of the client
+ * whose turn it is, so one client's burst delays another client's job by at most one job per
+ * waiting client, and each client may hold at most {@code perClient} waiting jobs, so a burst never
+ * fills the queue for everyone. A client's own jobs keep their order. The worker then moves queued
+ * jobs with an equal key into its batch until the batch is full or {@code maxDelay} (by the ticker)
+ * has passed since the first job was taken. Jobs of other keys keep their places, so the next batch
+ * starts with the oldest of them and no key starves. Futures are never completed while the lock is
+ * held.
  */
 final class JobQueue<I, O> {
 
@@ -27,13 +33,45 @@ final class JobQueue<I, O> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Job<I, O>> jobs = new ArrayDeque<>();
+
+    /** The client of jobs that name none. */
+    private static final Object NO_CLIENT = new Object();
+
+    /** Waiting jobs per client; a client is present while it has any. */
+    private final Map<Object, Integer> waiting = new HashMap<>();
+
+    /** Clients with waiting jobs, the one whose turn is next first. */
+    private final ArrayDeque<Object> turns = new ArrayDeque<>();
+
     private final int capacity;
+    private final int perClient;
     private final Ticker ticker;
     private boolean closed;
 
     JobQueue(int capacity, Ticker ticker) {
+        this(capacity, capacity, ticker);
+    }
+
+    JobQueue(int capacity, int perClient, Ticker ticker) {
         this.capacity = capacity;
+        this.perClient = perClient;
         this.ticker = ticker;
+    }
+
+    private static Object clientOf(Job<?, ?> job) {
+        return job.client() == null ? NO_CLIENT : job.client();
+    }
+
+    /** Books a job that left the queue other than by its client's turn. */
+    private void left(Job<I, O> job) {
+        Object c = clientOf(job);
+        int n = waiting.getOrDefault(c, 0) - 1;
+        if (n <= 0) {
+            waiting.remove(c);
+            turns.remove(c);
+        } else {
+            waiting.put(c, n);
+        }
     }
 
     /**
@@ -50,6 +88,15 @@ final class JobQueue<I, O> {
             }
             if (jobs.size() >= capacity) {
                 throw new QueueFullException(capacity);
+            }
+            Object c = clientOf(job);
+            int n = waiting.getOrDefault(c, 0);
+            if (n >= perClient) {
+                throw QueueFullException.perClient(perClient);
+            }
+            waiting.put(c, n + 1);
+            if (n == 0) {
+                turns.addLast(c);
             }
             jobs.addLast(job);
             changed.signalAll();
@@ -84,10 +131,13 @@ final class JobQueue<I, O> {
         }
     }
 
-    /** Moves jobs from the head into {@code out} until a live one is found; returns its key. */
+    /**
+     * Moves the oldest job of the client whose turn it is into {@code out}, turn by turn, until a
+     * live one is found; returns its key.
+     */
     private Object takeFirstLive(List<Job<I, O>> out) throws InterruptedException {
         while (true) {
-            Job<I, O> head = jobs.pollFirst();
+            Job<I, O> head = takeByTurn();
             if (head == null) {
                 if (!out.isEmpty() || closed) {
                     return null;
@@ -100,6 +150,29 @@ final class JobQueue<I, O> {
                 return head.key();
             }
         }
+    }
+
+    /** Removes the oldest job of the next client in turn; that client goes to the back. */
+    private Job<I, O> takeByTurn() {
+        Object c = turns.pollFirst();
+        if (c == null) {
+            return null;
+        }
+        for (Iterator<Job<I, O>> it = jobs.iterator(); it.hasNext(); ) {
+            Job<I, O> job = it.next();
+            if (clientOf(job).equals(c)) {
+                it.remove();
+                int n = waiting.get(c) - 1;
+                if (n == 0) {
+                    waiting.remove(c);
+                } else {
+                    waiting.put(c, n);
+                    turns.addLast(c);
+                }
+                return job;
+            }
+        }
+        throw new IllegalStateException("client in turn has no waiting job");
     }
 
     private void fill(Object key, List<Job<I, O>> out, int maxSize, long maxDelayNanos) {
@@ -134,6 +207,7 @@ final class JobQueue<I, O> {
             Job<I, O> job = it.next();
             if (key.equals(job.key())) {
                 it.remove();
+                left(job);
                 out.add(job);
                 if (job.isLiveAt(now)) {
                     moved++;
@@ -167,7 +241,11 @@ final class JobQueue<I, O> {
     boolean remove(Job<I, O> job) {
         lock.lock();
         try {
-            return jobs.removeIf(j -> j == job);
+            boolean removed = jobs.removeIf(j -> j == job);
+            if (removed) {
+                left(job);
+            }
+            return removed;
         } finally {
             lock.unlock();
         }
@@ -179,6 +257,8 @@ final class JobQueue<I, O> {
         try {
             List<Job<I, O>> all = new ArrayList<>(jobs);
             jobs.clear();
+            waiting.clear();
+            turns.clear();
             return all;
         } finally {
             lock.unlock();

@@ -12,7 +12,18 @@ public class QueueFullException extends RuntimeException {
         this.limit = limit;
     }
 
-    /** The queue capacity that was reached. */
+    private QueueFullException(String message, int limit) {
+        super(message);
+        this.limit = limit;
+    }
+
+    /** A job refused because its client already has {@code limit} jobs waiting. */
+    public static QueueFullException perClient(int limit) {
+        return new QueueFullException(
+                "this client already has " + limit + " jobs waiting, the per-client limit", limit);
+    }
+
+    /** The queue capacity (or per-client limit) that was reached. */
     public int limit() {
         return limit;
     }

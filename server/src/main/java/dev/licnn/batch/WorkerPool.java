@@ -65,7 +65,11 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         this.maxBatchSize = b.maxBatchSize;
         this.maxQueueDelay = b.maxQueueDelay;
         this.maxQueueSize = b.maxQueueSize;
-        this.queue = new JobQueue<>(maxQueueSize, ticker);
+        this.queue =
+                new JobQueue<>(
+                        maxQueueSize,
+                        b.maxQueuedPerClient > 0 ? b.maxQueuedPerClient : maxQueueSize,
+                        ticker);
         long delayNanos = Job.saturatedNanos(maxQueueDelay);
         for (int i = 0; i < b.specs.size(); i++) {
             Spec<I, O> spec = b.specs.get(i);
@@ -265,6 +269,7 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         private int maxBatchSize = 1;
         private Duration maxQueueDelay = Duration.ZERO;
         private int maxQueueSize = 100;
+        private int maxQueuedPerClient;
         private Ticker ticker = Ticker.system();
         private PoolListener listener = PoolListener.NOOP;
         private String threadNamePrefix = "batch-worker-";
@@ -303,6 +308,19 @@ public final class WorkerPool<I, O> implements AutoCloseable {
         }
 
         /** Most jobs waiting in the queue, at least 1; default 100. */
+        /**
+         * The most jobs one client ({@link Job#client()}) may have waiting; the queue's size when
+         * unset. Jobs without a client count as one client.
+         */
+        public Builder<I, O> optMaxQueuedPerClient(int maxQueuedPerClient) {
+            if (maxQueuedPerClient < 1) {
+                throw new IllegalArgumentException(
+                        "maxQueuedPerClient must be at least 1, got " + maxQueuedPerClient);
+            }
+            this.maxQueuedPerClient = maxQueuedPerClient;
+            return this;
+        }
+
         public Builder<I, O> optMaxQueueSize(int maxQueueSize) {
             this.maxQueueSize = maxQueueSize;
             return this;

@@ -48,17 +48,22 @@ public final class BundledModels {
 
     /**
      * {@code ARCH} or {@code ARCH:CLASSES} with random weights, e.g. {@code vgg16} (ImageNet
-     * labels).
+     * labels); {@code ARCH/N} divides every convolution's width by N and has a 128-wide classifier
+     * (a narrow model with the 1000 ImageNet classes, e.g. {@code vgg11/16}).
      */
     public static ModelCard random(String text) {
         String[] p = text.split(":");
-        VggSpec spec = VggSpec.byName(p[0]);
+        String[] narrow = p[0].split("/");
+        VggSpec spec = VggSpec.byName(narrow[0]);
         Labels labels = Labels.imagenet();
+        if (narrow.length > 1) {
+            spec = spec.scaled(Integer.parseInt(narrow[1]), 128, spec.numClasses());
+        }
         if (p.length > 1) {
             int classes = Integer.parseInt(p[1]);
             spec = spec.scaled(1, spec.hidden(), classes);
             labels = Labels.indexed(classes);
         }
-        return ModelCard.random(p[0] + "-random", spec, 42, labels);
+        return ModelCard.random(p[0].replace('/', '-') + "-random", spec, 42, labels);
     }
 }

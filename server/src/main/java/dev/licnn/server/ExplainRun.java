@@ -1,7 +1,6 @@
 package dev.licnn.server;
 
 import dev.licnn.batch.Job;
-import dev.licnn.batch.WorkerPool;
 import dev.licnn.engine.explain.ClassAttention;
 import dev.licnn.engine.explain.ExplainResult;
 import dev.licnn.engine.explain.FloatMap;
@@ -9,14 +8,12 @@ import dev.licnn.engine.explain.MapKind;
 import dev.licnn.engine.explain.MapListener;
 import dev.licnn.engine.explain.Prediction;
 import dev.licnn.engine.explain.Ranking;
-import dev.licnn.engine.explain.Targets;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.Accepted;
 import dev.licnn.proto.v1.AttentionMap;
 import dev.licnn.proto.v1.ClassScore;
 import dev.licnn.proto.v1.Completed;
 import dev.licnn.proto.v1.ExplainEvent;
-import dev.licnn.proto.v1.ExplainMethod;
 import dev.licnn.proto.v1.ExplainRequest;
 import dev.licnn.proto.v1.InhibitedRanking;
 import dev.licnn.proto.v1.LayerMap;
@@ -24,11 +21,8 @@ import dev.licnn.proto.v1.SaliencyMap;
 import dev.licnn.proto.v1.TargetRanking;
 import io.grpc.Deadline;
 import io.grpc.Status;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -41,7 +35,9 @@ final class ExplainRun {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExplainRun.class);
 
     private final RequestParser parser;
-    private final WorkerPool<Work, WorkResult> pool;
+    private final ImageDecoder decoder;
+    private final WorkQueue queue;
+    private final RequestLimits limits;
     private final String requestId;
     private final Predicate<ExplainEvent> emit;
     private final Consumer<Status> done;
@@ -57,12 +53,16 @@ final class ExplainRun {
      */
     ExplainRun(
             RequestParser parser,
-            WorkerPool<Work, WorkResult> pool,
+            ImageDecoder decoder,
+            WorkQueue queue,
+            RequestLimits limits,
             String requestId,
             Predicate<ExplainEvent> emit,
             Consumer<Status> done) {
         this.parser = parser;
-        this.pool = pool;
+        this.decoder = decoder;
+        this.queue = queue;
+        this.limits = limits;
         this.requestId = requestId;
         this.emit = emit;
         this.done = done;
@@ -80,64 +80,23 @@ final class ExplainRun {
      * Validates and submits; any problem ends the run through {@code done} with a precise status.
      */
     void start(ExplainRequest req, Deadline deadline) {
-        RequestParser.Parsed p;
-        Targets targets;
+        ExplainPlan plan;
+        Work.Explaining work;
         try {
-            p = parser.parseExplain(req);
-            RequestParser.PreparedInput in = parser.prepare(req.getImage(), p.model());
-            targets = Targets.of(in.chw(), in.height(), in.width(), p.topK(), p.classIds());
+            plan = parser.explain(req);
+            // Admission before decoding: the estimated cost, then room in the queue.
+            CostModel.check(CostModel.explain(plan), limits);
+            queue.admit(1);
+            ImageDecoder.PreparedInput in = decoder.prepare(req.getImage(), plan.model());
+            work = plan.work(plan.classes().targets(in), new Listener(plan));
         } catch (RuntimeException e) {
             done.accept(Statuses.of(e, requestId));
             return;
         }
-        ModelCard card = p.model();
-        List<String> names = card.spec().featureReluNames();
-        Accepted.Builder acc =
-                Accepted.newBuilder()
-                        .setRequestId(requestId)
-                        .setModel(ModelDescriptions.summary(card))
-                        .setMethod(
-                                req.getMethod() == ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED
-                                        ? ExplainMethod.EXPLAIN_METHOD_LICNN
-                                        : req.getMethod())
-                        .setLicnnOptions(ProtoMapping.toProto(p.options()))
-                        .setNumTargets(p.classIds() != null ? p.classIds().length : p.topK());
-        int selected = 0;
-        for (int i = 0; i < names.size(); i++) {
-            if (p.layers() == null || p.layers().contains(i)) {
-                acc.addSelectedLayers(names.get(i));
-                selected++;
-            }
-        }
-        for (MapKind k : p.kinds()) {
-            acc.addLayerMapKinds(ProtoMapping.toProto(k));
-        }
-        acc.setExpectedLayerMaps(p.kinds().size() * selected * acc.getNumTargets());
-        Work work =
-                p.method() == null
-                        ? new Work.Licnn(
-                                card.name(),
-                                targets,
-                                p.options(),
-                                p.kinds(),
-                                p.layers(),
-                                new Listener(p))
-                        : new Work.Baseline(
-                                card.name(),
-                                targets,
-                                p.method(),
-                                p.baselineOptions(),
-                                new Listener(p));
-        Job.Builder<Work, WorkResult> jb = Job.builder(work.batchKey(), work);
-        if (deadline != null) {
-            jb.optTimeout(
-                    Duration.ofNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
-        }
-        Job<Work, WorkResult> j = jb.build();
-        job = j;
-        CompletableFuture<WorkResult> result;
+        WorkQueue.Submitted<WorkResult.Explained> submitted = queue.job(work, deadline);
+        job = submitted.job();
         try {
-            result = pool.submit(j);
+            queue.submit(submitted);
         } catch (RuntimeException e) {
             done.accept(Statuses.of(e, requestId));
             return;
@@ -146,7 +105,7 @@ final class ExplainRun {
         // they follow, in order. The result is handled after this, so `completed` comes last.
         boolean open;
         synchronized (this) {
-            open = emit.test(ExplainEvent.newBuilder().setAccepted(acc).build());
+            open = emit.test(ExplainEvent.newBuilder().setAccepted(accepted(plan)).build());
             for (ExplainEvent e : early) {
                 open = open && emit.test(e);
             }
@@ -155,7 +114,32 @@ final class ExplainRun {
         if (!open) {
             cancel();
         }
-        result.whenComplete((r, err) -> finish(p, j, r, err));
+        Job<Work, WorkResult> j = submitted.job();
+        submitted.result().whenComplete((r, err) -> finish(plan, j, r, err));
+    }
+
+    private Accepted.Builder accepted(ExplainPlan plan) {
+        ModelCard card = plan.model();
+        List<String> names = card.spec().featureReluNames();
+        Accepted.Builder acc =
+                Accepted.newBuilder()
+                        .setRequestId(requestId)
+                        .setModel(ModelDescriptions.summary(card))
+                        .setMethod(plan.method())
+                        .setLicnnOptions(ProtoMapping.toProto(plan.licnnOptions()))
+                        .setNumTargets(plan.classes().count());
+        int selected = 0;
+        for (int i = 0; i < names.size(); i++) {
+            if (plan.layers() == null || plan.layers().contains(i)) {
+                acc.addSelectedLayers(names.get(i));
+                selected++;
+            }
+        }
+        for (MapKind k : plan.kinds()) {
+            acc.addLayerMapKinds(ProtoMapping.toProto(k));
+        }
+        acc.setExpectedLayerMaps(plan.kinds().size() * selected * acc.getNumTargets());
+        return acc;
     }
 
     /** Sends a worker's event, or holds it until {@code accepted} has been sent. */
@@ -172,28 +156,32 @@ final class ExplainRun {
     }
 
     private void finish(
-            RequestParser.Parsed p, Job<Work, WorkResult> j, WorkResult r, Throwable err) {
+            ExplainPlan plan, Job<Work, WorkResult> j, WorkResult.Explained r, Throwable err) {
         if (err != null) {
             done.accept(Statuses.of(err, requestId));
             return;
         }
-        // Explaining work ends in WorkResult.Explained (LicnnProcessor); the batch key keeps kinds
-        // apart.
-        ExplainResult res = ((WorkResult.Explained) r).result();
-        InhibitedRanking.Builder ranking = InhibitedRanking.newBuilder();
-        for (ClassAttention c : p.method() != null ? List.<ClassAttention>of() : res.classes()) {
-            float[] logits = c.logitsAfter();
-            float[] probs = Ranking.softmax(logits);
-            TargetRanking.Builder t =
-                    TargetRanking.newBuilder().setClassId(c.classId()).setTargetIndex(c.rank());
-            int rank = 1;
-            for (int id : Ranking.topK(probs, p.rankingSize())) {
-                t.addTopClasses(score(p.model(), id, probs, logits, rank++));
+        ExplainResult res = r.result();
+        if (plan.inhibitedRanking()) {
+            InhibitedRanking.Builder ranking = InhibitedRanking.newBuilder();
+            for (ClassAttention c : res.classes()) {
+                float[] logits = c.logitsAfter();
+                float[] probs = Ranking.softmax(logits);
+                TargetRanking.Builder t =
+                        TargetRanking.newBuilder().setClassId(c.classId()).setTargetIndex(c.rank());
+                int rank = 1;
+                for (int id : Ranking.topK(probs, plan.emission().rankingSize())) {
+                    t.addTopClasses(score(plan.model(), id, probs, logits, rank++));
+                }
+                t.setTarget(
+                        score(
+                                plan.model(),
+                                c.classId(),
+                                probs,
+                                logits,
+                                rankOf(probs, c.classId())));
+                ranking.addRankings(t);
             }
-            t.setTarget(score(p.model(), c.classId(), probs, logits, rankOf(probs, c.classId())));
-            ranking.addRankings(t);
-        }
-        if (p.method() == null) {
             emit.test(ExplainEvent.newBuilder().setInhibitedRanking(ranking).build());
         }
         long total = System.nanoTime() - startNanos;
@@ -210,7 +198,7 @@ final class ExplainRun {
         LOG.info(
                 "event=explain_done request_id={} model={} targets={} queue_ms={} compute_ms={} total_ms={} batch={} worker={}",
                 requestId,
-                p.model().name(),
+                plan.model().name(),
                 res.classes().size(),
                 j.queueTimeNanos() / 1_000_000,
                 r.timing().computeNanos() / 1_000_000,
@@ -250,12 +238,14 @@ final class ExplainRun {
 
     /** Engine callbacks to events; runs on the worker thread and never blocks. */
     private final class Listener implements MapListener {
-        private final RequestParser.Parsed p;
+        private final ModelCard model;
+        private final ExplainPlan.Emission out;
         private final List<String> layerNames;
 
-        Listener(RequestParser.Parsed p) {
-            this.p = p;
-            this.layerNames = p.model().spec().featureReluNames();
+        Listener(ExplainPlan plan) {
+            this.model = plan.model();
+            this.out = plan.emission();
+            this.layerNames = model.spec().featureReluNames();
         }
 
         @Override
@@ -264,11 +254,11 @@ final class ExplainRun {
             float[] logits = pr.logits();
             dev.licnn.proto.v1.Prediction.Builder b = dev.licnn.proto.v1.Prediction.newBuilder();
             int rank = 1;
-            for (int id : pr.topK(p.rankingSize())) {
-                b.addTopClasses(score(p.model(), id, probs, logits, rank++));
+            for (int id : pr.topK(out.rankingSize())) {
+                b.addTopClasses(score(model, id, probs, logits, rank++));
             }
             for (int id : pr.targets()) {
-                b.addTargets(score(p.model(), id, probs, logits, rankOf(probs, id)));
+                b.addTargets(score(model, id, probs, logits, rankOf(probs, id)));
             }
             send(ExplainEvent.newBuilder().setPrediction(b).build());
         }
@@ -282,36 +272,32 @@ final class ExplainRun {
                             .setLayerIndex(layer)
                             .setLayerName(layerNames.get(layer))
                             .setKind(ProtoMapping.toProto(kind))
-                            .setMap(MapEncoder.encode(map, p.encoding(), p.outH(), p.outW()))
+                            .setMap(out.encode(map))
                             .build();
             send(ExplainEvent.newBuilder().setLayerMap(lm).build());
         }
 
         @Override
         public void onAttention(ClassAttention a) {
-            if (p.omitAttention()) {
+            if (out.omitAttention()) {
                 return;
             }
             AttentionMap am =
                     AttentionMap.newBuilder()
                             .setClassId(a.classId())
                             .setTargetIndex(a.rank())
-                            .setLabel(p.model().labels().byId(a.classId()).name())
-                            .setMap(
-                                    MapEncoder.encode(
-                                            a.attention(), p.encoding(), p.outH(), p.outW()))
+                            .setLabel(model.labels().byId(a.classId()).name())
+                            .setMap(out.encode(a.attention()))
                             .build();
             send(ExplainEvent.newBuilder().setAttentionMap(am).build());
         }
 
         @Override
         public void onSaliency(int[] classIds, FloatMap saliency) {
-            if (p.omitSaliency()) {
+            if (out.omitSaliency()) {
                 return;
             }
-            SaliencyMap.Builder sm =
-                    SaliencyMap.newBuilder()
-                            .setMap(MapEncoder.encode(saliency, p.encoding(), p.outH(), p.outW()));
+            SaliencyMap.Builder sm = SaliencyMap.newBuilder().setMap(out.encode(saliency));
             for (int c : classIds) {
                 sm.addClassIds(c);
             }

@@ -72,18 +72,19 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
     }
 
     /**
-     * @param threads intra-op threads for this worker's thread (0 keeps the engine's default)
+     * @param spec the worker: its parsed device and intra-op threads (0 keeps the engine's default)
      * @param warmUp whether to run one small explain per model before serving
      */
     static ProcessorFactory<Work, WorkResult> factory(
-            ServedModels models, int threads, boolean warmUp, ServerMetrics metrics) {
+            ServedModels models, WorkerSpec spec, boolean warmUp, ServerMetrics metrics) {
+        int threads = spec.threads();
         return ctx -> {
             ai.djl.engine.Engine.getEngine(
                     "PyTorch"); // loads the natives before any direct JNI call
             if (threads > 0) {
                 JniUtils.setNumThreads(threads);
             }
-            Device device = device(ctx.device());
+            Device device = spec.engineDevice();
             LicnnProcessor p = new LicnnProcessor(models, device, metrics);
             try {
                 for (ModelCard card : models.all()) {
@@ -116,33 +117,26 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
         };
     }
 
-    /** {@code cpu}, or {@code cuda:N} / {@code gpu:N}. */
-    static Device device(String name) {
-        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
-        if (n.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (n.startsWith("cuda:") || n.startsWith("gpu:")) {
-            return Device.gpu(Integer.parseInt(n.substring(n.indexOf(':') + 1)));
-        }
-        throw new IllegalArgumentException(
-                "unknown device '" + name + "' (expected cpu or cuda:N)");
-    }
-
     @Override
     public void process(List<Job<Work, WorkResult>> batch, WorkerContext ctx)
             throws java.io.IOException {
-        Work first = batch.get(0).input();
-        LicnnEngine engine = engineFor(first.model());
+        LicnnEngine engine = engineFor(batch.get(0).input().model());
         long t0 = System.nanoTime();
-        // A batch holds one kind of work (the kind is part of the batch key).
-        if (first instanceof Work.Classify c) {
-            classify(batch, c, engine, ctx, t0);
-        } else if (first instanceof Work.Licnn) {
-            metrics.observeBatch("explain", batch.size());
+        // A batch holds one kind of work (the kind is part of the batch key); sorting by kind
+        // keeps each job beside its typed work.
+        ByKind kinds = new ByKind();
+        for (Job<Work, WorkResult> j : batch) {
+            kinds.job = j;
+            j.input().accept(kinds);
+        }
+        if (!kinds.classify.isEmpty()) {
+            classify(kinds.classify, engine, ctx, t0);
+        }
+        if (!kinds.licnn.isEmpty()) {
+            metrics.observeBatch("explain", kinds.licnn.size());
             List<ExplainJob> jobs = new ArrayList<>();
-            for (Job<Work, WorkResult> j : batch) {
-                Work.Licnn w = (Work.Licnn) j.input();
+            for (Entry<Work.Licnn> e : kinds.licnn) {
+                Work.Licnn w = e.work();
                 jobs.add(
                         ExplainJob.builder()
                                 .setTargets(w.targets())
@@ -150,58 +144,89 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
                                 .optMapKinds(w.kinds())
                                 .optLayers(w.layers())
                                 .optListener(w.listener())
-                                .optCancelled(j::isCancelled)
+                                .optCancelled(e.job()::isCancelled)
                                 .build());
             }
-            complete(batch, engine.explainAll(jobs), ctx, t0);
-        } else {
-            metrics.observeBatch("explain", batch.size());
+            complete(kinds.licnn, engine.explainAll(jobs), ctx, t0);
+        }
+        if (!kinds.baseline.isEmpty()) {
+            metrics.observeBatch("explain", kinds.baseline.size());
             List<BaselineJob> jobs = new ArrayList<>();
-            for (Job<Work, WorkResult> j : batch) {
-                Work.Baseline w = (Work.Baseline) j.input();
+            for (Entry<Work.Baseline> e : kinds.baseline) {
+                Work.Baseline w = e.work();
                 jobs.add(
                         BaselineJob.builder()
                                 .setTargets(w.targets())
                                 .setMethod(w.method())
                                 .optOptions(w.options())
                                 .optListener(w.listener())
-                                .optCancelled(j::isCancelled)
+                                .optCancelled(e.job()::isCancelled)
                                 .build());
             }
-            complete(batch, new BaselineEngine(engine.network()).explainAll(jobs), ctx, t0);
+            complete(
+                    kinds.baseline, new BaselineEngine(engine.network()).explainAll(jobs), ctx, t0);
+        }
+    }
+
+    /** A job of the batch beside its work, typed by kind. */
+    private record Entry<W extends Work>(Job<Work, WorkResult> job, W work) {}
+
+    /** Sorts a batch's jobs by the kind of their work. */
+    private static final class ByKind implements Work.Kinds<Void> {
+        final List<Entry<Work.Classify>> classify = new ArrayList<>();
+        final List<Entry<Work.Licnn>> licnn = new ArrayList<>();
+        final List<Entry<Work.Baseline>> baseline = new ArrayList<>();
+        Job<Work, WorkResult> job;
+
+        @Override
+        public Void classify(Work.Classify work) {
+            classify.add(new Entry<>(job, work));
+            return null;
+        }
+
+        @Override
+        public Void licnn(Work.Licnn work) {
+            licnn.add(new Entry<>(job, work));
+            return null;
+        }
+
+        @Override
+        public Void baseline(Work.Baseline work) {
+            baseline.add(new Entry<>(job, work));
+            return null;
         }
     }
 
     private void classify(
-            List<Job<Work, WorkResult>> batch,
-            Work.Classify first,
-            LicnnEngine engine,
-            WorkerContext ctx,
-            long t0) {
+            List<Entry<Work.Classify>> batch, LicnnEngine engine, WorkerContext ctx, long t0) {
         metrics.observeBatch("classify", batch.size());
         List<float[]> inputs = new ArrayList<>();
-        for (Job<Work, WorkResult> j : batch) {
-            inputs.add(((Work.Classify) j.input()).input());
+        for (Entry<Work.Classify> e : batch) {
+            inputs.add(e.work().input());
         }
+        Work.Classify first = batch.get(0).work();
         float[][] logits = engine.logits(inputs, first.height(), first.width());
         long dt = System.nanoTime() - t0;
         metrics.computeTime.labelValues("classify_forward").observe(dt / 1e9);
         WorkResult.Timing timing = new WorkResult.Timing(dt, ctx.name(), ctx.device());
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).complete(new WorkResult.Logits(logits[i], timing));
+            Entry<Work.Classify> e = batch.get(i);
+            Work.deliver(e.job(), e.work().reply(), new WorkResult.Logits(logits[i], timing));
         }
     }
 
-    private static void complete(
-            List<Job<Work, WorkResult>> batch, List<Outcome> out, WorkerContext ctx, long t0) {
+    private static <W extends Work.Explaining> void complete(
+            List<Entry<W>> batch, List<Outcome> out, WorkerContext ctx, long t0) {
         WorkResult.Timing timing =
                 new WorkResult.Timing(System.nanoTime() - t0, ctx.name(), ctx.device());
         for (int i = 0; i < batch.size(); i++) {
             Outcome o = out.get(i);
+            Entry<W> e = batch.get(i);
             if (o.error() != null) {
-                batch.get(i).fail(o.error());
+                e.job().fail(o.error());
             } else {
-                batch.get(i).complete(new WorkResult.Explained(o.result(), timing));
+                Work.deliver(
+                        e.job(), e.work().reply(), new WorkResult.Explained(o.result(), timing));
             }
         }
     }

@@ -5,27 +5,24 @@ import dev.licnn.batch.PoolListener;
 import dev.licnn.batch.RejectReason;
 import dev.licnn.batch.WorkerPool;
 import dev.licnn.server.web.GrpcWebServer;
-import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
+import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,25 +50,33 @@ public final class LicnnServer implements AutoCloseable {
     public static final String SERVICE_NAME = "licnn.v1.LicnnService";
 
     /** Default limit on one request message: 4 MiB. */
-    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 4 << 20;
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES =
+            ServerConfig.DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
 
-    private final Builder cfg;
+    private final ServerConfig cfg;
+    private final Hooks hooks;
     private final ServerMetrics metrics = new ServerMetrics().withProcessMemory();
     private final HealthStatusManager health = new HealthStatusManager();
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private WorkerPool<Work, WorkResult> pool;
-    private Server server;
-    private HTTPServer metricsServer;
-    private GrpcWebServer web;
-    private ExecutorService executor;
-    private ScheduledExecutorService timer;
-    private boolean closed;
+    private ServerThreads threads;
+    private Endpoints.Grpc grpc;
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private boolean started;
+    private boolean closing;
 
-    private LicnnServer(Builder b) {
-        this.cfg = b;
+    private LicnnServer(ServerConfig cfg, Hooks hooks) {
+        this.cfg = cfg;
+        this.hooks = hooks;
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** What this server serves, and its limits. */
+    public ServerConfig config() {
+        return cfg;
     }
 
     /**
@@ -80,140 +85,160 @@ public final class LicnnServer implements AutoCloseable {
      * released before the exception is thrown.
      */
     public synchronized LicnnServer start(ServerBuilder<?> serverBuilder) throws IOException {
-        if (server != null || closed) {
+        if (started || closing) {
             throw new IllegalStateException("already started");
         }
+        started = true;
         try {
-            return startServing(serverBuilder);
+            startPool();
+            startEndpoints(serverBuilder);
         } catch (IOException | RuntimeException | Error e) {
-            closed = true;
+            closing = true;
             releaseNow();
+            stopped.countDown();
             throw e;
-        }
-    }
-
-    private LicnnServer startServing(ServerBuilder<?> serverBuilder) throws IOException {
-        TokenAuthInterceptor tokens =
-                cfg.tokenFile == null
-                        ? null
-                        : new TokenAuthInterceptor(cfg.tokenFile, metrics, cfg.tokenClock);
-        if (tokens != null) {
-            serverBuilder.intercept(tokens);
-        }
-        if (cfg.reflection == ReflectionAccess.LOOPBACK) {
-            serverBuilder.intercept(new ReflectionAccess.LoopbackOnly());
-        }
-        WorkerPool.Builder<Work, WorkResult> pb =
-                WorkerPool.<Work, WorkResult>builder()
-                        .optMaxBatchSize(cfg.maxBatchSize)
-                        .optMaxQueueDelay(cfg.maxQueueDelay)
-                        .optMaxQueueSize(cfg.maxQueueSize)
-                        .optThreadNamePrefix("licnn-worker-")
-                        .optListener(new MetricsListener());
-        for (WorkerSpec w : cfg.workers) {
-            var factory = LicnnProcessor.factory(cfg.models, w.threads(), cfg.warmUp, metrics);
-            pb.addWorker(
-                    w.name(),
-                    w.device(),
-                    worker -> cfg.processorDecorator.apply(factory.create(worker)));
-        }
-        pool = pb.build();
-        metrics.observePool(pool::queueDepth, pool::inFlight);
-        AtomicInteger n = new AtomicInteger();
-        // The queue is unbounded, so a task is refused only once the executor is shut down, after
-        // the
-        // server has terminated: then it is a late callback of a call already closed (a client's
-        // flow-control request over the in-process transport, say) and is dropped rather than
-        // thrown
-        // into the caller's thread.
-        executor =
-                new ThreadPoolExecutor(
-                        cfg.rpcThreads,
-                        cfg.rpcThreads,
-                        60,
-                        TimeUnit.SECONDS,
-                        new LinkedBlockingQueue<>(),
-                        r -> {
-                            Thread t = new Thread(r, "licnn-rpc-" + n.incrementAndGet());
-                            t.setDaemon(true);
-                            return t;
-                        },
-                        new ThreadPoolExecutor.DiscardPolicy());
-        ScheduledThreadPoolExecutor deadlines =
-                new ScheduledThreadPoolExecutor(
-                        1,
-                        r -> {
-                            Thread t = new Thread(r, "licnn-deadlines");
-                            t.setDaemon(true);
-                            return t;
-                        });
-        deadlines.setRemoveOnCancelPolicy(true);
-        timer = deadlines;
-        TransportLogFilter.install();
-        LicnnService service =
-                new LicnnService(cfg.models, pool, metrics, cfg.streamBudgetBytes, timer);
-        serverBuilder
-                .executor(executor)
-                .maxInboundMessageSize(cfg.maxInboundMessageBytes)
-                .addService(service)
-                .addService(health.getHealthService());
-        if (cfg.reflection != ReflectionAccess.OFF) {
-            serverBuilder.addService(ProtoReflectionServiceV1.newInstance());
-        }
-        server = serverBuilder.build().start();
-        health.setStatus("", ServingStatus.SERVING);
-        health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
-        if (cfg.webAddress != null) {
-            // The same service instance: one pool, one set of limits and metrics for both ports;
-            // the same
-            // token check (health stays open on both).
-            web =
-                    GrpcWebServer.builder()
-                            .setAddress(cfg.webAddress)
-                            .addService(
-                                    tokens == null
-                                            ? service.bindService()
-                                            : ServerInterceptors.intercept(service, tokens))
-                            .addService(health.getHealthService())
-                            .optRpcThreads(cfg.rpcThreads)
-                            .optMaxRequestBytes(cfg.maxInboundMessageBytes)
-                            .optGrace(cfg.grace)
-                            .build()
-                            .start();
-        }
-        if (cfg.metricsPort >= 0) {
-            HTTPServer.Builder mb =
-                    HTTPServer.builder().port(cfg.metricsPort).registry(metrics.registry());
-            if (cfg.metricsHost != null) {
-                mb.hostname(cfg.metricsHost);
-            }
-            metricsServer = mb.buildAndStart();
         }
         LOG.info(
                 "serving {} on {} with {} worker(s), max batch {}, max queue delay {} ms",
-                cfg.models.all().size() == 1
-                        ? "model " + cfg.models.defaultName()
-                        : cfg.models.all().size() + " models",
-                server.getListenSockets(),
-                cfg.workers.size(),
-                cfg.maxBatchSize,
-                cfg.maxQueueDelay.toMillis());
+                cfg.models().all().size() == 1
+                        ? "model " + cfg.models().defaultName()
+                        : cfg.models().all().size() + " models",
+                grpc.listenSockets(),
+                cfg.workers().size(),
+                cfg.maxBatchSize(),
+                cfg.maxQueueDelay().toMillis());
         return this;
+    }
+
+    /** The worker pool, one worker per device, each loading every model (and warming up). */
+    private void startPool() {
+        WorkerPool.Builder<Work, WorkResult> pb =
+                WorkerPool.<Work, WorkResult>builder()
+                        .optMaxBatchSize(cfg.maxBatchSize())
+                        .optMaxQueueDelay(cfg.maxQueueDelay())
+                        .optMaxQueueSize(cfg.maxQueueSize())
+                        .optMaxQueuedPerClient(cfg.limits().maxQueuedPerClient())
+                        .optThreadNamePrefix("licnn-worker-")
+                        .optListener(new MetricsListener());
+        for (WorkerSpec w : cfg.workers()) {
+            var factory = LicnnProcessor.factory(cfg.models(), w, cfg.warmUp(), metrics);
+            pb.addWorker(
+                    w.name(),
+                    w.device(),
+                    worker -> hooks.processorDecorator().apply(factory.create(worker)));
+        }
+        pool = pb.build();
+        metrics.observePool(pool::queueDepth, pool::inFlight);
+    }
+
+    /** The gRPC port, then the web port and the metrics port, each started on its own. */
+    private void startEndpoints(ServerBuilder<?> serverBuilder) throws IOException {
+        RateLimitedLog refusedLog =
+                new RateLimitedLog(RateLimitedLog.DEFAULT_INTERVAL_NANOS, System::nanoTime);
+        threads = new ServerThreads(cfg.rpcThreads(), cfg.rpcQueueSize(), refusedLog);
+        TokenAuthInterceptor tokens =
+                cfg.tokenFile() == null
+                        ? null
+                        : new TokenAuthInterceptor(
+                                cfg.tokenFile(), metrics, hooks.tokenClock(), refusedLog);
+        TransportLogFilter.install();
+        LicnnService service =
+                new LicnnService(
+                        cfg.models(),
+                        pool,
+                        metrics,
+                        cfg.streamBudgetBytes(),
+                        threads.timer(),
+                        cfg.limits());
+        var healthService =
+                ServerInterceptors.intercept(health.getHealthService(), new HealthGuard());
+
+        serverBuilder.intercept(new ClientKeys());
+        if (tokens != null) {
+            serverBuilder.intercept(tokens);
+        }
+        if (cfg.reflection() == ReflectionAccess.LOOPBACK) {
+            serverBuilder.intercept(new ReflectionAccess.LoopbackOnly());
+        }
+        serverBuilder
+                .executor(threads.rpc())
+                .callExecutor(new HealthExecutor(threads))
+                .maxInboundMessageSize(cfg.maxInboundMessageBytes())
+                .addService(service)
+                .addService(healthService);
+        if (cfg.reflection() != ReflectionAccess.OFF) {
+            // v1 and v1alpha: many tools still ask for the older one.
+            serverBuilder.addService(ProtoReflectionServiceV1.newInstance());
+            serverBuilder.addService(v1alphaReflection());
+        }
+        grpc = new Endpoints.Grpc(serverBuilder.build());
+        start(grpc);
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+        if (cfg.webAddress() != null) {
+            // The same service instance: one pool, one set of limits and metrics for both ports;
+            // the same token check (health stays open on both).
+            start(
+                    new Endpoints.Web(
+                            GrpcWebServer.builder()
+                                    .setAddress(cfg.webAddress())
+                                    .addService(
+                                            tokens == null
+                                                    ? service.bindService()
+                                                    : ServerInterceptors.intercept(service, tokens))
+                                    .addHealthService(healthService)
+                                    .optRpcThreads(cfg.rpcThreads())
+                                    .optMaxRequestBytes(cfg.maxInboundMessageBytes())
+                                    .optGrace(cfg.grace())
+                                    .optTls(cfg.webTls() == null ? null : cfg.webTls().forWeb())
+                                    .optRequestTimeout(cfg.web().requestTimeout())
+                                    .optMaxConnections(cfg.web().maxConnections())
+                                    .optHostCheck(
+                                            hostCheck(tokens == null),
+                                            n -> refusedLog.log(HostCheck::logRefused))));
+        }
+        if (cfg.metricsPort() >= 0) {
+            start(new Endpoints.Metrics(cfg.metricsPort(), cfg.metricsHost(), metrics.registry()));
+        }
+    }
+
+    /** The web port's Host check: the served names when there is no token, any host otherwise. */
+    private java.util.function.Predicate<String> hostCheck(boolean noTokens) {
+        return noTokens ? HostCheck.allowed(cfg.webAddress(), cfg.web().allowedHosts()) : h -> true;
+    }
+
+    @SuppressWarnings("deprecation") // v1alpha is what older tools ask for
+    private static io.grpc.BindableService v1alphaReflection() {
+        return ProtoReflectionService.newInstance();
+    }
+
+    private void start(Endpoint e) throws IOException {
+        endpoints.add(e);
+        e.start();
     }
 
     /** The port of a network server (-1 for in-process transports). */
     public int port() {
-        return server.getPort();
+        return grpc.port();
     }
 
     /** The port gRPC-Web and the viewer are served on, or -1. */
     public int webPort() {
-        return web == null ? -1 : web.port();
+        return portOf(Endpoints.Web.class);
     }
 
     /** The port metrics are served on, or -1. */
     public int metricsPort() {
-        return metricsServer == null ? -1 : metricsServer.getPort();
+        return portOf(Endpoints.Metrics.class);
+    }
+
+    private synchronized int portOf(Class<? extends Endpoint> kind) {
+        for (Endpoint e : endpoints) {
+            if (kind.isInstance(e)) {
+                return e.port();
+            }
+        }
+        return -1;
     }
 
     public ServerMetrics metrics() {
@@ -227,76 +252,88 @@ public final class LicnnServer implements AutoCloseable {
 
     /** Blocks until the server terminates. */
     public void awaitTermination() throws InterruptedException {
-        server.awaitTermination();
+        grpc.awaitTermination();
     }
 
     /**
      * Graceful shutdown: health turns NOT_SERVING at once while calls, health checks included, are
      * still accepted for the shutdown delay (so that load balancers and Kubernetes notice and stop
      * sending); then no new calls, in-flight work finishes within the grace period (then it is
-     * cancelled), workers and native memory are released.
+     * cancelled), workers and native memory are released. A second caller waits for the first's
+     * shutdown to end. Nothing here waits while holding the server's lock.
      */
     @Override
-    public synchronized void close() {
-        if (closed || server == null) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (!started) {
+                return;
+            }
+            if (closing) {
+                awaitStopped();
+                return;
+            }
+            closing = true;
         }
-        closed = true;
+        try {
+            drain();
+        } finally {
+            releaseNow();
+            stopped.countDown();
+        }
+        LOG.info("server stopped");
+    }
+
+    private void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void drain() {
         health.setStatus("", ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-        if (!cfg.shutdownDelay.isZero()) {
+        if (!cfg.shutdownDelay().isZero()) {
             LOG.info(
                     "health NOT_SERVING; still accepting calls for {} ms before draining",
-                    cfg.shutdownDelay.toMillis());
+                    cfg.shutdownDelay().toMillis());
             try {
-                cfg.delayWait.await(cfg.shutdownDelay);
+                hooks.delayWait().await(cfg.shutdownDelay());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         health.enterTerminalState();
         // One deadline for the whole drain, as grpc-java's shutdown -> awaitTermination ->
-        // shutdownNow:
-        // in-flight work and open calls get the grace period together, then both are cut.
-        long deadline = System.nanoTime() + cfg.grace.toNanos();
-        server.shutdown();
-        if (web != null) {
-            web.stopAsync();
+        // shutdownNow: in-flight work and open calls get the grace period together, then both are
+        // cut.
+        long deadline = System.nanoTime() + cfg.grace().toNanos();
+        for (Endpoint e : endpoints) {
+            e.stopAccepting();
         }
-        boolean drained = pool.shutdown(cfg.grace);
+        boolean drained = pool.shutdown(cfg.grace());
         try {
-            long left = deadline - System.nanoTime();
-            if (!drained || left <= 0 || !server.awaitTermination(left, TimeUnit.NANOSECONDS)) {
-                server.shutdownNow();
-                server.awaitTermination(1, TimeUnit.SECONDS);
+            for (Endpoint e : endpoints) {
+                if (!drained || !e.awaitStopped(deadline)) {
+                    e.stopNow();
+                }
             }
         } catch (InterruptedException e) {
-            server.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        releaseNow();
-        LOG.info("server stopped");
     }
 
-    /** Stops whatever is running, at once: listener, workers, threads, metrics endpoint. */
+    /** Stops whatever is running, at once: endpoints, workers, threads. */
     private void releaseNow() {
-        if (server != null && !server.isTerminated()) {
-            server.shutdownNow();
+        for (Endpoint e : endpoints) {
+            e.stopNow();
         }
         if (pool != null) {
             pool.shutdown(Duration.ZERO);
         }
-        if (web != null) {
-            web.close();
-        }
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-        if (timer != null) {
-            timer.shutdownNow();
-        }
-        if (metricsServer != null) {
-            metricsServer.close();
+        if (threads != null) {
+            threads.close();
         }
     }
 
@@ -312,6 +349,24 @@ public final class LicnnServer implements AutoCloseable {
         }
     }
 
+    /** Health checks run on their own thread, never behind a decode on the RPC threads. */
+    private static final class HealthExecutor implements io.grpc.ServerCallExecutorSupplier {
+        private final ServerThreads threads;
+
+        HealthExecutor(ServerThreads threads) {
+            this.threads = threads;
+        }
+
+        @Override
+        @Nullable
+        public <Q, R> java.util.concurrent.Executor getExecutor(
+                io.grpc.ServerCall<Q, R> call, io.grpc.Metadata headers) {
+            return HealthGrpc.SERVICE_NAME.equals(call.getMethodDescriptor().getServiceName())
+                    ? threads.health()
+                    : null;
+        }
+    }
+
     /**
      * How {@link #close()} spends the shutdown delay; a test replaces it to end the delay on an
      * event.
@@ -321,7 +376,19 @@ public final class LicnnServer implements AutoCloseable {
         void await(Duration delay) throws InterruptedException;
     }
 
-    /** Configuration; {@link #build()} validates. */
+    /**
+     * What tests in this package replace: not configuration, so not in {@link ServerConfig}.
+     *
+     * @param processorDecorator wraps every worker's processor
+     * @param delayWait how the shutdown delay is waited out
+     * @param tokenClock the clock (nanoseconds) that decides when the token file is read again
+     */
+    record Hooks(
+            UnaryOperator<BatchProcessor<Work, WorkResult>> processorDecorator,
+            DelayWait delayWait,
+            LongSupplier tokenClock) {}
+
+    /** Builds a {@link ServerConfig}, validated in {@link #build()}. */
     public static final class Builder {
         private ServedModels models;
         private List<WorkerSpec> workers = List.of(new WorkerSpec("cpu-0", "cpu", 0));
@@ -337,38 +404,26 @@ public final class LicnnServer implements AutoCloseable {
         private ReflectionAccess reflection = ReflectionAccess.ON;
         private Duration shutdownDelay = Duration.ZERO;
         private int rpcThreads = 4;
+        private int rpcQueueSize = ServerConfig.DEFAULT_RPC_QUEUE_SIZE;
         private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
         private InetSocketAddress webAddress;
+        private ServerTls.TlsFiles webTls;
+        private ServerConfig.WebLimits webLimits = ServerConfig.WebLimits.DEFAULT;
         private UnaryOperator<BatchProcessor<Work, WorkResult>> processorDecorator =
                 UnaryOperator.identity();
         private DelayWait delayWait = d -> Thread.sleep(d.toMillis());
-        private java.util.function.LongSupplier tokenClock = System::nanoTime;
+        private LongSupplier tokenClock = System::nanoTime;
+        private RequestLimits limits;
 
         private Builder() {}
 
-        /** A snapshot, so that changing this builder later does not change a server it built. */
-        private Builder copy() {
-            Builder c = new Builder();
-            c.models = models;
-            c.workers = List.copyOf(workers);
-            c.maxBatchSize = maxBatchSize;
-            c.maxQueueDelay = maxQueueDelay;
-            c.maxQueueSize = maxQueueSize;
-            c.streamBudgetBytes = streamBudgetBytes;
-            c.warmUp = warmUp;
-            c.grace = grace;
-            c.metricsPort = metricsPort;
-            c.metricsHost = metricsHost;
-            c.tokenFile = tokenFile;
-            c.reflection = reflection;
-            c.shutdownDelay = shutdownDelay;
-            c.rpcThreads = rpcThreads;
-            c.maxInboundMessageBytes = maxInboundMessageBytes;
-            c.webAddress = webAddress;
-            c.processorDecorator = processorDecorator;
-            c.delayWait = delayWait;
-            c.tokenClock = tokenClock;
-            return c;
+        /**
+         * What one request or one client may ask ({@link RequestLimits}; default {@link
+         * RequestLimits#defaults} of the queue size).
+         */
+        public Builder optRequestLimits(RequestLimits l) {
+            this.limits = Objects.requireNonNull(l, "limits");
+            return this;
         }
 
         /**
@@ -439,7 +494,7 @@ public final class LicnnServer implements AutoCloseable {
 
         /** Whether reflection is served, and to whom (default {@link ReflectionAccess#ON}). */
         public Builder optReflection(ReflectionAccess access) {
-            this.reflection = java.util.Objects.requireNonNull(access, "access");
+            this.reflection = Objects.requireNonNull(access, "access");
             return this;
         }
 
@@ -465,6 +520,15 @@ public final class LicnnServer implements AutoCloseable {
         }
 
         /**
+         * RPC callbacks that may wait for a thread; beyond it new ones are refused (default {@value
+         * ServerConfig#DEFAULT_RPC_QUEUE_SIZE}).
+         */
+        public Builder optRpcQueueSize(int n) {
+            this.rpcQueueSize = n;
+            return this;
+        }
+
+        /**
          * Also serve gRPC-Web and the viewer on this address (port 0: any free port); null: not at
          * all.
          */
@@ -473,18 +537,30 @@ public final class LicnnServer implements AutoCloseable {
             return this;
         }
 
+        /** TLS for the web port (null, the default: plain HTTP). */
+        public Builder optWebTls(@Nullable ServerTls.TlsFiles tls) {
+            this.webTls = tls;
+            return this;
+        }
+
+        /** Request timeout, connection limit and accepted Host names of the web port. */
+        public Builder optWebLimits(ServerConfig.WebLimits limits) {
+            this.webLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
         /**
          * Wraps every worker's processor (tests in this package hold a worker at a known state with
          * it; the default runs the processor as it is).
          */
         Builder decorateProcessors(UnaryOperator<BatchProcessor<Work, WorkResult>> decorator) {
-            this.processorDecorator = java.util.Objects.requireNonNull(decorator, "decorator");
+            this.processorDecorator = Objects.requireNonNull(decorator, "decorator");
             return this;
         }
 
         /** How the shutdown delay is waited out (default: sleeping for it). */
         Builder delayWait(DelayWait wait) {
-            this.delayWait = java.util.Objects.requireNonNull(wait, "wait");
+            this.delayWait = Objects.requireNonNull(wait, "wait");
             return this;
         }
 
@@ -492,30 +568,39 @@ public final class LicnnServer implements AutoCloseable {
          * The clock (nanoseconds) that decides when the token file is read again (default: the
          * system's).
          */
-        Builder tokenClock(java.util.function.LongSupplier nanoClock) {
-            this.tokenClock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
+        Builder tokenClock(LongSupplier nanoClock) {
+            this.tokenClock = Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
         }
 
+        /** The configuration as it stands (validated). */
+        public ServerConfig config() {
+            return new ServerConfig(
+                    models,
+                    workers,
+                    maxBatchSize,
+                    maxQueueDelay,
+                    maxQueueSize,
+                    streamBudgetBytes,
+                    warmUp,
+                    grace,
+                    metricsPort,
+                    metricsHost,
+                    tokenFile,
+                    reflection,
+                    shutdownDelay,
+                    rpcThreads,
+                    rpcQueueSize,
+                    maxInboundMessageBytes,
+                    webAddress,
+                    webTls,
+                    webLimits,
+                    limits != null ? limits : RequestLimits.defaults(maxQueueSize));
+        }
+
+        /** A server with {@link #config()}; changing this builder later does not change it. */
         public LicnnServer build() {
-            if (models == null) {
-                throw new IllegalArgumentException("models must be set");
-            }
-            if (workers.isEmpty()) {
-                throw new IllegalArgumentException("at least one worker is required");
-            }
-            if (maxBatchSize < 1
-                    || maxQueueSize < 1
-                    || streamBudgetBytes < 1
-                    || rpcThreads < 1
-                    || maxInboundMessageBytes < 1) {
-                throw new IllegalArgumentException(
-                        "batch size, queue size, stream budget, RPC threads and message limit must be positive");
-            }
-            if (maxQueueDelay.isNegative() || grace.isNegative() || shutdownDelay.isNegative()) {
-                throw new IllegalArgumentException("durations must not be negative");
-            }
-            return new LicnnServer(copy());
+            return new LicnnServer(config(), new Hooks(processorDecorator, delayWait, tokenClock));
         }
     }
 }

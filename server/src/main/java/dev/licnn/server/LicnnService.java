@@ -2,7 +2,6 @@ package dev.licnn.server;
 
 import dev.licnn.batch.Job;
 import dev.licnn.batch.WorkerPool;
-import dev.licnn.engine.InvalidInputException;
 import dev.licnn.engine.explain.Ranking;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.proto.v1.Classification;
@@ -25,7 +24,6 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,23 +47,34 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
     private final ServedModels models;
     private final RequestParser parser;
-    private final WorkerPool<Work, WorkResult> pool;
+    private final ImageDecoder decoder = new ImageDecoder();
+    private final WorkQueue queue;
     private final ServerMetrics metrics;
     private final long streamBudgetBytes;
     private final ScheduledExecutorService timer;
+    private final RequestLimits limits;
 
     LicnnService(
             ServedModels models,
             WorkerPool<Work, WorkResult> pool,
             ServerMetrics metrics,
             long streamBudgetBytes,
-            ScheduledExecutorService timer) {
+            ScheduledExecutorService timer,
+            RequestLimits limits) {
         this.models = models;
         this.parser = new RequestParser(models);
-        this.pool = pool;
+        this.queue = new WorkQueue(pool);
         this.metrics = metrics;
         this.streamBudgetBytes = streamBudgetBytes;
         this.timer = timer;
+        this.limits = limits;
+    }
+
+    /** The call's deadline, cut to the server's longest call. */
+    private Deadline deadline() {
+        Deadline longest = Deadline.after(limits.maxDeadline().toNanos(), TimeUnit.NANOSECONDS);
+        Deadline d = Context.current().getDeadline();
+        return d == null ? longest : d.minimum(longest);
     }
 
     /** A flow-controlled sink for this call's responses that ends itself at the call's deadline. */
@@ -77,7 +86,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                         streamBudgetBytes,
                         metrics.bytesStreamed::inc,
                         () -> metrics.rejected.labelValues("SLOW_READER").inc());
-        sink.expireAt(Context.current().getDeadline(), timer);
+        sink.expireAt(deadline(), timer);
         return sink;
     }
 
@@ -106,7 +115,9 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         run[0] =
                 new ExplainRun(
                         parser,
-                        pool,
+                        decoder,
+                        queue,
+                        limits,
                         id,
                         sink::send,
                         status -> {
@@ -118,7 +129,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                             }
                         });
         sink.onCancel(() -> run[0].cancel());
-        run[0].start(request, Context.current().getDeadline());
+        run[0].start(request, deadline());
     }
 
     @Override
@@ -127,7 +138,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         EventSink<ExplainStreamEvent> sink = sink(observer);
         Map<String, ExplainRun> inFlight = new ConcurrentHashMap<>();
         AtomicBoolean halfClosed = new AtomicBoolean();
-        Deadline deadline = Context.current().getDeadline();
+        Deadline deadline = deadline();
         sink.onCancel(() -> inFlight.values().forEach(ExplainRun::cancel));
         Runnable maybeComplete =
                 () -> {
@@ -152,7 +163,9 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                 ExplainRun run =
                         new ExplainRun(
                                 parser,
-                                pool,
+                                decoder,
+                                queue,
+                                limits,
                                 id,
                                 e ->
                                         sink.send(
@@ -176,6 +189,15 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                                     inFlight.remove(id);
                                     maybeComplete.run();
                                 });
+                if (inFlight.size() >= limits.maxStreamInFlight()) {
+                    failed(
+                            id,
+                            Status.RESOURCE_EXHAUSTED.withDescription(
+                                    "this stream already has "
+                                            + limits.maxStreamInFlight()
+                                            + " requests in flight, the per-stream limit"));
+                    return;
+                }
                 if (inFlight.putIfAbsent(id, run) != null) {
                     failed(
                             id,
@@ -210,55 +232,48 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     @Override
     public void classify(ClassifyRequest request, StreamObserver<ClassifyResponse> observer) {
         EventSink<ClassifyResponse> sink = sink(observer);
-        ModelCard card;
-        int topK;
+        RequestParser.ClassifyPlan plan;
         try {
-            card = models.get(request.getModel());
-            int classes = card.spec().numClasses();
-            topK =
-                    request.getTopK() == 0
-                            ? Math.min(RequestParser.DEFAULT_TOP_K, classes)
-                            : request.getTopK();
-            if (topK < 1 || topK > classes) {
-                throw new InvalidInputException(
-                        "top_k must be between 1 and " + classes + ", got " + request.getTopK());
-            }
-            if (request.getImagesCount() == 0) {
-                throw new InvalidInputException("images must contain at least one image");
-            }
+            plan = parser.classify(request);
+            admitClassify(request.getImagesCount());
         } catch (RuntimeException e) {
             Status s = Statuses.of(e);
             count("Classify", s);
             sink.fail(s);
             return;
         }
-        Deadline deadline = Context.current().getDeadline();
+        ModelCard card = plan.model();
+        Deadline deadline = deadline();
+        Context call = Context.current();
         List<CompletableFuture<ClassifyResult>> results = new ArrayList<>();
         List<Job<Work, WorkResult>> jobs = new ArrayList<>();
         for (ImageInput img : request.getImagesList()) {
             CompletableFuture<ClassifyResult> f;
             try {
-                RequestParser.PreparedInput in = parser.prepare(img, card);
-                Work.Classify w = new Work.Classify(card.name(), in.chw(), in.height(), in.width());
-                Job.Builder<Work, WorkResult> jb = Job.builder(w.batchKey(), w);
-                if (deadline != null) {
-                    jb.optTimeout(
-                            Duration.ofNanos(
-                                    Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
+                // Between images: a client that has gone, or a deadline that has passed, stops
+                // the decoding of the rest.
+                if (call.isCancelled() || deadline.isExpired()) {
+                    throw new java.util.concurrent.CancellationException(
+                            deadline.isExpired()
+                                    ? "deadline passed before this image was decoded"
+                                    : "call cancelled before this image was decoded");
                 }
-                Job<Work, WorkResult> job = jb.build();
-                jobs.add(job);
-                final int k = topK;
+                ImageDecoder.PreparedInput in = decoder.prepare(img, card);
+                WorkQueue.Submitted<WorkResult.Logits> s =
+                        queue.job(
+                                new Work.Classify(card.name(), in.chw(), in.height(), in.width()),
+                                deadline);
+                if (submitQuietly(s)) {
+                    jobs.add(s.job());
+                }
                 f =
-                        submitQuietly(job)
+                        s.result()
                                 .handle(
                                         (r, err) ->
                                                 err != null
                                                         ? error(err)
                                                         : classification(
-                                                                card,
-                                                                ((WorkResult.Logits) r).logits(),
-                                                                k));
+                                                                card, r.logits(), plan.topK()));
             } catch (RuntimeException e) {
                 f = CompletableFuture.completedFuture(error(e));
             }
@@ -285,15 +300,33 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     }
 
     /**
-     * Submits; a refused job's future already carries the refusal, so the exception is not
-     * rethrown.
+     * Submits; a refused job's result already carries the refusal, so it is not rethrown. Returns
+     * whether the job was queued: a refused one is dropped at once, its image with it.
      */
-    private CompletableFuture<WorkResult> submitQuietly(Job<Work, WorkResult> job) {
+    private boolean submitQuietly(WorkQueue.Submitted<?> s) {
         try {
-            return pool.submit(job);
+            queue.submit(s);
+            return true;
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            return false;
         }
+    }
+
+    /**
+     * Admits a Classify of {@code images} images before any is decoded: under the image cap and the
+     * cost ceiling, and only while the queue has room for all of them.
+     */
+    private void admitClassify(int images) {
+        if (images > limits.maxClassifyImages()) {
+            throw new OverLimitException(
+                    "request has "
+                            + images
+                            + " images, over this server's limit of "
+                            + limits.maxClassifyImages()
+                            + " per Classify");
+        }
+        CostModel.check(CostModel.classify(images), limits);
+        queue.admit(images);
     }
 
     private static ClassifyResult error(Throwable t) {
@@ -326,7 +359,10 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
     public void describeModel(
             DescribeModelRequest request, StreamObserver<ModelDescription> observer) {
         try {
-            ModelDescription d = ModelDescriptions.describe(models.get(request.getModel()));
+            ModelDescription d =
+                    ModelDescriptions.describe(models.get(request.getModel())).toBuilder()
+                            .setLimits(limits.toProto())
+                            .build();
             count("DescribeModel", Status.OK);
             observer.onNext(d);
             observer.onCompleted();

@@ -1,10 +1,10 @@
 package dev.licnn.server;
 
-import ai.djl.ndarray.types.Shape;
+import dev.licnn.engine.explain.Targets;
 import dev.licnn.engine.licnn.LicnnOptions;
+import dev.licnn.engine.model.Architecture;
 import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;
-import dev.licnn.engine.model.VggSpec;
 import dev.licnn.proto.v1.ClassLabel;
 import dev.licnn.proto.v1.ExplainDefaults;
 import dev.licnn.proto.v1.ExplainMethod;
@@ -15,7 +15,6 @@ import dev.licnn.proto.v1.MapKind;
 import dev.licnn.proto.v1.ModelDescription;
 import dev.licnn.proto.v1.ModelSummary;
 import dev.licnn.proto.v1.Preprocessing;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Protobuf descriptions of served models. */
@@ -23,24 +22,16 @@ final class ModelDescriptions {
 
     private ModelDescriptions() {}
 
-    /** torchvision module paths of the feature ReLUs: features.1, features.3, ... */
-    static List<String> modulePaths(VggSpec spec) {
-        List<String> out = new ArrayList<>();
-        int idx = 0;
-        for (int v : spec.layers()) {
-            if (v == VggSpec.POOL) {
-                idx++;
-            } else {
-                int relu = idx + (spec.batchNorm() ? 2 : 1);
-                out.add("features." + relu);
-                idx += spec.batchNorm() ? 3 : 2;
-            }
-        }
-        return out;
+    /**
+     * torchvision module paths of the feature ReLUs (features.1, features.3, ... for VGG), as the
+     * architecture's layer walk names them.
+     */
+    static List<String> modulePaths(Architecture arch) {
+        return arch.featureReluModulePaths();
     }
 
     static ModelSummary summary(ModelCard c) {
-        VggSpec s = c.spec();
+        Architecture s = c.spec();
         int size = c.preprocess().cropSize();
         return ModelSummary.newBuilder()
                 .setName(c.name())
@@ -53,7 +44,7 @@ final class ModelDescriptions {
     }
 
     static ModelDescription describe(ModelCard c) {
-        VggSpec s = c.spec();
+        Architecture s = c.spec();
         int size = c.preprocess().cropSize();
         ModelDescription.Builder b =
                 ModelDescription.newBuilder()
@@ -68,19 +59,15 @@ final class ModelDescriptions {
             b.addLabels(
                     ClassLabel.newBuilder().setClassId(l.id()).setKey(l.key()).setName(l.name()));
         }
-        List<String> names = s.featureReluNames();
-        List<String> paths = modulePaths(s);
-        List<Shape> shapes = s.featureReluShapes(size, size);
-        for (int i = 0; i < names.size(); i++) {
-            Shape sh = shapes.get(i);
+        for (var l : s.featureLayers(size, size)) {
             b.addFeatureLayers(
                     FeatureLayer.newBuilder()
-                            .setIndex(i)
-                            .setName(names.get(i))
-                            .setModulePath(paths.get(i))
-                            .setChannels((int) sh.get(0))
-                            .setHeight((int) sh.get(1))
-                            .setWidth((int) sh.get(2)));
+                            .setIndex(l.index())
+                            .setName(l.name())
+                            .setModulePath(l.modulePath())
+                            .setChannels(l.channels())
+                            .setHeight(l.height())
+                            .setWidth(l.width()));
         }
         Preprocessing.Builder p =
                 Preprocessing.newBuilder()
@@ -106,11 +93,11 @@ final class ModelDescriptions {
         }
         b.setDefaults(
                 ExplainDefaults.newBuilder()
-                        .setTopK(RequestParser.DEFAULT_TOP_K)
+                        .setTopK(Targets.DEFAULT_TOP_K)
                         .setMethod(ExplainMethod.EXPLAIN_METHOD_LICNN)
                         .setLicnnOptions(ProtoMapping.toProto(LicnnOptions.defaults()))
                         .setMapEncoding(MapEncoding.MAP_ENCODING_FLOAT32)
-                        .setRankingSize(RequestParser.DEFAULT_TOP_K));
+                        .setRankingSize(Targets.DEFAULT_TOP_K));
         b.setMaxTargets(s.numClasses());
         return b.build();
     }

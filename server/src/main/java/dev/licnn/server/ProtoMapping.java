@@ -1,6 +1,7 @@
 package dev.licnn.server;
 
 import dev.licnn.engine.InvalidInputException;
+import dev.licnn.engine.baseline.BaselineOptions;
 import dev.licnn.engine.explain.MapKind;
 import dev.licnn.engine.explain.ScoreMode;
 import dev.licnn.engine.licnn.LicnnOptions;
@@ -9,7 +10,7 @@ import dev.licnn.proto.v1.ExplainRequest;
 
 /**
  * The one place where the contract's types and the engine's types of the same name meet, in both
- * directions: map kinds, explaining methods, score modes and LICNN options.
+ * directions: map kinds, explaining methods, score modes, LICNN and baseline options.
  */
 final class ProtoMapping {
 
@@ -46,12 +47,19 @@ final class ProtoMapping {
         return b.build();
     }
 
-    /** Null for LICNN, else the baseline method. */
-    static dev.licnn.engine.baseline.Method method(ExplainMethod m, int value) {
+    /** Whether the request asks for LICNN (the default when no method is set). */
+    static boolean isLicnn(ExplainMethod m) {
+        return m == ExplainMethod.EXPLAIN_METHOD_UNSPECIFIED
+                || m == ExplainMethod.EXPLAIN_METHOD_LICNN;
+    }
+
+    /**
+     * The baseline method of a request that is not LICNN's ({@link #isLicnn} is false).
+     *
+     * @throws UnsupportedMethodException for a method this server does not know
+     */
+    static dev.licnn.engine.baseline.Method baseline(ExplainMethod m, int value) {
         switch (m) {
-            case EXPLAIN_METHOD_UNSPECIFIED:
-            case EXPLAIN_METHOD_LICNN:
-                return null;
             case EXPLAIN_METHOD_GRADIENT:
                 return dev.licnn.engine.baseline.Method.GRADIENT;
             case EXPLAIN_METHOD_GRADIENT_X_INPUT:
@@ -66,6 +74,52 @@ final class ProtoMapping {
                 throw new UnsupportedMethodException(
                         "method " + value + " is not implemented by this server");
         }
+    }
+
+    /**
+     * The request's baseline options (defaults where unset).
+     *
+     * @param mean the model's per-channel normalisation mean (the black IG baseline's value)
+     * @param std the model's per-channel normalisation std
+     * @param featureLayers the model's feature-ReLU count (grad_cam_layer's range)
+     */
+    static BaselineOptions baselineOptions(
+            dev.licnn.proto.v1.BaselineOptions o, float[] mean, float[] std, int featureLayers) {
+        BaselineOptions.Builder b = BaselineOptions.builder();
+        b.optScoreMode(
+                o.getScore() == dev.licnn.proto.v1.ScoreMode.SCORE_MODE_BEFORE_SOFTMAX
+                        ? ScoreMode.BEFORE_SOFTMAX
+                        : ScoreMode.AFTER_SOFTMAX);
+        if (o.hasIgSteps()) {
+            b.optIgSteps(o.getIgSteps());
+        }
+        switch (o.getIgBaseline()) {
+            case IG_BASELINE_ZEROS:
+                b.optIgBaselineZeros();
+                break;
+            case IG_BASELINE_UNSPECIFIED:
+            case IG_BASELINE_BLACK:
+                b.optIgBaselineBlack(mean, std);
+                break;
+            default:
+                throw new InvalidInputException("unknown ig_baseline " + o.getIgBaselineValue());
+        }
+        if (o.hasSmoothgradSamples()) {
+            b.optSmoothGradSamples(o.getSmoothgradSamples());
+        }
+        if (o.hasNoiseLevel()) {
+            b.optNoiseLevel(o.getNoiseLevel());
+        }
+        b.optSeed(o.getSeed());
+        if (o.hasGradCamLayer()) {
+            int layer = o.getGradCamLayer();
+            if (layer < 0 || layer >= featureLayers) {
+                throw new InvalidInputException(
+                        "grad_cam_layer " + layer + " out of range 0.." + (featureLayers - 1));
+            }
+            b.optGradCamLayer(layer);
+        }
+        return b.build();
     }
 
     static MapKind mapKind(dev.licnn.proto.v1.MapKind k) {

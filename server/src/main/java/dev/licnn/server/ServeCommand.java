@@ -169,6 +169,20 @@ public final class ServeCommand implements Callable<Integer> {
                     "Largest width x height an encoded image may declare; larger ones are refused before decoding (default ${DEFAULT-VALUE}).")
     long maxImagePixels;
 
+    @Option(
+            names = "--max-request-cost",
+            defaultValue = "${env:LICNN_MAX_REQUEST_COST:-4096}",
+            description =
+                    "Ceiling on a request's estimated cost in forward-pass equivalents (1 per image to classify, 1 + 2k for LICNN with k classes, 2k x steps for integrated gradients); over it, RESOURCE_EXHAUSTED (env LICNN_MAX_REQUEST_COST, default ${DEFAULT-VALUE}).")
+    long maxRequestCost;
+
+    @Option(
+            names = "--max-deadline-seconds",
+            defaultValue = "${env:LICNN_MAX_DEADLINE_SECONDS:-300}",
+            description =
+                    "Longest a call may last; a later client deadline, or none, is cut to this (env LICNN_MAX_DEADLINE_SECONDS, default ${DEFAULT-VALUE}).")
+    long maxDeadlineSeconds;
+
     @Option(names = "--no-warmup", description = "Skip the warm-up explain at start.")
     boolean noWarmup;
 
@@ -207,6 +221,10 @@ public final class ServeCommand implements Callable<Integer> {
                                         .optStd(c.preprocess().std())
                                         .optMaxPixels(maxImagePixels)
                                         .build()));
+        if (maxRequestCost < 1 || maxDeadlineSeconds < 1) {
+            throw new IllegalArgumentException(
+                    "--max-request-cost and --max-deadline-seconds must be positive");
+        }
         List<WorkerSpec> ws = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
             ws.add(WorkerSpec.parse(workers.get(i), i));
@@ -227,6 +245,10 @@ public final class ServeCommand implements Callable<Integer> {
                 .optGrace(Duration.ofSeconds(graceSeconds))
                 .optRpcThreads(rpcThreads)
                 .optWarmUp(!noWarmup)
+                .optRequestLimits(
+                        RequestLimits.defaults(maxQueueSize)
+                                .withMaxCost(maxRequestCost)
+                                .withMaxDeadline(Duration.ofSeconds(maxDeadlineSeconds)))
                 .optWebAddress(webPort < 0 ? null : new InetSocketAddress(host, webPort));
     }
 

@@ -34,6 +34,11 @@ public final class ServedModels {
      * The model called {@code name}; the default model for an empty name. A variant of a served
      * model is named {@code BASE?reinit=MODULE,MODULE&seed=N}: the base model with the parameters
      * of those modules re-initialised (seeded), as the sanity checks need.
+     *
+     * <p>A variant's card carries its canonical name, so every spelling of one variant is one entry
+     * of a worker's variant cache: modules sorted and once each, the seed as a plain number ({@code
+     * seed=01} is {@code seed=1}), a parameter given twice with one value counted once. A variant
+     * that re-initialises nothing is its base model.
      */
     public ModelCard get(String name) {
         String n = name == null || name.isEmpty() ? defaultName : name;
@@ -49,9 +54,23 @@ public final class ServedModels {
         return c;
     }
 
-    private static ModelCard variant(ModelCard base, String fullName, String params) {
-        java.util.List<String> modules = new java.util.ArrayList<>();
-        long seed = 0;
+    /**
+     * A parsed variant: the modules to re-initialise (sorted, once each) and the seed.
+     *
+     * @param name the canonical spelling, {@code BASE?reinit=A,B&seed=N}, or the base name alone
+     *     when nothing is re-initialised
+     */
+    record Variant(String name, List<String> modules, long seed) {}
+
+    /**
+     * Parses a variant's parameters.
+     *
+     * @throws InvalidInputException naming a bad or conflicting parameter
+     */
+    static Variant variant(String base, String fullName, String params) {
+        java.util.SortedSet<String> modules = new java.util.TreeSet<>();
+        Long seed = null;
+        boolean reinitSeen = false;
         for (String kv : params.split("&")) {
             int eq = kv.indexOf('=');
             if (eq < 0) {
@@ -62,19 +81,34 @@ public final class ServedModels {
             String v = kv.substring(eq + 1);
             switch (k) {
                 case "reinit":
+                    java.util.SortedSet<String> these = new java.util.TreeSet<>();
                     for (String m : v.split(",")) {
                         if (!m.isEmpty()) {
-                            modules.add(m);
+                            these.add(m);
                         }
                     }
+                    if (reinitSeen && !these.equals(modules)) {
+                        throw new InvalidInputException(
+                                "reinit is given twice with different modules in '"
+                                        + fullName
+                                        + "'");
+                    }
+                    reinitSeen = true;
+                    modules = these;
                     break;
                 case "seed":
+                    long parsed;
                     try {
-                        seed = Long.parseLong(v);
+                        parsed = Long.parseLong(v);
                     } catch (NumberFormatException e) {
                         throw new InvalidInputException(
                                 "seed must be a number in '" + fullName + "'");
                     }
+                    if (seed != null && seed != parsed) {
+                        throw new InvalidInputException(
+                                "seed is given twice with different values in '" + fullName + "'");
+                    }
+                    seed = parsed;
                     break;
                 default:
                     throw new InvalidInputException(
@@ -85,7 +119,20 @@ public final class ServedModels {
                                     + "' (known: reinit, seed)");
             }
         }
-        return base.withReinitialised(fullName, modules, seed);
+        long s = seed == null ? 0 : seed;
+        if (modules.isEmpty()) {
+            return new Variant(base, List.of(), s);
+        }
+        String name = base + VARIANT_MARK + "reinit=" + String.join(",", modules) + "&seed=" + s;
+        return new Variant(name, List.copyOf(modules), s);
+    }
+
+    private static ModelCard variant(ModelCard base, String fullName, String params) {
+        Variant v = variant(base.name(), fullName, params);
+        if (v.modules().isEmpty()) {
+            return base;
+        }
+        return base.withReinitialised(v.name(), v.modules(), v.seed());
     }
 
     public String defaultName() {

@@ -22,6 +22,27 @@ public final class ServerTls {
     private ServerTls() {}
 
     /**
+     * The TLS files of a port: a certificate chain, its private key, and optionally the CA whose
+     * client certificates are required.
+     */
+    public record TlsFiles(Path certChain, Path privateKey, @Nullable Path clientCa) {
+        public TlsFiles {
+            java.util.Objects.requireNonNull(certChain, "certChain");
+            java.util.Objects.requireNonNull(privateKey, "privateKey");
+        }
+
+        /** The same files for the web port. */
+        public dev.licnn.server.web.GrpcWebServer.Tls forWeb() {
+            return new dev.licnn.server.web.GrpcWebServer.Tls(certChain, privateKey, clientCa);
+        }
+    }
+
+    /** {@link #credentials(Path, Path, Path)} of {@code files}. */
+    public static ServerCredentials credentials(TlsFiles files) {
+        return credentials(files.certChain(), files.privateKey(), files.clientCa());
+    }
+
+    /**
      * Credentials that serve {@code certChain} with {@code privateKey}; with {@code clientCa},
      * every client must present a certificate that CA signed.
      *

@@ -49,7 +49,7 @@ public final class Statuses {
         if (t instanceof UnsupportedMethodException) {
             return Status.UNIMPLEMENTED.withDescription(t.getMessage());
         }
-        if (t instanceof QueueFullException) {
+        if (t instanceof QueueFullException || t instanceof OverLimitException) {
             return Status.RESOURCE_EXHAUSTED.withDescription(t.getMessage());
         }
         if (t instanceof PoolClosedException) {

@@ -23,11 +23,15 @@ import org.slf4j.LoggerFactory;
  * Requires {@code authorization: Bearer <token>} on every call except health checks, with the
  * tokens of a file: one per line, blank lines and lines starting with {@code #} ignored, each at
  * least {@value #MIN_TOKEN_LENGTH} characters. The file is read again at most once a second when
- * calls come in, so tokens are added, rotated and revoked by rewriting it, without a restart; a
- * file that cannot be read or holds no token then keeps the tokens in force (and is logged). A
- * missing or wrong token ends the call with UNAUTHENTICATED, counted in {@code
- * licnn_requests_total} and {@code licnn_rejected_total{reason="UNAUTHENTICATED"}}. Tokens are
- * compared as SHA-256 digests in constant time and never logged.
+ * calls come in, so tokens are added, rotated and revoked by rewriting it, without a restart. On a
+ * reload, the valid lines of the file take effect and each bad line is logged; a file that is
+ * missing, cannot be read or holds no valid token denies every call until it is mended (logged as
+ * an error). At start such a file stops the server instead. A missing or wrong token ends the call
+ * with UNAUTHENTICATED, counted in {@code licnn_requests_total} and {@code
+ * licnn_rejected_total{reason="UNAUTHENTICATED"}}, and logged in rate-limited lines. A call that
+ * streams requests ({@code ExplainStream}) is authorised again at each message: once its token is
+ * revoked the call ends with UNAUTHENTICATED. Tokens are compared as SHA-256 digests in constant
+ * time and never logged.
  */
 final class TokenAuthInterceptor implements ServerInterceptor {
 
@@ -41,22 +45,35 @@ final class TokenAuthInterceptor implements ServerInterceptor {
     private final Path file;
     private final ServerMetrics metrics;
     private final LongSupplier clock;
+    private final RateLimitedLog refusedLog;
     private volatile List<byte[]> digests;
     private volatile long checkedAt;
 
     /**
      * @throws IllegalArgumentException if the file cannot be read or holds no valid token
      */
-    TokenAuthInterceptor(Path file, ServerMetrics metrics, LongSupplier nanoClock) {
+    TokenAuthInterceptor(
+            Path file, ServerMetrics metrics, LongSupplier nanoClock, RateLimitedLog refusedLog) {
         this.file = file;
         this.metrics = metrics;
         this.clock = nanoClock;
+        this.refusedLog = refusedLog;
+        Tokens t;
         try {
-            this.digests = read(file);
+            t = read(file);
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "cannot read token file " + file + ": " + e.getMessage(), e);
         }
+        if (t.digests().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "token file "
+                            + file
+                            + " holds no token"
+                            + (t.problems().isEmpty() ? "" : ": " + t.problems().get(0)));
+        }
+        t.problems().forEach(p -> LOG.warn("token file {}: {} (line ignored)", file, p));
+        this.digests = t.digests();
         this.checkedAt = clock.getAsLong();
         LOG.info("bearer tokens required: {} token(s) from {}", digests.size(), file);
     }
@@ -68,20 +85,34 @@ final class TokenAuthInterceptor implements ServerInterceptor {
         if (HealthGrpc.SERVICE_NAME.equals(service)) {
             return next.startCall(call, headers);
         }
-        String problem = check(headers.get(AUTHORIZATION));
+        String authorization = headers.get(AUTHORIZATION);
+        String problem = check(authorization);
         if (problem == null) {
-            return next.startCall(call, headers);
+            if (call.getMethodDescriptor().getType().clientSendsOneMessage()) {
+                return next.startCall(call, headers);
+            }
+            return ReauthorisedCall.start(call, headers, next, () -> check(authorization), this);
         }
+        refuse(call, problem);
+        call.close(Status.UNAUTHENTICATED.withDescription(problem), new Metadata());
+        return new ServerCall.Listener<>() {};
+    }
+
+    /** Counts and logs (rate-limited) a call refused for {@code problem}. */
+    void refuse(ServerCall<?, ?> call, String problem) {
         String rpc = call.getMethodDescriptor().getBareMethodName();
         metrics.requests.labelValues(rpc, Status.Code.UNAUTHENTICATED.name()).inc();
         metrics.rejected.labelValues("UNAUTHENTICATED").inc();
-        LOG.info(
-                "event=rpc_failed rpc={} status=UNAUTHENTICATED message=\"{}\" peer={}",
-                rpc,
-                problem,
-                call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR));
-        call.close(Status.UNAUTHENTICATED.withDescription(problem), new Metadata());
-        return new ServerCall.Listener<>() {};
+        Object peer = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+        refusedLog.log(
+                n ->
+                        LOG.info(
+                                "event=rpc_failed rpc={} status=UNAUTHENTICATED message=\"{}\""
+                                        + " peer={} refused_since_last_line={}",
+                                rpc,
+                                problem,
+                                peer,
+                                n));
     }
 
     /** Null if {@code authorization} carries a valid token, else what is wrong with it. */
@@ -116,19 +147,36 @@ final class TokenAuthInterceptor implements ServerInterceptor {
     }
 
     private void reload() {
+        Tokens fresh;
         try {
-            List<byte[]> fresh = read(file);
-            if (!sameTokens(fresh, digests)) {
-                LOG.info("bearer tokens reloaded: {} token(s) from {}", fresh.size(), file);
+            fresh = read(file);
+        } catch (IOException e) {
+            if (!digests.isEmpty()) {
+                LOG.error(
+                        "token file {} cannot be read ({}): every call is refused until it is"
+                                + " mended",
+                        file,
+                        e.toString());
             }
-            digests = fresh;
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn(
-                    "token file {} not reloaded, the previous {} token(s) stay in force: {}",
-                    file,
-                    digests.size(),
-                    e.getMessage());
+            digests = List.of();
+            return;
         }
+        boolean changed = !sameTokens(fresh.digests(), digests);
+        if (changed) {
+            fresh.problems().forEach(p -> LOG.warn("token file {}: {} (line ignored)", file, p));
+            if (fresh.digests().isEmpty()) {
+                LOG.error(
+                        "token file {} holds no valid token: every call is refused until it is"
+                                + " mended",
+                        file);
+            } else {
+                LOG.info(
+                        "bearer tokens reloaded: {} token(s) from {}",
+                        fresh.digests().size(),
+                        file);
+            }
+        }
+        digests = fresh.digests();
     }
 
     private static boolean sameTokens(List<byte[]> a, List<byte[]> b) {
@@ -143,9 +191,13 @@ final class TokenAuthInterceptor implements ServerInterceptor {
         return true;
     }
 
-    /** Digests of the tokens in {@code file}. */
-    static List<byte[]> read(Path file) throws IOException {
+    /** The valid tokens of a file, as digests, and what is wrong with its other lines. */
+    record Tokens(List<byte[]> digests, List<String> problems) {}
+
+    /** The tokens in {@code file}: valid lines taken, bad ones described. */
+    static Tokens read(Path file) throws IOException {
         List<byte[]> out = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         int lineNo = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lineNo++;
@@ -154,21 +206,17 @@ final class TokenAuthInterceptor implements ServerInterceptor {
                 continue;
             }
             if (t.length() < MIN_TOKEN_LENGTH || t.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-                throw new IllegalArgumentException(
-                        "token on line "
+                problems.add(
+                        "the token on line "
                                 + lineNo
-                                + " of "
-                                + file
                                 + " must be at least "
                                 + MIN_TOKEN_LENGTH
                                 + " printable ASCII characters without spaces");
+                continue;
             }
             out.add(sha256(t));
         }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("token file " + file + " holds no token");
-        }
-        return out;
+        return new Tokens(List.copyOf(out), List.copyOf(problems));
     }
 
     private static byte[] sha256(String s) {

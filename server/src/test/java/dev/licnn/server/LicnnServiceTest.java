@@ -211,7 +211,7 @@ class LicnnServiceTest {
                         be.explain(
                                 dev.licnn.engine.baseline.BaselineJob.builder()
                                         .setInput(img0, 224, 224)
-                                        .setMethod(ProtoMapping.method(pm, pm.getNumber()))
+                                        .setMethod(ProtoMapping.baseline(pm, pm.getNumber()))
                                         .optTopK(2)
                                         .optOptions(opts)
                                         .build());

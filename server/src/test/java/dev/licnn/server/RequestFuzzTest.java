@@ -32,11 +32,12 @@ class RequestFuzzTest {
             TestServer.narrowCard()
                     .withPreprocess(PreprocessConfig.builder().optMaxPixels(1 << 20).build());
     private static final RequestParser PARSER = new RequestParser(new ServedModels(List.of(CARD)));
+    private static final ImageDecoder DECODER = new ImageDecoder();
 
     private static void check(ExplainRequest r) {
         try {
-            RequestParser.Parsed p = PARSER.parseExplain(r);
-            RequestParser.PreparedInput in = PARSER.prepare(r.getImage(), p.model());
+            ExplainPlan p = PARSER.explain(r);
+            ImageDecoder.PreparedInput in = DECODER.prepare(r.getImage(), p.model());
             assertEquals(3 * in.height() * in.width(), in.chw().length);
             assertEquals(224, in.height());
         } catch (RuntimeException e) {

@@ -109,8 +109,23 @@ class TokenAuthTest {
                     "token A revoked");
             assertEquals(Status.Code.OK, listModels(withToken(ts, "Bearer " + B)));
             assertEquals(Status.Code.OK, listModels(withToken(ts, "Bearer " + C)));
-            // A broken file keeps the tokens in force.
+            // A partly bad file: its valid lines take effect, the bad one is ignored.
+            Files.writeString(file, "short\n" + C + "\n");
+            clock.addAndGet(second);
+            assertEquals(Status.Code.OK, listModels(withToken(ts, "Bearer " + C)));
+            assertEquals(Status.Code.UNAUTHENTICATED, listModels(withToken(ts, "Bearer " + B)));
+            // A file with no valid token denies everyone (it no longer keeps the old tokens).
             Files.writeString(file, "short\n");
+            clock.addAndGet(second);
+            assertEquals(Status.Code.UNAUTHENTICATED, listModels(withToken(ts, "Bearer " + C)));
+            // So does an emptied file, and a deleted one; a mended file serves again.
+            Files.writeString(file, "");
+            clock.addAndGet(second);
+            assertEquals(Status.Code.UNAUTHENTICATED, listModels(withToken(ts, "Bearer " + C)));
+            Files.delete(file);
+            clock.addAndGet(second);
+            assertEquals(Status.Code.UNAUTHENTICATED, listModels(withToken(ts, "Bearer " + C)));
+            Files.writeString(file, C + "\n");
             clock.addAndGet(second);
             assertEquals(Status.Code.OK, listModels(withToken(ts, "Bearer " + C)));
             assertEquals(Status.Code.UNAUTHENTICATED, listModels(withToken(ts, "Bearer " + A)));

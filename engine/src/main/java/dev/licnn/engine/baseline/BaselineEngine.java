@@ -8,7 +8,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.licnn.engine.explain.Explainer;
 import dev.licnn.engine.explain.Outcome;
 import dev.licnn.engine.explain.ScoreMode;
-import dev.licnn.engine.model.VggNetwork;
+import dev.licnn.engine.explain.SizeGroups;
+import dev.licnn.engine.model.FeatureNetwork;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,31 +49,31 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
     /** Default largest number of images in one forward/backward pass. */
     public static final int DEFAULT_MAX_ROWS_PER_PASS = 16;
 
-    private final VggNetwork net;
+    private final FeatureNetwork net;
     private final int numClasses;
     private final int reluCount;
     private final int maxRows;
     private long passes;
 
-    public BaselineEngine(VggNetwork net) {
+    public BaselineEngine(FeatureNetwork net) {
         this(net, DEFAULT_MAX_ROWS_PER_PASS);
     }
 
     /**
      * @param maxRowsPerPass the most images in one pass (bounds memory), at least 1
      */
-    public BaselineEngine(VggNetwork net, int maxRowsPerPass) {
+    public BaselineEngine(FeatureNetwork net, int maxRowsPerPass) {
         if (maxRowsPerPass < 1) {
             throw new IllegalArgumentException(
                     "rows per pass must be at least 1, got " + maxRowsPerPass);
         }
         this.net = net;
-        this.numClasses = net.spec().numClasses();
-        this.reluCount = net.spec().featureReluCount();
+        this.numClasses = net.architecture().numClasses();
+        this.reluCount = net.architecture().featureReluCount();
         this.maxRows = maxRowsPerPass;
     }
 
-    public VggNetwork network() {
+    public FeatureNetwork network() {
         return net;
     }
 
@@ -89,35 +90,12 @@ public final class BaselineEngine implements Explainer<BaselineJob> {
      */
     @Override
     public List<Outcome> explainAll(List<BaselineJob> jobs) {
-        Outcome[] out = new Outcome[jobs.size()];
-        List<JobRun> valid = new ArrayList<>();
-        for (int i = 0; i < jobs.size(); i++) {
-            try {
-                valid.add(validate(i, jobs.get(i)));
-            } catch (RuntimeException e) {
-                out[i] = Outcome.failed(e);
-            }
-        }
-        while (!valid.isEmpty()) {
-            int h = valid.get(0).h;
-            int w = valid.get(0).w;
-            List<JobRun> group = new ArrayList<>();
-            List<JobRun> rest = new ArrayList<>();
-            for (JobRun s : valid) {
-                (s.h == h && s.w == w ? group : rest).add(s);
-            }
-            runGroup(group, h, w);
-            for (JobRun s : group) {
-                out[s.index] = s.error != null ? Outcome.failed(s.error) : Outcome.ok(s.result());
-            }
-            valid = rest;
-        }
-        return Arrays.asList(out);
+        return SizeGroups.explainAll(jobs, this::start, this::runGroup);
     }
 
-    private JobRun validate(int index, BaselineJob j) {
+    private JobRun start(BaselineJob j) {
         j.targets().validate(numClasses);
-        return new JobRun(index, j, reluCount);
+        return new JobRun(j, reluCount);
     }
 
     /**

@@ -3,8 +3,11 @@ package dev.licnn.engine.baseline;
 import dev.licnn.engine.explain.ClassAttention;
 import dev.licnn.engine.explain.ExplainResult;
 import dev.licnn.engine.explain.FloatMap;
+import dev.licnn.engine.explain.Outcome;
 import dev.licnn.engine.explain.Prediction;
 import dev.licnn.engine.explain.Ranking;
+import dev.licnn.engine.explain.SizeGroups;
+import dev.licnn.engine.explain.Targets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,14 +15,13 @@ import java.util.List;
  * What one engine call knows about one job while it runs: its rows (the inputs whose gradients it
  * needs), the per-class gradient sums or Grad-CAM maps, and the results handed to its listener.
  */
-final class JobRun {
+final class JobRun implements SizeGroups.Member {
 
     /** Row index of the unmodified input (first forward pass: prediction and plain gradients). */
     static final int CLEAN = -1;
 
     private static final float[] NO_LOGITS = new float[0];
 
-    final int index;
     final BaselineJob job;
     final Method method;
     final int h;
@@ -42,8 +44,7 @@ final class JobRun {
     private final List<ClassAttention> classes = new ArrayList<>();
     private FloatMap saliency;
 
-    JobRun(int index, BaselineJob job, int reluCount) {
-        this.index = index;
+    JobRun(BaselineJob job, int reluCount) {
         this.job = job;
         this.method = job.method();
         this.h = job.targets().height();
@@ -210,7 +211,15 @@ final class JobRun {
         }
     }
 
-    ExplainResult result() {
-        return new ExplainResult(prediction, classes, saliency);
+    @Override
+    public Targets targets() {
+        return job.targets();
+    }
+
+    @Override
+    public Outcome outcome() {
+        return error != null
+                ? Outcome.failed(error)
+                : Outcome.ok(new ExplainResult(prediction, classes, saliency));
     }
 }

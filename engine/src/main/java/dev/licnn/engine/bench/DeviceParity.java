@@ -5,13 +5,18 @@ import dev.licnn.engine.explain.ClassAttention;
 import dev.licnn.engine.explain.ExplainResult;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
-import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.engine.model.VggNetwork;
-import dev.licnn.engine.model.VggSpec;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Compares the engine on a device with the engine on the CPU for the same model and images: the
@@ -19,54 +24,67 @@ import java.util.Random;
  * --tolerance} (default 1e-2). Each side uses its device's own setting ({@code
  * EngineConfig.forDevice}). Exits with status 1 when a check fails.
  *
+ * <p>{@code licnn parity} runs it with these options; so does its own {@link #main}:
+ *
  * <pre>
  * java -cp ... dev.licnn.engine.bench.DeviceParity --device cuda:0 [--model DIR | --arch vgg16] [--images 4] [--k 5]
  * </pre>
  */
-public final class DeviceParity {
+@Command(
+        name = "parity",
+        mixinStandardHelpOptions = true,
+        description =
+                "Compare the engine on a device with the engine on the CPU: identical top-k classes, maps within "
+                        + "relative L2 --tolerance. Exit status 1 when an image fails.")
+public final class DeviceParity implements Callable<Integer> {
 
-    private DeviceParity() {}
+    @Mixin ModelChoice modelChoice = new ModelChoice();
 
-    public static void main(String[] args) throws Exception {
-        String arch = "vgg16";
-        String model = null;
-        String deviceName = "cuda:0";
-        int images = 4;
-        int k = 5;
-        double tolerance = 1e-2;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--arch":
-                    arch = args[++i];
-                    break;
-                case "--model":
-                    model = args[++i];
-                    break;
-                case "--device":
-                    deviceName = args[++i];
-                    break;
-                case "--images":
-                    images = Integer.parseInt(args[++i]);
-                    break;
-                case "--k":
-                    k = Integer.parseInt(args[++i]);
-                    break;
-                case "--tolerance":
-                    tolerance = Double.parseDouble(args[++i]);
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option " + args[i]);
-            }
+    @Option(
+            names = "--device",
+            defaultValue = "cuda:0",
+            description =
+                    "The device compared with the CPU: cpu or cuda:N (default ${DEFAULT-VALUE}).")
+    String deviceName;
+
+    @Option(
+            names = "--images",
+            defaultValue = "4",
+            description = "Random images compared (default ${DEFAULT-VALUE}).")
+    int images;
+
+    @Option(
+            names = "--k",
+            defaultValue = "5",
+            description = "Classes per map, top-k (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(
+            names = "--tolerance",
+            defaultValue = "1e-2",
+            description = "Largest relative L2 difference of a map (default ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Spec CommandSpec spec;
+
+    /** Runs the comparison; exits with status 1 when an image fails, 2 on a bad option. */
+    public static void main(String[] args) {
+        int code = new CommandLine(new DeviceParity()).execute(args);
+        if (code != 0) {
+            System.exit(code);
         }
-        ModelCard card =
-                model != null
-                        ? ModelCard.load(Path.of(model))
-                        : ModelCard.random(
-                                arch,
-                                VggSpec.byName(arch),
-                                42,
-                                Labels.indexed(VggSpec.byName(arch).numClasses()));
-        Device device = EngineBench.device(deviceName);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Args.atLeast(spec, "--images", images, 1);
+        Args.atLeast(spec, "--k", k, 1);
+        if (!(tolerance >= 0)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--tolerance must be at least 0, got " + tolerance);
+        }
+        Device device = Args.checked(spec, "--device", () -> EngineBench.device(deviceName));
+        ModelCard card = modelChoice.card(spec);
         int failures = 0;
         try (VggNetwork cpuNet = card.createNetwork(Device.cpu());
                 VggNetwork devNet = card.createNetwork(device)) {
@@ -118,9 +136,7 @@ public final class DeviceParity {
             System.out.printf(
                     "worst rel L2 %.2e; %d of %d images failed%n", worst, failures, images);
         }
-        if (failures > 0) {
-            System.exit(1);
-        }
+        return failures > 0 ? 1 : 0;
     }
 
     static double relL2(float[] a, float[] b) {

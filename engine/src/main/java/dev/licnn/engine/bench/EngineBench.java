@@ -8,10 +8,8 @@ import dev.licnn.engine.explain.Outcome;
 import dev.licnn.engine.licnn.EngineConfig;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
-import dev.licnn.engine.model.Labels;
 import dev.licnn.engine.model.ModelCard;
 import dev.licnn.engine.model.VggNetwork;
-import dev.licnn.engine.model.VggSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Measures, in one process, F (one batch-1 forward pass of a VGG at 224x224, fp32) and the time of
@@ -28,71 +33,101 @@ import java.util.concurrent.ConcurrentHashMap;
  * maps. The settings are timed in turns (F, then one map with each setting, repeated), so a slower
  * or busier machine affects them all alike.
  *
+ * <p>{@code licnn bench-engine} runs it with these options; so does its own {@link #main}:
+ *
  * <pre>
  * java -cp ... dev.licnn.engine.bench.EngineBench [--arch vgg16 | --model DIR] [--maps 200]
  *     [--repeats 11] [--k 5] [--batch 1] [--engines "java,per-class;tensor,batch" | --compare] [--device cuda:0]
  * </pre>
  */
-public final class EngineBench {
+@Command(
+        name = "bench-engine",
+        mixinStandardHelpOptions = true,
+        description =
+                "Engine benchmark: forward pass vs one top-k saliency map, in one process, with the time of "
+                        + "each engine stage and the RSS over consecutive maps.")
+public final class EngineBench implements Callable<Integer> {
 
     private static final String[] STAGES = {
         "forward", "backward", "inhibition", "masked_forward", "attention"
     };
-    private static final String ALL = "java,per-class;java,batch;tensor,per-class;tensor,batch";
+    static final String ALL = "java,per-class;java,batch;tensor,per-class;tensor,batch";
 
-    private EngineBench() {}
+    @Mixin ModelChoice modelChoice = new ModelChoice();
 
-    public static void main(String[] args) throws Exception {
-        String arch = "vgg16";
-        String model = null;
-        int maps = 200;
-        int repeats = 11;
-        int k = 5;
-        int batch = 1;
-        String engines = "auto";
-        String deviceName = "cpu";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--arch":
-                    arch = args[++i];
-                    break;
-                case "--model":
-                    model = args[++i];
-                    break;
-                case "--maps":
-                    maps = Integer.parseInt(args[++i]);
-                    break;
-                case "--repeats":
-                    repeats = Integer.parseInt(args[++i]);
-                    break;
-                case "--k":
-                    k = Integer.parseInt(args[++i]);
-                    break;
-                case "--batch":
-                    batch = Integer.parseInt(args[++i]);
-                    break;
-                case "--engines":
-                    engines = args[++i];
-                    break;
-                case "--compare":
-                    engines = ALL;
-                    break;
-                case "--device":
-                    deviceName = args[++i];
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option " + args[i]);
-            }
+    @Option(
+            names = "--maps",
+            defaultValue = "200",
+            description =
+                    "Consecutive maps for the time and RSS trace at the end, 0 for none (default ${DEFAULT-VALUE}).")
+    int maps;
+
+    @Option(
+            names = "--repeats",
+            defaultValue = "11",
+            description = "Timed turns of F and one map per setting (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(
+            names = "--k",
+            defaultValue = "5",
+            description = "Classes per map, top-k (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(
+            names = "--batch",
+            defaultValue = "1",
+            description = "Images per engine call (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
+            names = "--engines",
+            defaultValue = "auto",
+            paramLabel = "SETTINGS",
+            description =
+                    "Engine settings separated by ';', each java|tensor[,batch|,per-class], or auto "
+                            + "(default ${DEFAULT-VALUE}).")
+    String engines;
+
+    @Option(
+            names = "--compare",
+            description = "Every engine setting (" + ALL + "); replaces --engines.")
+    boolean compare;
+
+    @Option(
+            names = "--device",
+            defaultValue = "cpu",
+            description = "cpu or cuda:N (default ${DEFAULT-VALUE}).")
+    String deviceName;
+
+    @Spec CommandSpec spec;
+
+    /** Runs the benchmark; exits with status 2 on a bad option. */
+    public static void main(String[] args) {
+        int code = new CommandLine(new EngineBench()).execute(args);
+        if (code != 0) {
+            System.exit(code);
         }
-        ModelCard card =
-                model != null
-                        ? ModelCard.load(Path.of(model))
-                        : ModelCard.random(
-                                arch,
-                                VggSpec.byName(arch),
-                                42,
-                                Labels.indexed(VggSpec.byName(arch).numClasses()));
-        Device device = device(deviceName);
+    }
+
+    /** The engine settings asked for, in order. */
+    List<EngineConfig> configs(Device device) {
+        List<EngineConfig> configs = new ArrayList<>();
+        for (String e : (compare ? ALL : engines).split(";")) {
+            configs.add(EngineConfig.parse(e, device));
+        }
+        return configs;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Args.atLeast(spec, "--maps", maps, 0);
+        Args.atLeast(spec, "--repeats", repeats, 1);
+        Args.atLeast(spec, "--k", k, 1);
+        Args.atLeast(spec, "--batch", batch, 1);
+        Device device = Args.checked(spec, "--device", () -> device(deviceName));
+        Args.checked(spec, compare ? "--compare" : "--engines", () -> configs(device));
+        ModelCard card = modelChoice.card(spec);
         System.out.printf(
                 "model=%s input=224x224 fp32 k=%d batch=%d repeats=%d threads=%s device=%s%n",
                 card.name(),
@@ -102,10 +137,7 @@ public final class EngineBench {
                 System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 device);
         try (VggNetwork net = card.createNetwork(device)) {
-            List<EngineConfig> configs = new ArrayList<>();
-            for (String e : engines.split(";")) {
-                configs.add(EngineConfig.parse(e, device));
-            }
+            List<EngineConfig> configs = configs(device);
             List<LicnnEngine> list = new ArrayList<>();
             List<Map<String, double[]>> stageTimes = new ArrayList<>();
             for (EngineConfig c : configs) {
@@ -211,6 +243,7 @@ public final class EngineBench {
                         done, per, per / fm, rssBefore / 1024, rssAfter / 1024);
             }
         }
+        return 0;
     }
 
     /** {@code cpu}, {@code cuda:N} or {@code gpu:N}. */

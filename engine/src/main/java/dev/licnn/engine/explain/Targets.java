@@ -12,6 +12,9 @@ public final class Targets {
     /** The smallest input side a VGG's five pools accept. */
     public static final int MIN_SIDE = 32;
 
+    /** Classes explained (or ranked) when a request names neither classes nor k. */
+    public static final int DEFAULT_TOP_K = 5;
+
     private final float[] input;
     private final int height;
     private final int width;
@@ -36,6 +39,28 @@ public final class Targets {
     public static Targets of(float[] input, int height, int width, int topK, int[] classIds) {
         validateRequest(input, height, width, topK, classIds);
         return new Targets(input, height, width, topK, classIds == null ? null : classIds.clone());
+    }
+
+    /**
+     * The rule for a requested k against a model, for callers that take k from outside (the
+     * server's requests): 0 means the default, {@code min(DEFAULT_TOP_K, numClasses)}; anything
+     * else must lie in 1..numClasses.
+     *
+     * @return the k to use
+     * @throws InvalidInputException naming the allowed range and the value given
+     */
+    public static int topK(int requested, int numClasses) {
+        if (requested == 0) {
+            return Math.min(DEFAULT_TOP_K, numClasses);
+        }
+        if (requested < 1 || requested > numClasses) {
+            throw new InvalidInputException(
+                    "top_k must be between 1 and "
+                            + numClasses
+                            + " (the model's classes), got "
+                            + requested);
+        }
+        return requested;
     }
 
     /** The normalised input, 3 x height x width, channel-major. Shared: do not modify. */

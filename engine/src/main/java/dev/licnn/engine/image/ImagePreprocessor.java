@@ -1,5 +1,6 @@
 package dev.licnn.engine.image;
 
+import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
 /**
@@ -64,6 +65,40 @@ public final class ImagePreprocessor {
      */
     public PreparedImage prepare(byte[] encoded) {
         return prepare(ImageDecoder.decode(encoded, config.maxPixels()));
+    }
+
+    /**
+     * Decodes an encoded image as {@link #prepare(byte[])} does (EXIF orientation applied, the same
+     * checks), without resizing: the picture that {@link #cropBox(int, int)} refers to.
+     *
+     * @throws InvalidImageException as {@link #prepare(byte[])}
+     */
+    public BufferedImage decode(byte[] encoded) {
+        RgbImage image = ImageDecoder.decode(encoded, config.maxPixels());
+        BufferedImage out =
+                new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
+        out.setRGB(0, 0, image.width(), image.height(), image.pixels(), 0, image.width());
+        return out;
+    }
+
+    /**
+     * Where the model input lies in a decoded {@code width x height} image: the resize and centre
+     * crop of {@link #prepare(byte[])}.
+     */
+    public CropBox cropBox(int width, int height) {
+        if (width <= 0 || height <= 0) {
+            throw new IllegalArgumentException("bad image size " + width + "x" + height);
+        }
+        long[] size = resizedSize(width, height, config.resizeShorter());
+        int crop = config.cropSize();
+        return new CropBox(
+                width,
+                height,
+                size[0],
+                size[1],
+                cropOffset(size[0], crop),
+                cropOffset(size[1], crop),
+                crop);
     }
 
     PreparedImage prepare(RgbImage image) {

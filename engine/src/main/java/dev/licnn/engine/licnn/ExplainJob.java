@@ -1,5 +1,6 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.JobSpec;
 import dev.licnn.engine.explain.MapKind;
 import dev.licnn.engine.explain.MapListener;
 import dev.licnn.engine.explain.Targets;
@@ -7,7 +8,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 
 /**
  * One image to explain: a prepared input tensor, the classes to explain, the LICNN options, which
@@ -24,34 +24,31 @@ import java.util.function.BooleanSupplier;
  */
 public final class ExplainJob {
 
-    private final Targets targets;
+    private final JobSpec spec;
     private final LicnnOptions options;
     private final Set<MapKind> mapKinds;
     private final Set<Integer> layers;
-    private final MapListener listener;
-    private final BooleanSupplier cancelled;
 
-    private ExplainJob(Builder b) {
-        // Targets checked once where they were made (setTargets); otherwise here.
-        this.targets =
-                b.targets != null
-                        ? b.targets
-                        : Targets.of(b.input, b.height, b.width, b.topK, b.classIds);
+    private ExplainJob(Builder b, JobSpec spec) {
+        this.spec = spec;
         this.options = b.options;
         this.mapKinds = Collections.unmodifiableSet(EnumSet.copyOf(b.mapKinds));
         this.layers =
                 b.layers == null ? null : Collections.unmodifiableSet(new TreeSet<>(b.layers));
-        this.listener = b.listener;
-        this.cancelled = b.cancelled;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The targets, listener and cancellation check. */
+    public JobSpec spec() {
+        return spec;
+    }
+
     /** The input and the classes to explain. */
     public Targets targets() {
-        return targets;
+        return spec.targets();
     }
 
     public LicnnOptions options() {
@@ -68,59 +65,23 @@ public final class ExplainJob {
     }
 
     public MapListener listener() {
-        return listener;
+        return spec.listener();
     }
 
     public boolean isCancelled() {
-        return cancelled.getAsBoolean();
+        return spec.isCancelled();
     }
 
     /** Builder; {@link #build()} validates. */
-    public static final class Builder {
-        private Targets targets;
-        private float[] input;
-        private int height;
-        private int width;
-        private int topK = 5;
-        private int[] classIds;
+    public static final class Builder extends JobSpec.Builder<Builder> {
         private LicnnOptions options = LicnnOptions.defaults();
         private Set<MapKind> mapKinds = EnumSet.noneOf(MapKind.class);
         private Set<Integer> layers;
-        private MapListener listener = MapListener.NONE;
-        private BooleanSupplier cancelled = () -> false;
 
         private Builder() {}
 
-        /** The normalised image, 3 x h x w channel-major (not copied). */
-        public Builder setInput(float[] chw, int h, int w) {
-            this.targets = null;
-            this.input = chw;
-            this.height = h;
-            this.width = w;
-            return this;
-        }
-
-        /** Input and classes at once (the input is not copied). */
-        public Builder setTargets(Targets t) {
-            this.targets = t;
-            this.input = t.input();
-            this.height = t.height();
-            this.width = t.width();
-            this.topK = t.topK();
-            this.classIds = t.classIds();
-            return this;
-        }
-
-        public Builder optTopK(int k) {
-            this.targets = null;
-            this.topK = k;
-            this.classIds = null;
-            return this;
-        }
-
-        public Builder optClassIds(int... ids) {
-            this.targets = null;
-            this.classIds = ids.clone();
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -140,26 +101,16 @@ public final class ExplainJob {
             return this;
         }
 
-        public Builder optListener(MapListener l) {
-            this.listener = l;
-            return this;
-        }
-
-        public Builder optCancelled(BooleanSupplier c) {
-            this.cancelled = c;
-            return this;
-        }
-
         /**
          * @throws IllegalArgumentException naming the problem (shape, non-finite values, k,
          *     classes)
          */
         public ExplainJob build() {
-            if (options == null || listener == null || cancelled == null || mapKinds == null) {
+            if (options == null || specHasNull() || mapKinds == null) {
                 throw new IllegalArgumentException(
                         "options, listener, cancellation and map kinds must not be null");
             }
-            return new ExplainJob(this);
+            return new ExplainJob(this, buildSpec());
         }
     }
 }

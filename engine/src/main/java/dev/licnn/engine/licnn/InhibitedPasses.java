@@ -9,7 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import dev.licnn.engine.explain.ClassAttention;
 import dev.licnn.engine.explain.FloatMap;
 import dev.licnn.engine.explain.MapKind;
-import dev.licnn.engine.model.VggNetwork;
+import dev.licnn.engine.explain.MapListener;
+import dev.licnn.engine.model.FeatureNetwork;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,13 +26,18 @@ import java.util.List;
 final class InhibitedPasses {
 
     /** One map to compute: a class of an image of the call. */
-    record Row(JobState state, int image, int rank) {
+    record Row(PredictedJob job, int rank) {
+        /** The row's image in the call's batch. */
+        int image() {
+            return job.image();
+        }
+
         int classId() {
-            return state.prediction.targets()[rank];
+            return job.classId(rank);
         }
 
         LicnnOptions options() {
-            return state.job.options();
+            return job.options();
         }
     }
 
@@ -41,19 +47,19 @@ final class InhibitedPasses {
         long stage(String name, long since);
     }
 
-    private final VggNetwork net;
+    private final FeatureNetwork net;
     private final EngineConfig config;
     private final List<Shape> shapes;
     private final int reluCount;
     private final int numClasses;
     private final Stages stages;
 
-    InhibitedPasses(VggNetwork net, EngineConfig config, List<Shape> shapes, Stages stages) {
+    InhibitedPasses(FeatureNetwork net, EngineConfig config, List<Shape> shapes, Stages stages) {
         this.net = net;
         this.config = config;
         this.shapes = shapes;
         this.reluCount = shapes.size();
-        this.numClasses = net.spec().numClasses();
+        this.numClasses = net.architecture().numClasses();
         this.stages = stages;
     }
 
@@ -308,10 +314,12 @@ final class InhibitedPasses {
         int hw = h * w;
         for (int i = 0; i < rows.size(); i++) {
             Row row = rows.get(i);
-            JobState s = row.state();
-            if (s.error != null) {
+            PredictedJob s = row.job();
+            if (!s.running()) {
                 continue;
             }
+            JobProgress progress = s.progress();
+            MapListener listener = s.job().listener();
             int rank = row.rank();
             int classId = row.classId();
             final int ri = i;
@@ -320,77 +328,69 @@ final class InhibitedPasses {
                 int lw = (int) shapes.get(l).get(2);
                 final int layer = l;
                 LayerGate g = gates[l];
-                if (s.job.wants(MapKind.GRADIENT_MAX_C, l)) {
-                    s.emit(
+                if (s.wants(MapKind.GRADIENT_MAX_C, l)) {
+                    progress.emit(
                             () ->
-                                    s.job.listener()
-                                            .onLayerMap(
-                                                    rank,
-                                                    classId,
-                                                    layer,
-                                                    MapKind.GRADIENT_MAX_C,
-                                                    new FloatMap(lh, lw, g.m(ri))));
+                                    listener.onLayerMap(
+                                            rank,
+                                            classId,
+                                            layer,
+                                            MapKind.GRADIENT_MAX_C,
+                                            new FloatMap(lh, lw, g.m(ri))));
                 }
-                if (s.job.wants(MapKind.INHIBITION, l)) {
-                    s.emit(
+                if (s.wants(MapKind.INHIBITION, l)) {
+                    progress.emit(
                             () ->
-                                    s.job.listener()
-                                            .onLayerMap(
-                                                    rank,
-                                                    classId,
-                                                    layer,
-                                                    MapKind.INHIBITION,
-                                                    new FloatMap(lh, lw, g.li(ri))));
+                                    listener.onLayerMap(
+                                            rank,
+                                            classId,
+                                            layer,
+                                            MapKind.INHIBITION,
+                                            new FloatMap(lh, lw, g.li(ri))));
                 }
-                if (s.job.wants(MapKind.SUPPRESSION_MASK, l)) {
-                    s.emit(
+                if (s.wants(MapKind.SUPPRESSION_MASK, l)) {
+                    progress.emit(
                             () ->
-                                    s.job.listener()
-                                            .onLayerMap(
-                                                    rank,
-                                                    classId,
-                                                    layer,
-                                                    MapKind.SUPPRESSION_MASK,
-                                                    new FloatMap(lh, lw, g.gated(ri))));
+                                    listener.onLayerMap(
+                                            rank,
+                                            classId,
+                                            layer,
+                                            MapKind.SUPPRESSION_MASK,
+                                            new FloatMap(lh, lw, g.gated(ri))));
                 }
-                if (s.job.wants(MapKind.RESPONSE_BEFORE, l)) {
+                if (s.wants(MapKind.RESPONSE_BEFORE, l)) {
                     int lhw = lh * lw;
-                    float[] b =
-                            Arrays.copyOfRange(
-                                    s.before[l], row.image() * lhw, (row.image() + 1) * lhw);
-                    s.emit(
+                    float[] b = s.responseBefore(l, lhw);
+                    progress.emit(
                             () ->
-                                    s.job.listener()
-                                            .onLayerMap(
-                                                    rank,
-                                                    classId,
-                                                    layer,
-                                                    MapKind.RESPONSE_BEFORE,
-                                                    new FloatMap(lh, lw, b)));
+                                    listener.onLayerMap(
+                                            rank,
+                                            classId,
+                                            layer,
+                                            MapKind.RESPONSE_BEFORE,
+                                            new FloatMap(lh, lw, b)));
                 }
             }
             for (int l = 0; l < reluCount; l++) {
-                if (s.job.wants(MapKind.RESPONSE_AFTER, l)) {
+                if (s.wants(MapKind.RESPONSE_AFTER, l)) {
                     int lh = (int) shapes.get(l).get(1);
                     int lw = (int) shapes.get(l).get(2);
                     final int layer = l;
                     float[] after = rowToHost(sums[l], ri);
-                    s.emit(
+                    progress.emit(
                             () ->
-                                    s.job.listener()
-                                            .onLayerMap(
-                                                    rank,
-                                                    classId,
-                                                    layer,
-                                                    MapKind.RESPONSE_AFTER,
-                                                    new FloatMap(lh, lw, after)));
+                                    listener.onLayerMap(
+                                            rank,
+                                            classId,
+                                            layer,
+                                            MapKind.RESPONSE_AFTER,
+                                            new FloatMap(lh, lw, after)));
                 }
             }
             FloatMap att = new FloatMap(h, w, Arrays.copyOfRange(attention, i * hw, (i + 1) * hw));
             float[] la = Arrays.copyOfRange(logitsAfter, i * numClasses, (i + 1) * numClasses);
             ClassAttention ca = new ClassAttention(rank, classId, att, la);
-            s.classes.add(ca);
-            s.emit(() -> s.job.listener().onAttention(ca));
+            progress.attention(ca);
         }
     }
 }

@@ -15,11 +15,11 @@ import dev.licnn.engine.explain.Outcome;
 import dev.licnn.engine.explain.Prediction;
 import dev.licnn.engine.explain.Ranking;
 import dev.licnn.engine.explain.ScoreMode;
-import dev.licnn.engine.model.VggNetwork;
+import dev.licnn.engine.explain.SizeGroups;
+import dev.licnn.engine.model.FeatureNetwork;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 
 /**
  * Computes LICNN attention and saliency maps ({@code docs/LICNN.md}) for several images at once.
@@ -51,7 +51,7 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
         void onStage(String stage, long nanos);
     }
 
-    private final VggNetwork net;
+    private final FeatureNetwork net;
     private final EngineConfig config;
     private final int numClasses;
     private final int reluCount;
@@ -61,18 +61,18 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
      * An engine with the setting that is fastest on the network's device ({@link
      * EngineConfig#forDevice}).
      */
-    public LicnnEngine(VggNetwork net) {
+    public LicnnEngine(FeatureNetwork net) {
         this(net, EngineConfig.forDevice(net.device()));
     }
 
-    public LicnnEngine(VggNetwork net, EngineConfig config) {
+    public LicnnEngine(FeatureNetwork net, EngineConfig config) {
         this.net = net;
         this.config = config;
-        this.numClasses = net.spec().numClasses();
-        this.reluCount = net.spec().featureReluCount();
+        this.numClasses = net.architecture().numClasses();
+        this.reluCount = net.architecture().featureReluCount();
     }
 
-    public VggNetwork network() {
+    public FeatureNetwork network() {
         return net;
     }
 
@@ -99,33 +99,7 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
      */
     @Override
     public List<Outcome> explainAll(List<ExplainJob> jobs) {
-        Outcome[] out = new Outcome[jobs.size()];
-        List<JobState> valid = new ArrayList<>();
-        for (int i = 0; i < jobs.size(); i++) {
-            ExplainJob j = jobs.get(i);
-            try {
-                validate(j);
-                valid.add(new JobState(i, j));
-            } catch (RuntimeException e) {
-                out[i] = Outcome.failed(e);
-            }
-        }
-        while (!valid.isEmpty()) {
-            int h = valid.get(0).job.targets().height();
-            int w = valid.get(0).job.targets().width();
-            List<JobState> group = new ArrayList<>();
-            List<JobState> rest = new ArrayList<>();
-            for (JobState s : valid) {
-                (s.job.targets().height() == h && s.job.targets().width() == w ? group : rest)
-                        .add(s);
-            }
-            runGroup(group, h, w);
-            for (JobState s : group) {
-                out[s.index] = s.error != null ? Outcome.failed(s.error) : Outcome.ok(s.result());
-            }
-            valid = rest;
-        }
-        return Arrays.asList(out);
+        return SizeGroups.explainAll(jobs, this::start, this::runGroup);
     }
 
     /**
@@ -150,8 +124,9 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
         }
     }
 
-    private void validate(ExplainJob j) {
+    private JobProgress start(ExplainJob j) {
         j.targets().validate(numClasses);
+        return new JobProgress(j);
     }
 
     private static NDArray stack(NDManager m, List<float[]> inputs, int h, int w) {
@@ -163,111 +138,128 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
         return m.create(all, new Shape(inputs.size(), 3, h, w));
     }
 
-    private void runGroup(List<JobState> group, int h, int w) {
+    /** What the forward step leaves for the later steps of a group. */
+    private record Forward(
+            NDArray x, NDArray pooled, NDArray[] probes, List<PredictedJob> jobs, int maxK) {}
+
+    /**
+     * One group of jobs of one input size, in the steps of {@code docs/LICNN.md}: the forward pass
+     * (step 1), the seeds of every rank's backward pass, each rank r (steps 2-5), and the saliency
+     * maps.
+     */
+    private void runGroup(List<JobProgress> group, int h, int w) {
         boolean gradWas = JniUtils.isGradMode();
         try (NDManager call = net.manager().newSubManager()) {
-            List<Shape> shapes = net.spec().featureReluShapes(h, w);
             dropCancelled(group);
-            if (group.isEmpty()) {
-                return;
-            }
-            int n = group.size();
-            boolean wantBefore =
-                    group.stream()
-                            .anyMatch(s -> s.job.mapKinds().contains(MapKind.RESPONSE_BEFORE));
-            List<float[]> inputs = new ArrayList<>();
-            for (JobState s : group) {
-                inputs.add(s.job.targets().input());
-            }
+            List<Shape> shapes = net.architecture().featureReluShapes(h, w);
+            Forward f = forward(call, group, shapes, h, w);
             long t = System.nanoTime();
-            NDArray x = stack(call, inputs, h, w);
-            NDArray[] probes = new NDArray[reluCount];
-            float[][] before = new float[reluCount][];
-            JniUtils.setGradMode(true);
-            for (int l = 0; l < reluCount; l++) {
-                Shape s = shapes.get(l);
-                probes[l] = call.zeros(new Shape(n, s.get(0), s.get(1), s.get(2)));
-                probes[l].setRequiresGradient(true);
-            }
-            NDArray pooled =
-                    net.features(
-                            x,
-                            (l, a) -> {
-                                if (wantBefore) {
-                                    try (NDArray detached = a.stopGradient();
-                                            NDArray sum = detached.sum(new int[] {1})) {
-                                        before[l] = sum.toFloatArray();
-                                    }
-                                }
-                                return a.add(probes[l]);
-                            });
-            float[] flatLogits;
-            try (NDArray detached = pooled.stopGradient();
-                    NDArray logits = net.classifier(detached)) {
-                flatLogits = logits.toFloatArray();
-            }
-            t = stage("forward", t);
-            for (int i = 0; i < n; i++) {
-                JobState s = group.get(i);
-                float[] lg = Arrays.copyOfRange(flatLogits, i * numClasses, (i + 1) * numClasses);
-                float[] pr = Ranking.softmax(lg);
-                int[] targets = s.job.targets().resolve(lg);
-                s.prediction = new Prediction(lg, pr, targets);
-                s.before = before;
-                s.batchSize = n;
-                s.emit(() -> s.job.listener().onPrediction(s.prediction));
-            }
-            int maxK = group.stream().mapToInt(s -> s.job.targets().count()).max().orElse(0);
-            InhibitedPasses passes = new InhibitedPasses(net, config, shapes, this::stage);
-            // Batching the inhibited passes holds every class's maps back until the last class is
-            // done; a
-            // group in which a client watches layer maps stream runs rank by rank, so they arrive
-            // as computed.
-            boolean batchClasses =
-                    config.batchClasses()
-                            && group.stream().allMatch(s -> s.job.mapKinds().isEmpty());
-            List<InhibitedPasses.Row> pendingRows = new ArrayList<>();
-            List<NDArray[]> pendingMaps = new ArrayList<>();
-            t = System.nanoTime();
-            NDArray seeds = classifierGradients(call, group, pooled, maxK);
+            NDArray seeds = classifierGradients(call, f.jobs(), f.pooled(), f.maxK());
             stage("backward", t);
-            for (int r = 0; r < maxK; r++) {
-                dropCancelled(group);
-                List<Integer> active = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    JobState s = group.get(i);
-                    if (s.error == null && s.job.targets().count() > r) {
-                        active.add(i);
-                    }
-                }
-                if (active.isEmpty()) {
-                    break;
-                }
-                boolean last = r == maxK - 1;
-                t = System.nanoTime();
-                NDArray[] maxC = backward(call, active, n, r, pooled, seeds, maxK, probes, !last);
-                stage("backward", t);
-                List<InhibitedPasses.Row> rows = new ArrayList<>();
-                for (int i : active) {
-                    rows.add(new InhibitedPasses.Row(group.get(i), i, r));
-                }
-                if (batchClasses) {
-                    pendingRows.addAll(rows);
-                    pendingMaps.add(maxC);
-                } else {
-                    passes.run(call, rows, maxC, x, h, w);
-                }
-            }
-            if (!pendingRows.isEmpty()) {
-                passes.run(call, pendingRows, concatLayers(pendingMaps), x, h, w);
-            }
-            for (JobState s : group) {
-                if (s.error == null) {
-                    s.finish(h, w);
-                }
+            ranks(call, f, seeds, shapes, h, w);
+            for (JobProgress p : group) {
+                p.finish(h, w);
             }
         } finally {
             JniUtils.setGradMode(gradWas);
+        }
+    }
+
+    /**
+     * Step 1: one forward pass of the group's images with a zero probe added after each feature
+     * ReLU (its gradient is dScore/dA), the Sum-C responses of the pass when a job streams them,
+     * and each job's prediction, handed to its listener.
+     */
+    private Forward forward(
+            NDManager call, List<JobProgress> group, List<Shape> shapes, int h, int w) {
+        int n = group.size();
+        boolean wantBefore =
+                group.stream().anyMatch(p -> p.job().mapKinds().contains(MapKind.RESPONSE_BEFORE));
+        List<float[]> inputs = new ArrayList<>();
+        for (JobProgress p : group) {
+            inputs.add(p.targets().input());
+        }
+        long t = System.nanoTime();
+        NDArray x = stack(call, inputs, h, w);
+        NDArray[] probes = new NDArray[reluCount];
+        float[][] before = new float[reluCount][];
+        JniUtils.setGradMode(true);
+        for (int l = 0; l < reluCount; l++) {
+            Shape s = shapes.get(l);
+            probes[l] = call.zeros(new Shape(n, s.get(0), s.get(1), s.get(2)));
+            probes[l].setRequiresGradient(true);
+        }
+        NDArray pooled =
+                net.features(
+                        x,
+                        (l, a) -> {
+                            if (wantBefore) {
+                                try (NDArray detached = a.stopGradient();
+                                        NDArray sum = detached.sum(new int[] {1})) {
+                                    before[l] = sum.toFloatArray();
+                                }
+                            }
+                            return a.add(probes[l]);
+                        });
+        float[] flatLogits;
+        try (NDArray detached = pooled.stopGradient();
+                NDArray logits = net.classifier(detached)) {
+            flatLogits = logits.toFloatArray();
+        }
+        stage("forward", t);
+        List<PredictedJob> jobs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            JobProgress p = group.get(i);
+            float[] lg = Arrays.copyOfRange(flatLogits, i * numClasses, (i + 1) * numClasses);
+            Prediction pr = new Prediction(lg, Ranking.softmax(lg), p.targets().resolve(lg));
+            jobs.add(p.predicted(i, pr, before));
+        }
+        int maxK = group.stream().mapToInt(p -> p.targets().count()).max().orElse(0);
+        return new Forward(x, pooled, probes, List.copyOf(jobs), maxK);
+    }
+
+    /**
+     * Steps 2-5 for every rank r: the backward pass of each image's rank-r score to its Max-C maps,
+     * then the gates, the inhibited forward pass and the attention maps ({@link InhibitedPasses}),
+     * either rank by rank or, with {@link EngineConfig#batchClasses()}, once for every rank.
+     */
+    private void ranks(NDManager call, Forward f, NDArray seeds, List<Shape> shapes, int h, int w) {
+        List<PredictedJob> jobs = f.jobs();
+        int maxK = f.maxK();
+        InhibitedPasses passes = new InhibitedPasses(net, config, shapes, this::stage);
+        // Batching the inhibited passes holds every class's maps back until the last class is
+        // done; a group in which a client watches layer maps stream runs rank by rank, so they
+        // arrive as computed.
+        boolean batchClasses =
+                config.batchClasses() && jobs.stream().allMatch(j -> j.job().mapKinds().isEmpty());
+        List<InhibitedPasses.Row> pendingRows = new ArrayList<>();
+        List<NDArray[]> pendingMaps = new ArrayList<>();
+        for (int r = 0; r < maxK; r++) {
+            for (PredictedJob j : jobs) {
+                j.progress().checkCancelled();
+            }
+            List<InhibitedPasses.Row> rows = new ArrayList<>();
+            for (PredictedJob j : jobs) {
+                if (j.running() && j.job().targets().count() > r) {
+                    rows.add(new InhibitedPasses.Row(j, r));
+                }
+            }
+            if (rows.isEmpty()) {
+                break;
+            }
+            boolean last = r == maxK - 1;
+            long t = System.nanoTime();
+            NDArray[] maxC = backward(call, rows, jobs.size(), r, f, seeds, !last);
+            stage("backward", t);
+            if (batchClasses) {
+                pendingRows.addAll(rows);
+                pendingMaps.add(maxC);
+            } else {
+                passes.run(call, rows, maxC, f.x(), h, w);
+            }
+        }
+        if (!pendingRows.isEmpty()) {
+            passes.run(call, pendingRows, concatLayers(pendingMaps), f.x(), h, w);
         }
     }
 
@@ -291,11 +283,9 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
         return out;
     }
 
-    private static void dropCancelled(List<JobState> group) {
-        for (JobState s : group) {
-            if (s.error == null && s.job.isCancelled()) {
-                s.error = new CancellationException("cancelled");
-            }
+    private static void dropCancelled(List<JobProgress> group) {
+        for (JobProgress p : group) {
+            p.checkCancelled();
         }
     }
 
@@ -311,20 +301,20 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
      *     zero
      */
     private NDArray classifierGradients(
-            NDManager call, List<JobState> group, NDArray pooled, int maxK) {
-        int n = group.size();
+            NDManager call, List<PredictedJob> jobs, NDArray pooled, int maxK) {
+        int n = jobs.size();
         int rows = n * maxK;
         float[] wSoft = new float[rows * numClasses];
         float[] wLogit = new float[rows * numClasses];
         for (int i = 0; i < n; i++) {
-            JobState s = group.get(i);
-            if (s.error != null) {
+            PredictedJob s = jobs.get(i);
+            if (!s.running()) {
                 continue;
             }
-            int[] targets = s.prediction.targets();
+            int[] targets = s.prediction().targets();
             for (int r = 0; r < targets.length && r < maxK; r++) {
                 int row = i * maxK + r;
-                (s.job.options().scoreMode() == ScoreMode.AFTER_SOFTMAX ? wSoft : wLogit)
+                (s.options().scoreMode() == ScoreMode.AFTER_SOFTMAX ? wSoft : wLogit)
                                 [row * numClasses + targets[r]] =
                         1f;
             }
@@ -360,14 +350,15 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
      */
     private NDArray[] backward(
             NDManager call,
-            List<Integer> active,
+            List<InhibitedPasses.Row> active,
             int n,
             int r,
-            NDArray pooled,
+            Forward f,
             NDArray seeds,
-            int maxK,
-            NDArray[] probes,
             boolean keepGraph) {
+        NDArray pooled = f.pooled();
+        NDArray[] probes = f.probes();
+        int maxK = f.maxK();
         JniUtils.setGradMode(true);
         if (r > 0) {
             for (NDArray p : probes) {
@@ -405,10 +396,11 @@ public final class LicnnEngine implements Explainer<ExplainJob> {
         }
     }
 
-    /** The given rows of {@code a} as a new array. */
-    private static NDArray rows(NDArray a, List<Integer> active) {
+    /** The rows of {@code a} of the given rows' images, as a new array. */
+    private static NDArray rows(NDArray a, List<InhibitedPasses.Row> active) {
         NDList parts = new NDList(active.size());
-        for (int i : active) {
+        for (InhibitedPasses.Row row : active) {
+            int i = row.image();
             parts.add(a.get(new NDIndex("{}:{}", i, i + 1)));
         }
         try (parts) {

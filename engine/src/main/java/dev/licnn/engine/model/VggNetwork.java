@@ -26,19 +26,7 @@ import java.util.Map;
  * }
  * }</pre>
  */
-public final class VggNetwork implements AutoCloseable {
-
-    /** Sees, and may replace, the output of each feature ReLU during a forward pass. */
-    @FunctionalInterface
-    public interface ReluHook {
-        /**
-         * Called with the output of feature ReLU {@code layer} (0-based).
-         *
-         * @return the array the pass continues with: {@code relu} itself or a new array (the caller
-         *     closes {@code relu} when a different array is returned)
-         */
-        NDArray apply(int layer, NDArray relu);
-    }
+public final class VggNetwork implements FeatureNetwork {
 
     private static final float BN_EPS = 1e-5f;
 
@@ -69,29 +57,22 @@ public final class VggNetwork implements AutoCloseable {
         WeightMismatchException.check(expected, params);
         NDManager manager = NDManager.newBaseManager(device);
         manager.setName("vgg-" + spec.name());
-        int[] layers = spec.layers();
         VggNetwork net = new VggNetwork(spec, manager, spec.featureReluCount());
         try {
-            int idx = 0;
-            int conv = -1;
-            for (int v : layers) {
-                if (v == VggSpec.POOL) {
-                    net.poolAfter[conv] = true;
-                    idx++;
-                    continue;
-                }
-                conv++;
-                NDArray w = copy(params.get("features." + idx + ".weight"), manager);
-                NDArray b = copy(params.get("features." + idx + ".bias"), manager);
-                if (spec.batchNorm()) {
-                    String bn = "features." + (idx + 1) + ".";
+            for (VggSpec.ConvStage c : spec.convStages()) {
+                int conv = c.conv();
+                net.poolAfter[conv] = c.poolAfter();
+                NDArray w = copy(params.get("features." + c.convIndex() + ".weight"), manager);
+                NDArray b = copy(params.get("features." + c.convIndex() + ".bias"), manager);
+                if (c.bnIndex() >= 0) {
+                    String bn = "features." + c.bnIndex() + ".";
                     try (NDManager tmp = manager.newSubManager()) {
                         NDArray gamma = copy(params.get(bn + "weight"), tmp);
                         NDArray beta = copy(params.get(bn + "bias"), tmp);
                         NDArray mean = copy(params.get(bn + "running_mean"), tmp);
                         NDArray var = copy(params.get(bn + "running_var"), tmp);
                         NDArray scale = gamma.div(var.add(BN_EPS).sqrt());
-                        NDArray fw = w.mul(scale.reshape(v, 1, 1, 1));
+                        NDArray fw = w.mul(scale.reshape(c.channels(), 1, 1, 1));
                         NDArray fb = b.sub(mean).mul(scale).add(beta);
                         fw.attach(manager);
                         fb.attach(manager);
@@ -100,9 +81,6 @@ public final class VggNetwork implements AutoCloseable {
                         w = fw;
                         b = fb;
                     }
-                    idx += 3;
-                } else {
-                    idx += 2;
                 }
                 net.convWeights[conv] = w;
                 net.convBiases[conv] = b;
@@ -132,11 +110,17 @@ public final class VggNetwork implements AutoCloseable {
         return spec;
     }
 
+    @Override
+    public Architecture architecture() {
+        return spec;
+    }
+
+    @Override
     public Device device() {
         return manager.getDevice();
     }
 
-    /** The manager that owns the weights; per-call managers should be its sub-managers. */
+    @Override
     public NDManager manager() {
         return manager;
     }
@@ -148,6 +132,7 @@ public final class VggNetwork implements AutoCloseable {
      * @param hook sees each feature ReLU output; may be null
      * @return the pooled feature map, N x C x 7 x 7
      */
+    @Override
     public NDArray features(NDArray input, ReluHook hook) {
         NDArray x = input;
         for (int l = 0; l < convWeights.length; l++) {
@@ -188,6 +173,7 @@ public final class VggNetwork implements AutoCloseable {
     }
 
     /** The classifier (dropout is the identity in eval mode); {@code pooled} is not closed. */
+    @Override
     public NDArray classifier(NDArray pooled) {
         NDArray x = pooled.reshape(pooled.getShape().get(0), -1);
         for (int i = 0; i < 3; i++) {
@@ -203,16 +189,6 @@ public final class VggNetwork implements AutoCloseable {
             x = y;
         }
         return x;
-    }
-
-    /** Logits of a forward pass; {@code input} is not closed. */
-    public NDArray logits(NDArray input, ReluHook hook) {
-        NDArray pooled = features(input, hook);
-        try {
-            return classifier(pooled);
-        } finally {
-            pooled.close();
-        }
     }
 
     private static void closeUnlessInput(NDArray x, NDArray input) {

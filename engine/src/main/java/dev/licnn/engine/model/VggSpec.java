@@ -21,7 +21,7 @@ import java.util.Objects;
  * Map<String, Shape> shapes = narrow.parameterShapes();
  * }</pre>
  */
-public final class VggSpec {
+public final class VggSpec implements Architecture {
 
     /** Marker for a 2x2/2 max-pool in {@link #layers()}. */
     public static final int POOL = -1;
@@ -166,6 +166,7 @@ public final class VggSpec {
         return new VggSpec(newName, layers, batchNorm, hidden, numClasses, inputSize);
     }
 
+    @Override
     public String name() {
         return name;
     }
@@ -175,6 +176,7 @@ public final class VggSpec {
         return layers.clone();
     }
 
+    @Override
     public boolean batchNorm() {
         return batchNorm;
     }
@@ -183,10 +185,12 @@ public final class VggSpec {
         return hidden;
     }
 
+    @Override
     public int numClasses() {
         return numClasses;
     }
 
+    @Override
     public int inputSize() {
         return inputSize;
     }
@@ -201,7 +205,87 @@ public final class VggSpec {
         throw new IllegalStateException("no convolution");
     }
 
+    /**
+     * One convolution of {@code features} with what follows it, as torchvision numbers the modules:
+     * {@code features.<convIndex>} (the convolution), an optional batch norm, the ReLU at {@code
+     * features.<reluIndex>}, and possibly a 2x2/2 max-pool.
+     *
+     * @param conv 0-based convolution (and feature ReLU) number
+     * @param name Caffe-style ReLU name: relu1_1, relu1_2, relu2_1, ...
+     * @param convIndex module index of the convolution in {@code features}
+     * @param bnIndex module index of the batch norm, or -1 without batch norm
+     * @param reluIndex module index of the ReLU
+     * @param poolsBefore pools between the input and this convolution
+     * @param poolAfter whether a max-pool follows the ReLU
+     */
+    public record ConvStage(
+            int conv,
+            String name,
+            int channels,
+            int inChannels,
+            int convIndex,
+            int bnIndex,
+            int reluIndex,
+            int poolsBefore,
+            boolean poolAfter) {}
+
+    /**
+     * The layer walk: every convolution of {@code features} in order, with torchvision's indices.
+     */
+    public List<ConvStage> convStages() {
+        List<ConvStage> out = new ArrayList<>();
+        int idx = 0;
+        int in = 3;
+        int pools = 0;
+        int inBlock = 0;
+        for (int i = 0; i < layers.length; i++) {
+            int v = layers[i];
+            if (v == POOL) {
+                idx++;
+                pools++;
+                inBlock = 0;
+                continue;
+            }
+            inBlock++;
+            int bn = batchNorm ? idx + 1 : -1;
+            int relu = batchNorm ? idx + 2 : idx + 1;
+            boolean poolAfter = i + 1 < layers.length && layers[i + 1] == POOL;
+            out.add(
+                    new ConvStage(
+                            out.size(),
+                            "relu" + (pools + 1) + "_" + inBlock,
+                            v,
+                            in,
+                            idx,
+                            bn,
+                            relu,
+                            pools,
+                            poolAfter));
+            idx = relu + 1;
+            in = v;
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** The feature ReLUs: Caffe-style names, torchvision module paths ({@code features.1}, ...). */
+    @Override
+    public List<FeatureLayer> featureLayers(int h, int w) {
+        List<FeatureLayer> out = new ArrayList<>();
+        for (ConvStage c : convStages()) {
+            out.add(
+                    new FeatureLayer(
+                            c.conv(),
+                            c.name(),
+                            "features." + c.reluIndex(),
+                            c.channels(),
+                            h >> c.poolsBefore(),
+                            w >> c.poolsBefore()));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
     /** Number of ReLUs inside {@code features}: one per convolution. */
+    @Override
     public int featureReluCount() {
         int n = 0;
         for (int v : layers) {
@@ -212,67 +296,26 @@ public final class VggSpec {
         return n;
     }
 
-    /** Caffe-style names of the feature ReLUs: relu1_1, relu1_2, relu2_1, ... */
-    public List<String> featureReluNames() {
-        List<String> names = new ArrayList<>();
-        int block = 1;
-        int inBlock = 0;
-        for (int v : layers) {
-            if (v == POOL) {
-                block++;
-                inBlock = 0;
-            } else {
-                inBlock++;
-                names.add("relu" + block + "_" + inBlock);
-            }
-        }
-        return Collections.unmodifiableList(names);
-    }
-
-    /**
-     * Shape (channels, height, width) of every feature ReLU's output for an input of {@code h x w}.
-     */
-    public List<Shape> featureReluShapes(int h, int w) {
-        List<Shape> shapes = new ArrayList<>();
-        for (int v : layers) {
-            if (v == POOL) {
-                h /= 2;
-                w /= 2;
-            } else {
-                shapes.add(new Shape(v, h, w));
-            }
-        }
-        return Collections.unmodifiableList(shapes);
-    }
-
     /**
      * Parameter names and shapes in torchvision's state-dict order. Batch-norm buffers ({@code
      * running_mean}, {@code running_var}) are included; {@code num_batches_tracked} is not.
      */
+    @Override
     public LinkedHashMap<String, Shape> parameterShapes() {
         LinkedHashMap<String, Shape> p = new LinkedHashMap<>();
-        int idx = 0;
-        int in = 3;
-        for (int v : layers) {
-            if (v == POOL) {
-                idx++;
-                continue;
+        for (ConvStage c : convStages()) {
+            String conv = "features." + c.convIndex() + ".";
+            p.put(conv + "weight", new Shape(c.channels(), c.inChannels(), 3, 3));
+            p.put(conv + "bias", new Shape(c.channels()));
+            if (c.bnIndex() >= 0) {
+                String bn = "features." + c.bnIndex() + ".";
+                p.put(bn + "weight", new Shape(c.channels()));
+                p.put(bn + "bias", new Shape(c.channels()));
+                p.put(bn + "running_mean", new Shape(c.channels()));
+                p.put(bn + "running_var", new Shape(c.channels()));
             }
-            p.put("features." + idx + ".weight", new Shape(v, in, 3, 3));
-            p.put("features." + idx + ".bias", new Shape(v));
-            if (batchNorm) {
-                String bn = "features." + (idx + 1) + ".";
-                p.put(bn + "weight", new Shape(v));
-                p.put(bn + "bias", new Shape(v));
-                p.put(bn + "running_mean", new Shape(v));
-                p.put(bn + "running_var", new Shape(v));
-                idx += 3;
-            } else {
-                idx += 2;
-            }
-            in = v;
         }
-        p.put("classifier.0.weight", new Shape(hidden, (long) in * 7 * 7));
+        p.put("classifier.0.weight", new Shape(hidden, (long) lastWidth() * 7 * 7));
         p.put("classifier.0.bias", new Shape(hidden));
         p.put("classifier.3.weight", new Shape(hidden, hidden));
         p.put("classifier.3.bias", new Shape(hidden));
@@ -284,23 +327,20 @@ public final class VggSpec {
     /**
      * Multiply-accumulates of one forward pass at the spec's input size (convolutions and linears).
      */
+    @Override
     public long forwardMacs() {
         long macs = 0;
-        int h = inputSize;
-        int in = 3;
-        for (int v : layers) {
-            if (v == POOL) {
-                h /= 2;
-            } else {
-                macs += (long) h * h * v * in * 9;
-                in = v;
-            }
+        for (ConvStage c : convStages()) {
+            long side = inputSize >> c.poolsBefore();
+            macs += side * side * c.channels() * c.inChannels() * 9;
         }
+        int in = lastWidth();
         macs += (long) in * 49 * hidden + (long) hidden * hidden + (long) hidden * numClasses;
         return macs;
     }
 
     /** A JSON-friendly description (used in model cards and safetensors metadata). */
+    @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);

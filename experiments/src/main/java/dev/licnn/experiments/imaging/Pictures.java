@@ -62,13 +62,20 @@ public final class Pictures {
     /** One cell of a grid: a map with its label. */
     public record Cell(String label, float[] map, int h, int w) {}
 
+    /** Width of a grid's title column, in pixels. */
+    static final int TITLE_COLUMN = 180;
+
+    /** Line height of a grid row's title. */
+    static final int TITLE_LINE = 13;
+
     /**
-     * A labelled grid: one row per {@code rows} entry (its title on the left), cells scaled to
-     * {@code cell} pixels.
+     * A labelled grid: one row per {@code rows} entry (its title on the left, lines separated by
+     * {@code \n}, each shortened with "..." to the title column), cells scaled to {@code cell}
+     * pixels; cell labels are shortened to the cell width.
      */
     public static BufferedImage grid(List<String> rowTitles, List<List<Cell>> rows, int cell) {
         int cols = rows.stream().mapToInt(List::size).max().orElse(1);
-        int left = 180;
+        int left = TITLE_COLUMN;
         int label = 14;
         int w = left + cols * (cell + 4);
         int h = rows.size() * (cell + label + 6) + 4;
@@ -82,13 +89,21 @@ public final class Pictures {
         for (int r = 0; r < rows.size(); r++) {
             int y0 = 4 + r * (cell + label + 6);
             g.setColor(Color.BLACK);
-            g.drawString(rowTitles.get(r), 4, y0 + label + cell / 2);
+            String[] lines = rowTitles.get(r).split("\n");
+            int first = y0 + label + cell / 2 - (lines.length - 1) * TITLE_LINE / 2;
+            for (int i = 0; i < lines.length; i++) {
+                g.drawString(
+                        Titled.clip(g.getFontMetrics(), lines[i], left - 8),
+                        4,
+                        first + i * TITLE_LINE);
+            }
             List<Cell> row = rows.get(r);
             for (int c = 0; c < row.size(); c++) {
                 Cell cl = row.get(c);
                 int x0 = left + c * (cell + 4);
                 g.setColor(Color.DARK_GRAY);
-                g.drawString(cl.label(), x0, y0 + label - 3);
+                g.drawString(
+                        Titled.clip(g.getFontMetrics(), cl.label(), cell + 2), x0, y0 + label - 3);
                 g.drawImage(heatmap(cl.map(), cl.h(), cl.w()), x0, y0 + label, cell, cell, null);
             }
         }

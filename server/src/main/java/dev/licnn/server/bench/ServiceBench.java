@@ -2,6 +2,7 @@ package dev.licnn.server.bench;
 
 import com.google.protobuf.ByteString;
 import dev.licnn.bench.ClosedLoopLoad;
+import dev.licnn.engine.bench.Args;
 import dev.licnn.engine.licnn.ExplainJob;
 import dev.licnn.engine.licnn.LicnnEngine;
 import dev.licnn.engine.model.Labels;
@@ -29,76 +30,142 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Throughput and latency of the whole service (loopback gRPC, Netty) at several client
  * concurrencies, with the final maps only and with every layer map of every class streamed, next to
  * the engine's own time per map measured in the same process.
  *
+ * <p>{@code licnn bench-service} runs it with these options; so does its own {@link #main}:
+ *
  * <pre>
  * java ... dev.licnn.server.bench.ServiceBench [--arch vgg16] [--workers cpu] [--clients 1,2,4,8]
- *     [--seconds 30] [--min-maps 10] [--k 5] [--max-batch 4] [--queue-delay-ms 5]
+ *     [--seconds 30] [--min-maps 10] [--k 5] [--max-batch 4] [--queue-delay-ms 5] [--modes final,layers]
  * </pre>
  */
-public final class ServiceBench {
+@Command(
+        name = "bench-service",
+        mixinStandardHelpOptions = true,
+        description =
+                "Service benchmark over loopback gRPC: throughput and latency at several concurrencies, final "
+                        + "maps only and every layer map streamed, against the engine alone.")
+public final class ServiceBench implements Callable<Integer> {
 
-    private ServiceBench() {}
+    @Option(
+            names = "--arch",
+            defaultValue = "vgg16",
+            description =
+                    "Serve this architecture with random weights: vgg11|vgg13|vgg16|vgg19, optionally with _bn "
+                            + "(default ${DEFAULT-VALUE}).")
+    String arch;
 
-    public static void main(String[] args) throws Exception {
-        String arch = "vgg16";
-        String workers = "cpu";
-        String clients = "1,2,4,8";
-        int seconds = 30;
-        int minMaps = 10;
-        int k = 5;
-        int maxBatch = 4;
-        int delayMs = 5;
-        String modes = "final,layers";
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--arch":
-                    arch = args[++i];
-                    break;
-                case "--workers":
-                    workers = args[++i];
-                    break;
-                case "--clients":
-                    clients = args[++i];
-                    break;
-                case "--seconds":
-                    seconds = Integer.parseInt(args[++i]);
-                    break;
-                case "--min-maps":
-                    minMaps = Integer.parseInt(args[++i]);
-                    break;
-                case "--k":
-                    k = Integer.parseInt(args[++i]);
-                    break;
-                case "--max-batch":
-                    maxBatch = Integer.parseInt(args[++i]);
-                    break;
-                case "--queue-delay-ms":
-                    delayMs = Integer.parseInt(args[++i]);
-                    break;
-                case "--modes":
-                    modes = args[++i];
-                    break;
-                default:
-                    throw new IllegalArgumentException("unknown option " + args[i]);
-            }
+    @Option(
+            names = "--workers",
+            defaultValue = "cpu",
+            paramLabel = "DEVICE[@THREADS],...",
+            description =
+                    "Workers, comma-separated: cpu, cpu@1,cpu@1, cuda:0 (default ${DEFAULT-VALUE}).")
+    String workers;
+
+    @Option(
+            names = "--clients",
+            defaultValue = "1,2,4,8",
+            split = ",",
+            paramLabel = "N",
+            description = "Closed-loop client counts, one level each (default ${DEFAULT-VALUE}).")
+    List<Integer> clients;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "30",
+            description = "Shortest window per level (default ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(
+            names = "--min-maps",
+            defaultValue = "10",
+            description = "Fewest completed maps per level (default ${DEFAULT-VALUE}).")
+    int minMaps;
+
+    @Option(
+            names = "--k",
+            defaultValue = "5",
+            description = "Classes per map, top-k (default ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(
+            names = "--max-batch",
+            defaultValue = "4",
+            description = "The server's largest batch (default ${DEFAULT-VALUE}).")
+    int maxBatch;
+
+    @Option(
+            names = "--queue-delay-ms",
+            defaultValue = "5",
+            description = "How long a worker waits to fill a batch (default ${DEFAULT-VALUE}).")
+    int delayMs;
+
+    @Option(
+            names = "--modes",
+            defaultValue = "final,layers",
+            split = ",",
+            paramLabel = "final|layers",
+            description =
+                    "final: the final maps only; layers: every layer map of every class too (default ${DEFAULT-VALUE}).")
+    List<String> modes;
+
+    @Spec CommandSpec spec;
+
+    /** Runs the benchmark; exits with status 2 on a bad option. */
+    public static void main(String[] args) {
+        int code = new CommandLine(new ServiceBench()).execute(args);
+        if (code != 0) {
+            System.exit(code);
         }
-        VggSpec spec = VggSpec.byName(arch);
-        ModelCard card =
-                ModelCard.random(arch + "-random", spec, 42, Labels.indexed(spec.numClasses()));
-        float[] image = new float[3 * 224 * 224];
-        Random rnd = new Random(1);
-        for (int i = 0; i < image.length; i++) {
-            image[i] = (float) rnd.nextGaussian();
-        }
+    }
+
+    /** The workers asked for. */
+    List<WorkerSpec> workerSpecs() {
         List<WorkerSpec> ws = new ArrayList<>();
         String[] w = workers.split(",");
         for (int i = 0; i < w.length; i++) {
             ws.add(WorkerSpec.parse(w[i], i));
+        }
+        return ws;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        for (int c : clients) {
+            Args.atLeast(spec, "--clients", c, 1);
+        }
+        Args.atLeast(spec, "--seconds", seconds, 0);
+        Args.atLeast(spec, "--min-maps", minMaps, 0);
+        Args.atLeast(spec, "--k", k, 1);
+        Args.atLeast(spec, "--max-batch", maxBatch, 1);
+        Args.atLeast(spec, "--queue-delay-ms", delayMs, 0);
+        for (String mode : modes) {
+            if (!mode.equals("final") && !mode.equals("layers")) {
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--modes: unknown mode '" + mode + "' (expected final or layers)");
+            }
+        }
+        VggSpec vgg = Args.checked(spec, "--arch", () -> VggSpec.byName(arch));
+        List<WorkerSpec> ws = Args.checked(spec, "--workers", this::workerSpecs);
+        ModelCard card =
+                ModelCard.random(arch + "-random", vgg, 42, Labels.indexed(vgg.numClasses()));
+        float[] image = new float[3 * 224 * 224];
+        Random rnd = new Random(1);
+        for (int i = 0; i < image.length; i++) {
+            image[i] = (float) rnd.nextGaussian();
         }
         double engineMs = engineTime(card, image, k, ws.get(0).device());
         System.out.printf(
@@ -126,16 +193,17 @@ public final class ServiceBench {
             System.out.println(
                     "mode    clients  maps/s [95% interval]   p50 ms   p95 ms   p99 ms  per-map ms  vs engine  MB/map"
                             + "  mean batch  maps  window s");
-            for (String mode : modes.split(",")) {
+            for (String mode : modes) {
                 ExplainRequest req = request(image, k, mode.equals("layers"));
-                for (String c : clients.split(",")) {
-                    run(ch, req, mode, Integer.parseInt(c), seconds, minMaps, engineMs);
+                for (int c : clients) {
+                    run(ch, req, mode, c, seconds, minMaps, engineMs);
                 }
             }
         } finally {
             ch.shutdownNow();
             server.close();
         }
+        return 0;
     }
 
     static ExplainRequest request(float[] image, int k, boolean layers) {

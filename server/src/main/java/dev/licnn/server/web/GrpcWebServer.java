@@ -1,15 +1,22 @@
 package dev.licnn.server.web;
 
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.grpc.GrpcSerializationFormats;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.file.FileService;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import io.grpc.BindableService;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.netty.handler.ssl.ClientAuth;
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +26,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+import java.util.function.Predicate;
+import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,26 +72,85 @@ public final class GrpcWebServer implements AutoCloseable {
                                 GrpcSerializationFormats.PROTO_WEB,
                                 GrpcSerializationFormats.PROTO_WEB_TEXT)
                         .useBlockingTaskExecutor(true)
-                        .maxRequestMessageLength(b.maxRequestBytes);
+                        .maxRequestMessageLength(b.maxRequestBytes)
+                        .intercept(new PeerAddress());
         b.services.forEach(grpc::addService);
+        ServerBuilder sb = Server.builder();
+        if (b.tls == null) {
+            sb.http(b.address);
+        } else {
+            sb.https(b.address).tls(b.tls.certChain().toFile(), b.tls.privateKey().toFile());
+            if (b.tls.clientCa() != null) {
+                File ca = b.tls.clientCa().toFile();
+                sb.tlsCustomizer(t -> t.clientAuth(ClientAuth.REQUIRE).trustManager(ca));
+            }
+        }
+        sb.service(grpc.build());
+        if (!b.healthServices.isEmpty()) {
+            // Health answers on the event loop (its calls never block): never behind a decode.
+            GrpcServiceBuilder health =
+                    GrpcService.builder()
+                            .supportedSerializationFormats(
+                                    GrpcSerializationFormats.PROTO,
+                                    GrpcSerializationFormats.PROTO_WEB,
+                                    GrpcSerializationFormats.PROTO_WEB_TEXT)
+                            .useBlockingTaskExecutor(false)
+                            .maxRequestMessageLength(b.maxRequestBytes)
+                            .intercept(new PeerAddress());
+            b.healthServices.forEach(health::addService);
+            sb.service(health.build());
+        }
+        if (b.hostAllowed != null) {
+            Predicate<String> allowed = b.hostAllowed;
+            LongConsumer refused = b.refusedHost;
+            sb.decorator(
+                    (delegate, ctx, req) -> {
+                        String host = hostOf(req.authority());
+                        if (host != null && allowed.test(host)) {
+                            return delegate.serve(ctx, req);
+                        }
+                        refused.accept(1);
+                        return HttpResponse.of(
+                                HttpStatus.MISDIRECTED_REQUEST,
+                                MediaType.PLAIN_TEXT_UTF_8,
+                                "this server does not answer for that Host name\n");
+                    });
+        }
         this.server =
-                Server.builder()
-                        .http(b.address)
-                        .service(grpc.build())
-                        .serviceUnder(
+                sb.serviceUnder(
                                 "/",
                                 FileService.builder(GrpcWebServer.class.getClassLoader(), ASSETS)
                                         .build())
                         .blockingTaskExecutor(b.rpcThreads)
-                        // A stream lasts as long as its computation; a client's own deadline still
-                        // applies.
-                        .requestTimeout(Duration.ZERO)
+                        // A stream may last as long as its computation, up to this bound; a
+                        // client's own deadline still applies. Zero: no bound.
+                        .requestTimeout(b.requestTimeout)
+                        .maxNumConnections(b.maxConnections)
+                        .disableServerHeader()
                         // gRPC-Web text mode sends base64: 4 bytes for every 3.
                         .maxRequestLength((long) b.maxRequestBytes * 4 / 3 + 1024)
                         .gracefulShutdownTimeout(Duration.ZERO, b.grace)
                         // The project's metrics are its own (licnn_*); Armeria's are not collected.
                         .meterRegistry(new CompositeMeterRegistry())
                         .build();
+    }
+
+    /**
+     * The host name of an {@code authority} ({@code host}, {@code host:port}, {@code [v6]:port}),
+     * lower-cased; null if there is none.
+     */
+    @Nullable
+    static String hostOf(@Nullable String authority) {
+        if (authority == null || authority.isEmpty()) {
+            return null;
+        }
+        String a = authority.toLowerCase(java.util.Locale.ROOT);
+        if (a.startsWith("[")) {
+            int end = a.indexOf(']');
+            return end < 0 ? null : a.substring(0, end + 1);
+        }
+        int colon = a.indexOf(':');
+        return colon < 0 ? a : a.substring(0, colon);
     }
 
     public static Builder builder() {
@@ -100,7 +169,11 @@ public final class GrpcWebServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding " + cfg.address, e);
         }
-        LOG.info("gRPC-Web and the viewer on http://{}:{}/", cfg.address.getHostString(), port());
+        LOG.info(
+                "gRPC-Web and the viewer on {}://{}:{}/",
+                cfg.tls == null ? "http" : "https",
+                cfg.address.getHostString(),
+                port());
         return this;
     }
 
@@ -119,6 +192,23 @@ public final class GrpcWebServer implements AutoCloseable {
         return stopped;
     }
 
+    /**
+     * Waits until a stop begun by {@link #stopAsync()} has ended, at most until {@code
+     * deadlineNanos} ({@code System.nanoTime()}); whether it has.
+     */
+    public boolean awaitStopped(long deadlineNanos) {
+        CompletableFuture<Void> f = stopAsync();
+        try {
+            f.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | CompletionException | TimeoutException e) {
+            return false;
+        }
+    }
+
     /** {@link #stopAsync()}, then waits for it (at most the grace period plus a few seconds). */
     @Override
     public void close() {
@@ -131,6 +221,17 @@ public final class GrpcWebServer implements AutoCloseable {
         }
     }
 
+    /**
+     * TLS files of the web port: a PEM certificate chain, its PEM PKCS#8 key, and optionally the CA
+     * whose client certificates are required (mutual TLS).
+     */
+    public record Tls(Path certChain, Path privateKey, @Nullable Path clientCa) {
+        public Tls {
+            Objects.requireNonNull(certChain, "certChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+    }
+
     /** Configuration; {@link #build()} validates. */
     public static final class Builder {
         private InetSocketAddress address;
@@ -138,6 +239,12 @@ public final class GrpcWebServer implements AutoCloseable {
         private int rpcThreads = 4;
         private int maxRequestBytes = 64 << 20;
         private Duration grace = Duration.ofSeconds(30);
+        private final List<ServerServiceDefinition> healthServices = new ArrayList<>();
+        @Nullable private Tls tls;
+        private Duration requestTimeout = Duration.ofMinutes(10);
+        private int maxConnections = 256;
+        @Nullable private Predicate<String> hostAllowed;
+        private LongConsumer refusedHost = n -> {};
 
         private Builder() {}
 
@@ -157,6 +264,49 @@ public final class GrpcWebServer implements AutoCloseable {
         /** A service with its interceptors (e.g. the gRPC port's token check). */
         public Builder addService(ServerServiceDefinition s) {
             services.add(Objects.requireNonNull(s, "service"));
+            return this;
+        }
+
+        /**
+         * The health service: served apart from the others, on the event loops (its methods never
+         * block), so that a check never waits behind a decode.
+         */
+        public Builder addHealthService(ServerServiceDefinition s) {
+            healthServices.add(Objects.requireNonNull(s, "service"));
+            return this;
+        }
+
+        /** Serves HTTPS with these files (null, the default: plain HTTP). */
+        public Builder optTls(@Nullable Tls t) {
+            this.tls = t;
+            return this;
+        }
+
+        /**
+         * Longest a request may take from its first byte to its last response byte, streams
+         * included (default ten minutes; zero: no bound). A client that trickles its request is cut
+         * off here.
+         */
+        public Builder optRequestTimeout(Duration t) {
+            this.requestTimeout = Objects.requireNonNull(t, "timeout");
+            return this;
+        }
+
+        /** Open connections at most (default 256); more are closed at once. */
+        public Builder optMaxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
+
+        /**
+         * Answers only requests whose {@code Host} (or {@code :authority}) names a host {@code
+         * allowed} accepts (host name without port, lower-cased); the others get 421 and are
+         * counted to {@code refused}. A guard against DNS rebinding when no token is required.
+         * Default: any host.
+         */
+        public Builder optHostCheck(Predicate<String> allowed, LongConsumer refused) {
+            this.hostAllowed = Objects.requireNonNull(allowed, "allowed");
+            this.refusedHost = Objects.requireNonNull(refused, "refused");
             return this;
         }
 
@@ -185,9 +335,14 @@ public final class GrpcWebServer implements AutoCloseable {
             if (services.isEmpty()) {
                 throw new IllegalArgumentException("at least one service is required");
             }
-            if (rpcThreads < 1 || maxRequestBytes < 1 || grace.isNegative()) {
+            if (rpcThreads < 1
+                    || maxRequestBytes < 1
+                    || maxConnections < 1
+                    || grace.isNegative()
+                    || requestTimeout.isNegative()) {
                 throw new IllegalArgumentException(
-                        "RPC threads and request size must be positive, grace not negative");
+                        "RPC threads, request size and connection limit must be positive, grace"
+                                + " and request timeout not negative");
             }
             return new GrpcWebServer(this);
         }
