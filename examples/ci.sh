@@ -10,6 +10,7 @@ CHECKS=(
   "$HERE/scale-out-test.sh"
   "$ROOT/docker/check-deploy.sh"
   "$ROOT/web/check-viewer.sh"
+  "$HERE/own-model.sh"
 )
 passed=0; failed=0; failures=()
 for c in "${CHECKS[@]}"; do

@@ -29,9 +29,8 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Option(
             names = "--top-k",
-            defaultValue = "5",
-            description = "Classes per image (default ${DEFAULT-VALUE}).")
-    int topK;
+            description = "Classes per image (default 5, or all classes of a smaller model).")
+    Integer topK;
 
     @Option(
             names = "--model",
@@ -49,10 +48,20 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> files = ImageFiles.expand(images);
+        List<Path> files = ImageFiles.expand(images, System.out);
+        model = connection.servedModel(model);
         int failed = 0;
         try (Connection.Session s = connection.open();
                 Progress progress = new Progress("classify", files.size())) {
+            int classes = s.client.describeModel(model).getNumClasses();
+            int topK = this.topK != null ? this.topK : Math.min(5, classes);
+            if (topK < 1 || topK > classes) {
+                throw new CliException(
+                        "--top-k must be between 1 and the model's "
+                                + classes
+                                + " classes, got "
+                                + topK);
+            }
             System.out.printf(
                     "%-40s %4s %6s  %-24s %8s%n", "image", "rank", "class", "label", "prob");
             for (int i = 0; i < files.size(); i += batch) {

@@ -109,6 +109,36 @@ public final class Connection implements ServerConnector {
         }
     }
 
+    /**
+     * The served model's name for a {@code --model} value. {@code --model} names a model on the
+     * server; given a path instead (a model folder, as {@code serve --model} takes), the in-process
+     * server loads that folder, as {@code --model-dir} would, and its model is used.
+     *
+     * @throws CliException when a path is given with {@code --target} or beside {@code
+     *     --model-dir}, saying which option to use
+     */
+    String servedModel(String model) {
+        if (model.isEmpty() || !(model.contains("/") || Files.exists(Path.of(model)))) {
+            return model;
+        }
+        if (target != null) {
+            throw new CliException(
+                    "--model names a model the server serves (see `licnn models --target "
+                            + target
+                            + "`), not a path: "
+                            + model
+                            + " is a path; a model folder is served with `licnn serve --model "
+                            + model
+                            + "`");
+        }
+        if (modelDir != null || randomModel != null) {
+            throw new CliException(
+                    "--model " + model + " is a path; give a model folder once, with --model-dir");
+        }
+        modelDir = Path.of(model);
+        return "";
+    }
+
     @Override
     public Session open() throws Exception {
         ClientOptions.Builder ob =
@@ -123,9 +153,6 @@ public final class Connection implements ServerConnector {
         if (randomModel != null) {
             card = BundledModels.random(randomModel);
         } else if (modelDir != null) {
-            if (!Files.isRegularFile(modelDir.resolve("model.json"))) {
-                throw new CliException("no model.json in " + modelDir);
-            }
             card = ModelCard.load(modelDir);
         } else {
             card = BundledModels.defaultModel();

@@ -79,9 +79,9 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> files = ImageFiles.expand(images);
+        List<Path> files = ImageFiles.expand(images, System.out);
+        options.model = connection.servedModel(options.model);
         ExplainFiles.Overlay overlay = pictures.overlay();
-        Files.createDirectories(out);
         try (Connection.Session s = connection.open()) {
             ModelDescription d = s.client.describeModel(options.model);
             ImagePreprocessor pre = new ImagePreprocessor(config(d.getPreprocessing()));
@@ -94,6 +94,7 @@ final class ExplainCommand implements Callable<Integer> {
                                         d)
                                 .build());
             }
+            Files.createDirectories(out);
             if (streams < 1) {
                 throw new CliException("--streams must be at least 1, got " + streams);
             }
@@ -101,7 +102,6 @@ final class ExplainCommand implements Callable<Integer> {
                 throw new CliException("--in-flight must be at least 1, got " + inFlight);
             }
             AtomicInteger failed = new AtomicInteger();
-            List<String> lines = new ArrayList<>();
             Object resultLock = new Object();
             try (Progress progress = new Progress("explain", files.size())) {
                 RunSummary sum =
@@ -113,7 +113,7 @@ final class ExplainCommand implements Callable<Integer> {
                                         Path img = files.get(index);
                                         if (!r.isOk()) {
                                             failed.incrementAndGet();
-                                            lines.add(
+                                            System.out.println(
                                                     img
                                                             + ": FAILED "
                                                             + r.status().getCode()
@@ -129,7 +129,7 @@ final class ExplainCommand implements Callable<Integer> {
                                             }
                                             ClassScore top =
                                                     r.outcome().prediction().getTopClasses(0);
-                                            lines.add(
+                                            System.out.println(
                                                     String.format(
                                                             "%s: %s (%.3f) -> %s",
                                                             img,
@@ -140,19 +140,17 @@ final class ExplainCommand implements Callable<Integer> {
                                         progress.step();
                                     }
                                 });
-                synchronized (resultLock) {
-                    lines.sort(null);
-                    lines.forEach(System.out::println);
-                }
                 System.out.printf(
                         "explained %d of %d image(s) in %.1f s; results under %s%n",
                         sum.succeeded(),
                         sum.total(),
                         sum.elapsed().toMillis() / 1000.0,
                         out.toAbsolutePath());
-                System.out.printf(
-                        "re-sent %d request(s) after %d stream restart(s)%n",
-                        sum.resent(), sum.streamRestarts());
+                if (sum.resent() > 0 || sum.streamRestarts() > 0) {
+                    System.out.printf(
+                            "re-sent %d request(s) after %d stream restart(s)%n",
+                            sum.resent(), sum.streamRestarts());
+                }
             }
             return failed.get() == 0 ? 0 : 1;
         }

@@ -86,7 +86,21 @@ final class ExplainOptions {
             }
             r.setClassIds(cl);
         } else {
+            if (topK != null && (topK < 1 || topK > d.getNumClasses())) {
+                throw new CliException(
+                        "--top-k must be between 1 and the model's "
+                                + d.getNumClasses()
+                                + " classes, got "
+                                + topK);
+            }
             r.setTopK(topK != null ? topK : Math.min(5, d.getNumClasses()));
+        }
+        if (liz != null) {
+            try {
+                dev.licnn.engine.licnn.LicnnOptions.builder().optLizSize(liz).build();
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--liz: " + e.getMessage());
+            }
         }
         LicnnOptions.Builder o =
                 LicnnOptions.newBuilder()
@@ -123,6 +137,7 @@ final class ExplainOptions {
             }
         }
         for (String l : layers) {
+            checkLayer(l, d);
             if (l.matches("\\d+")) {
                 r.addLayerIndices(Integer.parseInt(l));
             } else {
@@ -136,5 +151,34 @@ final class ExplainOptions {
             throw new CliException("unknown encoding '" + encoding + "' (float32, float16, uint8)");
         }
         return r;
+    }
+
+    /** A {@code --layers} entry the model has, by name or index; else the known names. */
+    private static void checkLayer(String l, ModelDescription d) {
+        int n = d.getFeatureLayersCount();
+        if (l.matches("\\d+")) {
+            int i = Integer.parseInt(l);
+            if (i >= 0 && i < n) {
+                return;
+            }
+        } else {
+            for (var f : d.getFeatureLayersList()) {
+                if (f.getName().equals(l)) {
+                    return;
+                }
+            }
+        }
+        throw new CliException(
+                "--layers: model "
+                        + d.getName()
+                        + " has no layer '"
+                        + l
+                        + "' (layers 0.."
+                        + (n - 1)
+                        + ": "
+                        + (n == 0 ? "" : d.getFeatureLayers(0).getName())
+                        + " ... "
+                        + (n == 0 ? "" : d.getFeatureLayers(n - 1).getName())
+                        + ")");
     }
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
  * the other modules (bench-engine, bench-service, parity, dataset, train, evaluate), whose options
  * each program declares itself.
  *
- * <p>Exit codes: 0 success, 1 the server failed a request, 2 bad arguments or paths.
+ * <p>Exit codes: 0 success, 1 the server failed a request, 2 bad arguments, paths, model folders or
+ * weights files (one line naming the cause, never a stack trace).
  */
 @Command(
         name = "licnn",
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
             ClassifyCommand.class,
             BenchCommand.class,
             ModelsCommand.class,
+            ImportCommand.class,
             HealthCommand.class,
             EngineBench.class,
             ServiceBench.class,
@@ -69,6 +71,12 @@ public final class Licnn implements Runnable {
         cl.setExecutionExceptionHandler(
                 (ex, c, parsed) -> {
                     PrintWriter err = c.getErr();
+                    String cause = LoadErrors.userCause(ex);
+                    if (cause != null) {
+                        err.println("licnn: error: " + cause);
+                        err.flush();
+                        return 2;
+                    }
                     if (ex instanceof CliException
                             || ex instanceof ExperimentException
                             || ex instanceof IllegalArgumentException) {
@@ -86,7 +94,7 @@ public final class Licnn implements Runnable {
                         err.flush();
                         return 1;
                     }
-                    err.println("licnn: failed: " + ex);
+                    err.println("licnn: failed: " + LoadErrors.rootCause(ex));
                     err.flush();
                     return 1;
                 });

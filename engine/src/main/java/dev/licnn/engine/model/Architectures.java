@@ -2,6 +2,7 @@ package dev.licnn.engine.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +19,51 @@ import java.util.Map;
  */
 public final class Architectures {
 
+    /**
+     * The VGG names a model folder, {@code --random-model} and {@code licnn import --arch} take in
+     * one word, in the order shown to users.
+     */
+    public static final List<String> NAMES =
+            List.of(
+                    "vgg11",
+                    "vgg11_bn",
+                    "vgg13",
+                    "vgg13_bn",
+                    "vgg16",
+                    "vgg16_bn",
+                    "vgg19",
+                    "vgg19_bn");
+
     private Architectures() {}
+
+    /**
+     * A VGG architecture named in one word, as a model folder and {@code licnn import} take it
+     * (1000 classes, 224x224).
+     *
+     * @param name a name from {@link #NAMES}
+     * @throws IllegalArgumentException naming the known architectures; for a ResNet name, saying
+     *     that ResNets do not load from a model folder yet
+     */
+    public static VggSpec vgg(String name) {
+        if (ResNetSpec.isResNet(name)) {
+            throw new IllegalArgumentException(
+                    "architecture '"
+                            + name
+                            + "': ResNets run in the engine but do not load from a model folder"
+                            + " yet (known: "
+                            + String.join(", ", NAMES)
+                            + ")");
+        }
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException(
+                    "unknown architecture '"
+                            + name
+                            + "' (known: "
+                            + String.join(", ", NAMES)
+                            + ")");
+        }
+        return VggSpec.byName(name);
+    }
 
     /**
      * A standard architecture: {@code vgg11}, {@code vgg13}, {@code vgg16}, {@code vgg19} (each

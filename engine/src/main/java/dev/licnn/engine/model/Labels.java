@@ -139,18 +139,28 @@ public final class Labels implements Iterable<Labels.Label> {
     }
 
     /**
-     * Reads labels written by {@link #toJson}: {@code
-     * [{"id":0,"key":"n01440764","name":"tench"},...]}.
+     * Reads a labels file: either {@code [{"id":0,"key":"n01440764","name":"tench"},...]} (as
+     * {@link #toJson} writes) or a plain list of names {@code ["tench", "goldfish", ...]}, whose
+     * keys are the names. The file is checked against {@code labels.schema.json}.
      *
      * @param path the JSON file
      * @return the table
-     * @throws IOException if the file cannot be read or is malformed
+     * @throws IOException if the file cannot be read or breaks the schema (one line naming the
+     *     entry)
      */
     public static Labels fromJson(Path path) throws IOException {
+        JsonElement doc;
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            JsonArray arr = JsonParser.parseReader(r).getAsJsonArray();
-            List<Label> out = new ArrayList<>(arr.size());
-            for (JsonElement e : arr) {
+            doc = JsonParser.parseReader(r);
+        } catch (JsonParseException e) {
+            throw new ModelFormatException(path + ": not JSON: " + rootMessage(e), e);
+        }
+        JsonSchemaCheck.LABELS.check(doc, path.toString());
+        List<Label> out = new ArrayList<>();
+        for (JsonElement e : doc.getAsJsonArray()) {
+            if (e.isJsonPrimitive()) {
+                out.add(new Label(out.size(), e.getAsString(), e.getAsString()));
+            } else {
                 JsonObject o = e.getAsJsonObject();
                 out.add(
                         new Label(
@@ -158,20 +168,60 @@ public final class Labels implements Iterable<Labels.Label> {
                                 o.get("key").getAsString(),
                                 o.get("name").getAsString()));
             }
-            return new Labels(out);
-        } catch (JsonParseException
-                | IllegalStateException
-                | NullPointerException
-                | UnsupportedOperationException
-                | NumberFormatException e) {
-            throw new IOException(
-                    path
-                            + ": not a label list [{\"id\":..,\"key\":..,\"name\":..}]: "
-                            + e.getMessage(),
-                    e);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(path + ": " + e.getMessage(), e);
         }
+        try {
+            return new Labels(out);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Labels from names in output order (keys are the names, which must be unique).
+     *
+     * @param names class names
+     * @return the table
+     * @throws IllegalArgumentException on a duplicate name
+     */
+    public static Labels ofNames(List<String> names) {
+        List<Label> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            out.add(new Label(out.size(), n, n));
+        }
+        return new Labels(out);
+    }
+
+    /**
+     * The ImageNet-1k classes as torchvision names them ({@code imagenet-classes.txt}, made by
+     * {@code engine/scripts/imagenet_classes.py} from torchvision's {@code _IMAGENET_CATEGORIES}),
+     * keyed by WordNet id as in {@link #imagenet()}.
+     *
+     * @return 1000 labels: key the WordNet id, name torchvision's
+     */
+    public static Labels imagenetTorchvision() {
+        InputStream in = Labels.class.getResourceAsStream("imagenet-classes.txt");
+        if (in == null) {
+            throw new IllegalStateException("imagenet-classes.txt is not on the classpath");
+        }
+        List<String> names;
+        try (in) {
+            names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read imagenet-classes.txt", e);
+        }
+        Labels wordnet = imagenet();
+        List<Label> out = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            out.add(new Label(i, wordnet.byId(i).key(), names.get(i)));
+        }
+        return new Labels(out);
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e.getMessage();
     }
 
     /**

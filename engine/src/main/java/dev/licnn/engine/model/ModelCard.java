@@ -21,7 +21,15 @@ import java.util.Objects;
  * Everything needed to serve a model: name, architecture, labels, pre-processing and where the
  * weights come from (a safetensors or TorchScript file, or seeded random initialisation).
  *
- * <p>On disk a model is a folder with {@code model.json}, the weights and {@code labels.json}:
+ * <p>On disk a model is a folder with {@code model.json}, the weights and {@code labels.json}
+ * (their JSON Schemas, {@code model.schema.json} and {@code labels.schema.json}, ship beside this
+ * class and are checked on load). The shortest {@code model.json}:
+ *
+ * <pre>{@code
+ * {"architecture": "vgg16", "weights": "vgg16.pth", "labels": "labels.json"}
+ * }</pre>
+ *
+ * <p>In full:
  *
  * <pre>{@code
  * {"name": "shapes-vgg16", "architecture": {"name": "vgg16", "layers": [16, 16, "M", ...],
@@ -114,57 +122,193 @@ public final class ModelCard {
                 .build();
     }
 
-    /** Reads {@code dir/model.json}. */
+    /**
+     * Reads {@code dir/model.json}, checked against {@code model.schema.json} (shipped beside this
+     * class). The architecture may be one word ({@code "vgg16"}) or an object; the layer list is
+     * needed only for custom widths. Without {@code preprocessing}, torchvision's is used.
+     *
+     * @param dir the model folder
+     * @return the card (the weights are read later, by {@link #loadWeights})
+     * @throws ModelFormatException with one line naming the problem: not a folder (with the command
+     *     that makes one from a weights file), no {@code model.json}, a schema violation, a missing
+     *     weights or labels file, labels that do not match the classes
+     */
     public static ModelCard load(Path dir) throws IOException {
+        if (Files.isRegularFile(dir)) {
+            throw new ModelFormatException(notAFolder(dir));
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new ModelFormatException("no such model folder: " + dir);
+        }
         Path json = dir.resolve("model.json");
         if (!Files.isRegularFile(json)) {
-            throw new IOException("no model.json in " + dir);
+            throw new ModelFormatException(
+                    "no model.json in "
+                            + dir
+                            + " (a model folder holds model.json, the weights and labels.json;"
+                            + " `licnn import WEIGHTS --arch ARCH --out DIR` makes one)");
         }
-        JsonObject o;
+        JsonElement doc;
         try {
-            o =
-                    JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8))
-                            .getAsJsonObject();
+            doc = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw new IOException("cannot parse " + json + ": " + e.getMessage(), e);
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            throw new ModelFormatException(json + ": not JSON: " + root.getMessage(), e);
         }
+        JsonSchemaCheck.MODEL.check(doc, json.toString());
         try {
-            JsonObject a = o.getAsJsonObject("architecture");
-            JsonArray layersJson = a.getAsJsonArray("layers");
+            return fromChecked(dir, json, doc.getAsJsonObject());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ModelFormatException(json + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The card of a {@code model.json} that passed the schema. */
+    private static ModelCard fromChecked(Path dir, Path json, JsonObject o) throws IOException {
+        VggSpec spec;
+        try {
+            spec = architecture(o.get("architecture"));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(json + ": /architecture: " + e.getMessage(), e);
+        }
+        Labels labels;
+        if (o.has("labels")) {
+            Path lp = dir.resolve(o.get("labels").getAsString());
+            if (!Files.isRegularFile(lp)) {
+                throw new ModelFormatException(
+                        json + ": the labels file " + lp.getFileName() + " is missing");
+            }
+            labels = Labels.fromJson(lp);
+        } else {
+            labels = Labels.indexed(spec.numClasses());
+        }
+        if (labels.size() != spec.numClasses()) {
+            throw new ModelFormatException(
+                    json
+                            + ": the architecture has "
+                            + spec.numClasses()
+                            + " classes but the labels file has "
+                            + labels.size()
+                            + " (set architecture.num_classes, or fix the labels)");
+        }
+        PreprocessConfig preprocess = defaultPreprocess(spec);
+        if (o.has("preprocessing")) {
+            JsonObject p = o.getAsJsonObject("preprocessing");
+            PreprocessConfig.Builder pb =
+                    PreprocessConfig.builder()
+                            .optResizeShorter(
+                                    p.has("resize_shorter")
+                                            ? p.get("resize_shorter").getAsInt()
+                                            : preprocess.resizeShorter())
+                            .optCropSize(
+                                    p.has("crop")
+                                            ? p.get("crop").getAsInt()
+                                            : preprocess.cropSize())
+                            .optMean(
+                                    p.has("mean")
+                                            ? floats(p.getAsJsonArray("mean"))
+                                            : preprocess.mean())
+                            .optStd(
+                                    p.has("std")
+                                            ? floats(p.getAsJsonArray("std"))
+                                            : preprocess.std());
+            try {
+                preprocess = pb.build();
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(json + ": /preprocessing: " + e.getMessage(), e);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> info =
+                o.has("info") ? GSON.fromJson(o.get("info"), Map.class) : new LinkedHashMap<>();
+        Path weights = dir.resolve(o.get("weights").getAsString());
+        if (!Files.isRegularFile(weights)) {
+            throw new ModelFormatException(
+                    json + ": the weights file " + weights.getFileName() + " is missing");
+        }
+        String name =
+                o.has("name")
+                        ? o.get("name").getAsString()
+                        : dir.toAbsolutePath().normalize().getFileName().toString();
+        return new ModelCard(name, spec, labels, preprocess, weights, 0, info);
+    }
+
+    /** The one-line explanation for a weights file given where a model folder is expected. */
+    private static String notAFolder(Path file) {
+        String what;
+        try {
+            switch (WeightsFormat.detect(file)) {
+                case PYTORCH_STATE_DICT:
+                    what = "a PyTorch pickle (state dict)";
+                    break;
+                case TORCHSCRIPT:
+                    what = "a TorchScript file";
+                    break;
+                default:
+                    what = "a file";
+            }
+        } catch (IOException e) {
+            what = "a file";
+        }
+        return file
+                + " is "
+                + what
+                + ", not a model folder: use `licnn import "
+                + file
+                + " --arch ARCH --out DIR`, then the folder";
+    }
+
+    /** {@code "vgg16"}, or an object with a standard name and overrides, or a custom layer list. */
+    private static VggSpec architecture(JsonElement a) {
+        if (a.isJsonPrimitive()) {
+            return Architectures.vgg(a.getAsString());
+        }
+        JsonObject o = a.getAsJsonObject();
+        String name = o.get("name").getAsString();
+        if (o.has("layers")) {
+            JsonArray layersJson = o.getAsJsonArray("layers");
             int[] layers = new int[layersJson.size()];
             for (int i = 0; i < layers.length; i++) {
                 JsonElement e = layersJson.get(i);
                 layers[i] = e.getAsJsonPrimitive().isString() ? VggSpec.POOL : e.getAsInt();
             }
-            VggSpec spec =
-                    VggSpec.custom(
-                            a.get("name").getAsString(),
-                            layers,
-                            a.get("batch_norm").getAsBoolean(),
-                            a.get("hidden").getAsInt(),
-                            a.get("num_classes").getAsInt(),
-                            a.get("input_size").getAsInt());
-            Labels labels =
-                    o.has("labels")
-                            ? Labels.fromJson(dir.resolve(o.get("labels").getAsString()))
-                            : Labels.indexed(spec.numClasses());
-            PreprocessConfig.Builder pb = PreprocessConfig.builder();
-            if (o.has("preprocessing")) {
-                JsonObject p = o.getAsJsonObject("preprocessing");
-                pb.optResizeShorter(p.get("resize_shorter").getAsInt())
-                        .optCropSize(p.get("crop").getAsInt())
-                        .optMean(floats(p.getAsJsonArray("mean")))
-                        .optStd(floats(p.getAsJsonArray("std")));
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> info =
-                    o.has("info") ? GSON.fromJson(o.get("info"), Map.class) : new LinkedHashMap<>();
-            Path weights = dir.resolve(o.get("weights").getAsString());
-            return new ModelCard(
-                    o.get("name").getAsString(), spec, labels, pb.build(), weights, 0, info);
-        } catch (RuntimeException e) {
-            throw new IOException("invalid " + json + ": " + e, e);
+            return VggSpec.custom(
+                    name,
+                    layers,
+                    o.has("batch_norm") ? o.get("batch_norm").getAsBoolean() : name.endsWith("_bn"),
+                    o.has("hidden") ? o.get("hidden").getAsInt() : 4096,
+                    o.has("num_classes") ? o.get("num_classes").getAsInt() : 1000,
+                    o.has("input_size") ? o.get("input_size").getAsInt() : 224);
         }
+        VggSpec spec = Architectures.vgg(name);
+        if (o.has("batch_norm") && o.get("batch_norm").getAsBoolean() != spec.batchNorm()) {
+            throw new IllegalArgumentException(
+                    "batch_norm "
+                            + o.get("batch_norm")
+                            + " contradicts '"
+                            + name
+                            + "' (use "
+                            + (spec.batchNorm()
+                                    ? name.substring(0, name.length() - 3)
+                                    : name + "_bn")
+                            + ")");
+        }
+        if (o.has("hidden") || o.has("num_classes")) {
+            spec =
+                    spec.scaled(
+                            1,
+                            o.has("hidden") ? o.get("hidden").getAsInt() : spec.hidden(),
+                            o.has("num_classes")
+                                    ? o.get("num_classes").getAsInt()
+                                    : spec.numClasses());
+        }
+        if (o.has("input_size")) {
+            spec = spec.withInputSize(o.get("input_size").getAsInt());
+        }
+        return spec;
     }
 
     /**
@@ -176,7 +320,7 @@ public final class ModelCard {
         labels.toJson(dir.resolve("labels.json"));
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
-        o.add("architecture", GSON.toJsonTree(spec.describe()));
+        o.add("architecture", architectureJson(spec));
         o.addProperty("weights", weightsFileName);
         o.addProperty("labels", "labels.json");
         JsonObject p = new JsonObject();
@@ -187,6 +331,32 @@ public final class ModelCard {
         o.add("preprocessing", p);
         o.add("info", GSON.toJsonTree(info));
         Files.writeString(dir.resolve("model.json"), GSON.toJson(o), StandardCharsets.UTF_8);
+    }
+
+    /** One word for a standard architecture, the word and what differs, or the full layer list. */
+    private static JsonElement architectureJson(VggSpec spec) {
+        if (Architectures.NAMES.contains(spec.name())) {
+            VggSpec standard = Architectures.vgg(spec.name());
+            if (standard.equals(spec)) {
+                return new com.google.gson.JsonPrimitive(spec.name());
+            }
+            if (java.util.Arrays.equals(standard.layers(), spec.layers())
+                    && standard.batchNorm() == spec.batchNorm()) {
+                JsonObject a = new JsonObject();
+                a.addProperty("name", spec.name());
+                if (spec.hidden() != standard.hidden()) {
+                    a.addProperty("hidden", spec.hidden());
+                }
+                if (spec.numClasses() != standard.numClasses()) {
+                    a.addProperty("num_classes", spec.numClasses());
+                }
+                if (spec.inputSize() != standard.inputSize()) {
+                    a.addProperty("input_size", spec.inputSize());
+                }
+                return a;
+            }
+        }
+        return GSON.toJsonTree(spec.describe());
     }
 
     private static float[] floats(JsonArray a) {
@@ -236,10 +406,14 @@ public final class ModelCard {
     /**
      * The network on {@code device}, built from {@link #loadWeights} (released once copied into
      * it).
+     *
+     * @throws ModelFormatException if the weights cannot be read or do not fit the architecture, in
+     *     one line with the first problem, how many more, and what the weights look like
      */
     public VggNetwork createNetwork(ai.djl.Device device) throws IOException {
         try (NDManager tmp = NDManager.newBaseManager(ai.djl.Device.cpu());
                 StateDict w = loadWeights(tmp)) {
+            w.requireFits(spec, weightsDescription());
             return VggNetwork.create(spec, w.asMap(), device);
         }
     }
@@ -268,10 +442,8 @@ public final class ModelCard {
         StateDict d;
         if (weights == null) {
             d = StateDict.initTorchvision(spec.parameterShapes(), randomSeed, manager);
-        } else if (weights.getFileName().toString().endsWith(".pt")) {
-            d = StateDict.fromTorchScript(weights, manager);
         } else {
-            d = StateDict.fromSafeTensors(weights, manager);
+            d = StateDict.load(weights, manager);
         }
         return d;
     }

@@ -79,6 +79,54 @@ public final class StateDict implements AutoCloseable {
     }
 
     /**
+     * Loads a PyTorch state dict saved by {@code torch.save(model.state_dict(), path)} (PyTorch 1.6
+     * or later), read by a restricted pickle reader that accepts tensors and ordered dicts only:
+     * any other pickled object is refused, naming it. Names are normalised as for {@link
+     * #fromSafeTensors}.
+     *
+     * @param path the {@code .pth} file
+     * @param parent owner of the result
+     * @return the weights
+     * @throws ModelFormatException if the file is not such a state dict, naming what it found
+     */
+    public static StateDict fromPyTorch(Path path, NDManager parent) throws IOException {
+        StateDict dict = new StateDict(parent);
+        try {
+            LinkedHashMap<String, NDArray> raw = PyTorchFile.read(path, dict.manager);
+            if (VggNames.isTimmVgg(raw)) {
+                raw = VggNames.timmToTorchvision(raw);
+            }
+            for (Map.Entry<String, NDArray> e : raw.entrySet()) {
+                dict.putNormalised(e.getKey(), e.getValue());
+            }
+            return dict;
+        } catch (IOException | RuntimeException e) {
+            dict.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads weights of any supported format, recognised by content rather than by name: a
+     * TorchScript archive, a PyTorch state dict ({@code torch.save}) or safetensors.
+     *
+     * @param path the weights file
+     * @param parent owner of the result
+     * @return the weights
+     * @throws ModelFormatException if the format is not one of these, saying what it is
+     */
+    public static StateDict load(Path path, NDManager parent) throws IOException {
+        switch (WeightsFormat.detect(path)) {
+            case TORCHSCRIPT:
+                return fromTorchScript(path, parent);
+            case PYTORCH_STATE_DICT:
+                return fromPyTorch(path, parent);
+            default:
+                return fromSafeTensors(path, parent);
+        }
+    }
+
+    /**
      * Reads the parameters of a TorchScript module (for example one traced from torchvision's VGG)
      * through DJL's PyTorch engine. Names keep torchvision's form, with any wrapper prefix
      * stripped; the arrays are copied so the module is released before returning. Only parameters
@@ -220,6 +268,23 @@ public final class StateDict implements AutoCloseable {
      */
     public void validate(Map<String, Shape> expected) {
         WeightMismatchException.check(expected, tensors);
+    }
+
+    /**
+     * Checks names and shapes against an architecture, for a person: one line with the first
+     * problem, how many more, and what the weights look like when that can be told ("resnet
+     * weights: this model folder says vgg16").
+     *
+     * @param spec the architecture
+     * @param source the weights file, for the message
+     * @throws ModelFormatException if the weights do not fit
+     */
+    public void requireFits(VggSpec spec, String source) throws ModelFormatException {
+        try {
+            validate(spec.parameterShapes());
+        } catch (WeightMismatchException e) {
+            throw new ModelFormatException(WeightHints.explain(e, shapes(), spec, source), e);
+        }
     }
 
     /**
