@@ -25,7 +25,7 @@ class FixtureAccessTest {
     static final Pattern MACHINE_MADE =
             Pattern.compile(
                     "cases\\.safetensors|baselines\\.safetensors|flat\\.safetensors"
-                            + "|golden/avx2|FIXTURE_SETS");
+                            + "|golden/avx2|FIXTURE_SETS|RESNET_FIXTURE_SETS");
 
     /** The classes that may name them. */
     static final List<String> ALLOWED =
@@ -33,6 +33,8 @@ class FixtureAccessTest {
                     "GoldenFixtures.java",
                     "GoldenFixtureSets.java",
                     "GoldenTolerances.java",
+                    "ResNetGoldenFixtures.java",
+                    "ResNetFixtureSets.java",
                     "FixtureAccessTest.java");
 
     /** The lines of {@code source} that name machine-made fixtures, as "file:line: text". */
@@ -101,5 +103,14 @@ class FixtureAccessTest {
                         "X.java:3: String s = \"golden/avx2\";"),
                 violations("X.java", bad));
         assertEquals(List.of(), violations("Y.java", "float[] x = model.input(0);\n"));
+        assertEquals(
+                List.of(
+                        "R.java:1: p = res(\"golden/resnet/resnet50/cases.safetensors\");",
+                        "R.java:2: for (String s : GoldenTolerances.RESNET_FIXTURE_SETS) {}"),
+                violations(
+                        "R.java",
+                        "p = res(\"golden/resnet/resnet50/cases.safetensors\");\n"
+                                + "for (String s : GoldenTolerances.RESNET_FIXTURE_SETS) {}\n"
+                                + "float[] x = resnet.input(1);\n"));
     }
 }

@@ -42,6 +42,13 @@ public final class GoldenTolerances {
      */
     static final String[] FIXTURE_SETS = {"golden", "golden/avx2"};
 
+    /**
+     * The ResNet fixture sets, each with a folder per net ({@code resnet18}, {@code resnet50}) and
+     * the tolerances measured for it: one so far, made on a CPU with AVX2 from inputs without exact
+     * ties, so meant to hold on every CPU within its tolerances (see {@code golden/README.md}).
+     */
+    static final String[] RESNET_FIXTURE_SETS = {"golden/resnet"};
+
     /** Share of suppression-mask locations that must agree with the fixture. */
     public static final double MASK_AGREEMENT = 0.999;
 
