@@ -1,8 +1,7 @@
 package dev.licnn.engine.baseline;
 
+import dev.licnn.engine.explain.ExplainingJob;
 import dev.licnn.engine.explain.JobSpec;
-import dev.licnn.engine.explain.MapListener;
-import dev.licnn.engine.explain.Targets;
 
 /**
  * One image to explain with a baseline method: a prepared input, the classes to explain (top-k of
@@ -18,7 +17,7 @@ import dev.licnn.engine.explain.Targets;
  *         .build();
  * }</pre>
  */
-public final class BaselineJob {
+public final class BaselineJob implements ExplainingJob {
 
     private final JobSpec spec;
     private final Method method;
@@ -34,14 +33,9 @@ public final class BaselineJob {
         return new Builder();
     }
 
-    /** The targets, listener and cancellation check. */
+    @Override
     public JobSpec spec() {
         return spec;
-    }
-
-    /** The input and the classes to explain. */
-    public Targets targets() {
-        return spec.targets();
     }
 
     public Method method() {
@@ -50,14 +44,6 @@ public final class BaselineJob {
 
     public BaselineOptions options() {
         return options;
-    }
-
-    public MapListener listener() {
-        return spec.listener();
-    }
-
-    public boolean isCancelled() {
-        return spec.isCancelled();
     }
 
     /** Builder; {@link #build()} validates. */

@@ -1,6 +1,7 @@
 package dev.licnn.engine.bench;
 
 import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -12,6 +13,17 @@ import picocli.CommandLine.ParameterException;
 public final class Args {
 
     private Args() {}
+
+    /**
+     * Runs {@code command} (a picocli command) on {@code args} as a program's {@code main} does:
+     * exits with its status when that is not 0.
+     */
+    public static void runAsMain(Object command, String[] args) {
+        int code = new CommandLine(command).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
 
     /** Fails unless {@code value >= min}. */
     public static void atLeast(CommandSpec command, String option, long value, long min) {

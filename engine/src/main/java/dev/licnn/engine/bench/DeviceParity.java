@@ -10,7 +10,6 @@ import dev.licnn.engine.model.VggNetwork;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,10 +68,7 @@ public final class DeviceParity implements Callable<Integer> {
 
     /** Runs the comparison; exits with status 1 when an image fails, 2 on a bad option. */
     public static void main(String[] args) {
-        int code = new CommandLine(new DeviceParity()).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        Args.runAsMain(new DeviceParity(), args);
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,10 +103,7 @@ public final class EngineBench implements Callable<Integer> {
 
     /** Runs the benchmark; exits with status 2 on a bad option. */
     public static void main(String[] args) {
-        int code = new CommandLine(new EngineBench()).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        Args.runAsMain(new EngineBench(), args);
     }
 
     /** The engine settings asked for, in order. */

@@ -1,9 +1,8 @@
 package dev.licnn.engine.licnn;
 
+import dev.licnn.engine.explain.ExplainingJob;
 import dev.licnn.engine.explain.JobSpec;
 import dev.licnn.engine.explain.MapKind;
-import dev.licnn.engine.explain.MapListener;
-import dev.licnn.engine.explain.Targets;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -22,7 +21,7 @@ import java.util.TreeSet;
  *         .build();
  * }</pre>
  */
-public final class ExplainJob {
+public final class ExplainJob implements ExplainingJob {
 
     private final JobSpec spec;
     private final LicnnOptions options;
@@ -41,14 +40,9 @@ public final class ExplainJob {
         return new Builder();
     }
 
-    /** The targets, listener and cancellation check. */
+    @Override
     public JobSpec spec() {
         return spec;
-    }
-
-    /** The input and the classes to explain. */
-    public Targets targets() {
-        return spec.targets();
     }
 
     public LicnnOptions options() {
@@ -62,14 +56,6 @@ public final class ExplainJob {
     /** Whether maps of {@code kind} at {@code layer} go to the listener. */
     public boolean wants(MapKind kind, int layer) {
         return mapKinds.contains(kind) && (layers == null || layers.contains(layer));
-    }
-
-    public MapListener listener() {
-        return spec.listener();
-    }
-
-    public boolean isCancelled() {
-        return spec.isCancelled();
     }
 
     /** Builder; {@link #build()} validates. */

@@ -47,12 +47,12 @@ public final class Architectures {
     public static VggSpec vgg(String name) {
         if (ResNetSpec.isResNet(name)) {
             throw new IllegalArgumentException(
-                    "architecture '"
+                    "unknown architecture '"
                             + name
-                            + "': ResNets run in the engine but do not load from a model folder"
-                            + " yet (known: "
+                            + "' (known: "
                             + String.join(", ", NAMES)
-                            + ")");
+                            + "; ResNets run in the engine but do not load from a model folder"
+                            + " yet)");
         }
         if (!NAMES.contains(name)) {
             throw new IllegalArgumentException(

@@ -3,6 +3,7 @@ package dev.licnn.engine.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * A network of some {@link Architecture} evaluated with functional DJL operators on weights held as
@@ -33,7 +34,10 @@ public interface FeatureNetwork extends AutoCloseable {
 
     Architecture architecture();
 
-    Device device();
+    /** The device of {@link #manager()}. */
+    default Device device() {
+        return manager().getDevice();
+    }
 
     /** The manager that owns the weights; per-call managers should be its sub-managers. */
     NDManager manager();
@@ -58,6 +62,19 @@ public interface FeatureNetwork extends AutoCloseable {
         } finally {
             pooled.close();
         }
+    }
+
+    /**
+     * A float32 copy of {@code src} on {@code target}'s device, owned by {@code target}; the caller
+     * keeps {@code src}.
+     */
+    static NDArray copyParameter(NDArray src, NDManager target) {
+        NDArray a = src.toType(DataType.FLOAT32, true).toDevice(target.getDevice(), true);
+        if (a == src) {
+            a = src.duplicate();
+        }
+        a.attach(target);
+        return a;
     }
 
     /** Frees the network's arrays. */

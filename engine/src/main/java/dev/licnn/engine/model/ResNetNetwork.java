@@ -3,7 +3,6 @@ package dev.licnn.engine.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -87,8 +86,8 @@ public final class ResNetNetwork implements FeatureNetwork {
                     net.load(p, pre + "downsample.0", pre + "downsample.1", b.stride(), 0);
                 }
             }
-            net.fcWeight = copy(p.get("fc.weight"), manager);
-            net.fcBias = copy(p.get("fc.bias"), manager);
+            net.fcWeight = FeatureNetwork.copyParameter(p.get("fc.weight"), manager);
+            net.fcBias = FeatureNetwork.copyParameter(p.get("fc.bias"), manager);
             return net;
         } catch (RuntimeException e) {
             manager.close();
@@ -99,11 +98,11 @@ public final class ResNetNetwork implements FeatureNetwork {
     /** Folds batch norm {@code bn} into convolution {@code conv}: W g, beta - mean g. */
     private void load(Map<String, NDArray> p, String conv, String bn, int stride, int pad) {
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray w = copy(p.get(conv + ".weight"), tmp);
-            NDArray gamma = copy(p.get(bn + ".weight"), tmp);
-            NDArray beta = copy(p.get(bn + ".bias"), tmp);
-            NDArray mean = copy(p.get(bn + ".running_mean"), tmp);
-            NDArray var = copy(p.get(bn + ".running_var"), tmp);
+            NDArray w = FeatureNetwork.copyParameter(p.get(conv + ".weight"), tmp);
+            NDArray gamma = FeatureNetwork.copyParameter(p.get(bn + ".weight"), tmp);
+            NDArray beta = FeatureNetwork.copyParameter(p.get(bn + ".bias"), tmp);
+            NDArray mean = FeatureNetwork.copyParameter(p.get(bn + ".running_mean"), tmp);
+            NDArray var = FeatureNetwork.copyParameter(p.get(bn + ".running_var"), tmp);
             NDArray scale = gamma.div(var.add(BN_EPS).sqrt());
             NDArray fw = w.mul(scale.reshape(w.getShape().get(0), 1, 1, 1));
             NDArray fb = beta.sub(mean.mul(scale));
@@ -113,15 +112,6 @@ public final class ResNetNetwork implements FeatureNetwork {
         }
     }
 
-    private static NDArray copy(NDArray src, NDManager target) {
-        NDArray a = src.toType(DataType.FLOAT32, true).toDevice(target.getDevice(), true);
-        if (a == src) {
-            a = src.duplicate();
-        }
-        a.attach(target);
-        return a;
-    }
-
     public ResNetSpec spec() {
         return spec;
     }
@@ -129,11 +119,6 @@ public final class ResNetNetwork implements FeatureNetwork {
     @Override
     public Architecture architecture() {
         return spec;
-    }
-
-    @Override
-    public Device device() {
-        return manager.getDevice();
     }
 
     @Override

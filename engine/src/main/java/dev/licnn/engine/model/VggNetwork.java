@@ -3,7 +3,6 @@ package dev.licnn.engine.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
@@ -62,15 +61,22 @@ public final class VggNetwork implements FeatureNetwork {
             for (VggSpec.ConvStage c : spec.convStages()) {
                 int conv = c.conv();
                 net.poolAfter[conv] = c.poolAfter();
-                NDArray w = copy(params.get("features." + c.convIndex() + ".weight"), manager);
-                NDArray b = copy(params.get("features." + c.convIndex() + ".bias"), manager);
+                NDArray w =
+                        FeatureNetwork.copyParameter(
+                                params.get("features." + c.convIndex() + ".weight"), manager);
+                NDArray b =
+                        FeatureNetwork.copyParameter(
+                                params.get("features." + c.convIndex() + ".bias"), manager);
                 if (c.bnIndex() >= 0) {
                     String bn = "features." + c.bnIndex() + ".";
                     try (NDManager tmp = manager.newSubManager()) {
-                        NDArray gamma = copy(params.get(bn + "weight"), tmp);
-                        NDArray beta = copy(params.get(bn + "bias"), tmp);
-                        NDArray mean = copy(params.get(bn + "running_mean"), tmp);
-                        NDArray var = copy(params.get(bn + "running_var"), tmp);
+                        NDArray gamma =
+                                FeatureNetwork.copyParameter(params.get(bn + "weight"), tmp);
+                        NDArray beta = FeatureNetwork.copyParameter(params.get(bn + "bias"), tmp);
+                        NDArray mean =
+                                FeatureNetwork.copyParameter(params.get(bn + "running_mean"), tmp);
+                        NDArray var =
+                                FeatureNetwork.copyParameter(params.get(bn + "running_var"), tmp);
                         NDArray scale = gamma.div(var.add(BN_EPS).sqrt());
                         NDArray fw = w.mul(scale.reshape(c.channels(), 1, 1, 1));
                         NDArray fb = b.sub(mean).mul(scale).add(beta);
@@ -87,23 +93,18 @@ public final class VggNetwork implements FeatureNetwork {
             }
             int[] fc = {0, 3, 6};
             for (int i = 0; i < 3; i++) {
-                net.fcWeights[i] = copy(params.get("classifier." + fc[i] + ".weight"), manager);
-                net.fcBiases[i] = copy(params.get("classifier." + fc[i] + ".bias"), manager);
+                net.fcWeights[i] =
+                        FeatureNetwork.copyParameter(
+                                params.get("classifier." + fc[i] + ".weight"), manager);
+                net.fcBiases[i] =
+                        FeatureNetwork.copyParameter(
+                                params.get("classifier." + fc[i] + ".bias"), manager);
             }
             return net;
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
-    }
-
-    private static NDArray copy(NDArray src, NDManager target) {
-        NDArray a = src.toType(DataType.FLOAT32, true).toDevice(target.getDevice(), true);
-        if (a == src) {
-            a = src.duplicate();
-        }
-        a.attach(target);
-        return a;
     }
 
     public VggSpec spec() {
@@ -113,11 +114,6 @@ public final class VggNetwork implements FeatureNetwork {
     @Override
     public Architecture architecture() {
         return spec;
-    }
-
-    @Override
-    public Device device() {
-        return manager.getDevice();
     }
 
     @Override

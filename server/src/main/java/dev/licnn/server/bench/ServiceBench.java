@@ -31,7 +31,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -125,10 +124,7 @@ public final class ServiceBench implements Callable<Integer> {
 
     /** Runs the benchmark; exits with status 2 on a bad option. */
     public static void main(String[] args) {
-        int code = new CommandLine(new ServiceBench()).execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+        Args.runAsMain(new ServiceBench(), args);
     }
 
     /** The workers asked for. */
