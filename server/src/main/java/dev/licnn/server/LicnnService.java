@@ -47,7 +47,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
     private final ServedModels models;
     private final RequestParser parser;
-    private final ImageDecoder decoder = new ImageDecoder();
+    private final ImageDecoder decoder;
     private final WorkQueue queue;
     private final ServerMetrics metrics;
     private final long streamBudgetBytes;
@@ -65,6 +65,7 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
         this.parser = new RequestParser(models);
         this.queue = new WorkQueue(pool);
         this.metrics = metrics;
+        this.decoder = new ImageDecoder(metrics);
         this.streamBudgetBytes = streamBudgetBytes;
         this.timer = timer;
         this.limits = limits;
