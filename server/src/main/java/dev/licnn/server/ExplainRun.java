@@ -43,6 +43,7 @@ final class ExplainRun {
     private final Consumer<Status> done;
     private final long startNanos = System.nanoTime();
     private volatile Job<Work, WorkResult> job;
+    private volatile boolean cancelled;
 
     /** Events the worker produced before {@code accepted} was sent; null once it has been. */
     private List<ExplainEvent> early = new ArrayList<>();
@@ -68,12 +69,18 @@ final class ExplainRun {
         this.done = done;
     }
 
-    /** Cancels the work if it is queued or running. */
+    /** Cancels the work if it is queued or running, or stops it before it is decoded. */
     void cancel() {
+        cancelled = true;
         Job<Work, WorkResult> j = job;
         if (j != null) {
             j.cancel();
         }
+    }
+
+    /** Ends the run with {@code status} before it started (the decode pool refused it). */
+    void refuse(Status status) {
+        done.accept(status);
     }
 
     /**
@@ -87,6 +94,20 @@ final class ExplainRun {
             // Admission before decoding: the estimated cost, then room in the queue.
             CostModel.check(CostModel.explain(plan), limits);
             queue.admit(1);
+            // Decoding waited for a decode thread: a client that has gone, or a deadline that has
+            // passed meanwhile, is not decoded for.
+            if (cancelled) {
+                done.accept(
+                        Status.CANCELLED.withDescription(
+                                "call cancelled before its image was decoded"));
+                return;
+            }
+            if (deadline.isExpired()) {
+                done.accept(
+                        Status.DEADLINE_EXCEEDED.withDescription(
+                                "deadline passed before the image was decoded"));
+                return;
+            }
             ImageDecoder.PreparedInput in = decoder.prepare(req.getImage(), plan.model());
             work = plan.work(plan.classes().targets(in), new Listener(plan));
         } catch (RuntimeException e) {
@@ -100,6 +121,10 @@ final class ExplainRun {
         } catch (RuntimeException e) {
             done.accept(Statuses.of(e, requestId));
             return;
+        }
+        if (cancelled) {
+            // cancelled while it was being decoded: cancel() saw no job yet
+            job.cancel();
         }
         // Queued: only now is the request accepted. A worker may already have produced events;
         // they follow, in order. The result is handled after this, so `completed` comes last.

@@ -10,17 +10,37 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.annotation.Nullable;
 
 /** Turns a request's image (encoded PNG/JPEG, or a float32 tensor) into a model's input. */
 final class ImageDecoder {
 
     private final Map<String, ImagePreprocessor> preprocessors = new ConcurrentHashMap<>();
+    @Nullable private final ServerMetrics metrics;
+
+    /** A decoder that counts nothing. */
+    ImageDecoder() {
+        this(null);
+    }
+
+    /** A decoder that counts each image it prepares in {@code metrics}. */
+    ImageDecoder(@Nullable ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** A prepared image: 3 x height x width, channel-major, normalised. */
     record PreparedInput(float[] chw, int height, int width) {}
 
     /** Decodes and prepares one image for {@code card}. */
     PreparedInput prepare(ImageInput image, ModelCard card) {
+        PreparedInput in = prepareUncounted(image, card);
+        if (metrics != null) {
+            metrics.imagesDecoded.inc();
+        }
+        return in;
+    }
+
+    private PreparedInput prepareUncounted(ImageInput image, ModelCard card) {
         int size = card.preprocess().cropSize();
         switch (image.getSourceCase()) {
             case ENCODED:

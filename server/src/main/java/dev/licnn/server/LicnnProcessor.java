@@ -64,9 +64,11 @@ final class LicnnProcessor implements BatchProcessor<Work, WorkResult> {
             eldest.getValue().network().close();
             variantEngines.remove(eldest.getKey());
         }
+        metrics.variantBuilds.inc();
+        // The name is the client's: escaped and cut, so it cannot forge or flood a log line.
         LOG.info(
                 "event=variant_built model=\"{}\" ms={}",
-                name,
+                LogText.clip(name),
                 (System.nanoTime() - t) / 1_000_000);
         return e;
     }

@@ -153,6 +153,7 @@ public final class LicnnServer implements AutoCloseable {
                         metrics,
                         cfg.streamBudgetBytes(),
                         threads.timer(),
+                        threads.decode(),
                         cfg.limits());
         var healthService =
                 ServerInterceptors.intercept(health.getHealthService(), new HealthGuard());

@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -47,12 +49,13 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
 
     private final ServedModels models;
     private final RequestParser parser;
-    private final ImageDecoder decoder = new ImageDecoder();
+    private final ImageDecoder decoder;
     private final WorkQueue queue;
     private final ServerMetrics metrics;
     private final long streamBudgetBytes;
     private final ScheduledExecutorService timer;
     private final RequestLimits limits;
+    private final Executor decodePool;
 
     LicnnService(
             ServedModels models,
@@ -60,14 +63,35 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
             ServerMetrics metrics,
             long streamBudgetBytes,
             ScheduledExecutorService timer,
+            Executor decodePool,
             RequestLimits limits) {
         this.models = models;
         this.parser = new RequestParser(models);
         this.queue = new WorkQueue(pool);
         this.metrics = metrics;
+        this.decoder = new ImageDecoder(metrics);
         this.streamBudgetBytes = streamBudgetBytes;
         this.timer = timer;
+        this.decodePool = decodePool;
         this.limits = limits;
+    }
+
+    /** A request refused because every decode thread is busy and the decode queue is full. */
+    static final Status DECODE_QUEUE_FULL =
+            Status.RESOURCE_EXHAUSTED.withDescription(
+                    "the server's image decoding queue is full; try again later");
+
+    /**
+     * Runs {@code body} (decoding and submitting one request) on the decode pool, in the call's
+     * context (its client key, deadline and cancellation); false when the pool refuses it.
+     */
+    private boolean onDecodePool(Runnable body) {
+        try {
+            decodePool.execute(Context.current().wrap(body));
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     /** The call's deadline, cut to the server's longest call. */
@@ -129,7 +153,10 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                             }
                         });
         sink.onCancel(() -> run[0].cancel());
-        run[0].start(request, deadline());
+        Deadline deadline = deadline();
+        if (!onDecodePool(() -> run[0].start(request, deadline))) {
+            run[0].refuse(DECODE_QUEUE_FULL);
+        }
     }
 
     @Override
@@ -205,7 +232,9 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
                                     "request_id '" + id + "' is already in flight"));
                     return;
                 }
-                run.start(req.getRequest(), deadline);
+                if (!onDecodePool(() -> run.start(req.getRequest(), deadline))) {
+                    run.refuse(DECODE_QUEUE_FULL);
+                }
             }
 
             private void failed(String id, Status status) {
@@ -242,9 +271,27 @@ final class LicnnService extends LicnnServiceGrpc.LicnnServiceImplBase {
             sink.fail(s);
             return;
         }
-        ModelCard card = plan.model();
         Deadline deadline = deadline();
         Context call = Context.current();
+        RequestParser.ClassifyPlan admitted = plan;
+        if (!onDecodePool(() -> decodeAndSubmit(request, admitted, deadline, call, sink))) {
+            count("Classify", DECODE_QUEUE_FULL);
+            sink.fail(DECODE_QUEUE_FULL);
+        }
+    }
+
+    /**
+     * Decodes a Classify's images one after another on the decode pool, submitting each, and
+     * answers once all are done; a client that has gone, or a deadline that has passed, stops the
+     * decoding of the rest.
+     */
+    private void decodeAndSubmit(
+            ClassifyRequest request,
+            RequestParser.ClassifyPlan plan,
+            Deadline deadline,
+            Context call,
+            EventSink<ClassifyResponse> sink) {
+        ModelCard card = plan.model();
         List<CompletableFuture<ClassifyResult>> results = new ArrayList<>();
         List<Job<Work, WorkResult>> jobs = new ArrayList<>();
         for (ImageInput img : request.getImagesList()) {

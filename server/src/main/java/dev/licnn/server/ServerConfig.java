@@ -24,7 +24,7 @@ import javax.annotation.Nullable;
  * @param tokenFile bearer tokens required on every call but health (null: no authentication)
  * @param reflection whether reflection is served, and to whom
  * @param shutdownDelay how long calls are still accepted after health turns NOT_SERVING
- * @param rpcThreads threads that decode images and run RPC callbacks
+ * @param rpcThreads threads that run RPC callbacks, and as many that decode request images
  * @param rpcQueueSize callbacks that may wait for an RPC thread before new ones are refused
  * @param maxInboundMessageBytes largest request message
  * @param webAddress where gRPC-Web and the viewer are served (null: not at all)

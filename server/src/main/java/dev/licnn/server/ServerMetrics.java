@@ -62,6 +62,17 @@ public final class ServerMetrics {
                     .labelNames("reason")
                     .register(registry);
 
+    final Counter imagesDecoded =
+            Counter.builder()
+                    .name("licnn_images_decoded_total")
+                    .help("Request images decoded and prepared (encoded or tensor)")
+                    .register(registry);
+    final Counter variantBuilds =
+            Counter.builder()
+                    .name("licnn_variant_builds_total")
+                    .help("Model variants (re-initialised layers) built by the workers")
+                    .register(registry);
+
     ServerMetrics() {
         // Read when scraped, so they never lag behind the pool (cancelled requests leave the queue
         // at once).
@@ -180,6 +191,16 @@ public final class ServerMetrics {
     /** Batches of {@code kind} run so far. */
     public double batchCount(String kind) {
         return batches.labelValues(kind).get();
+    }
+
+    /** Request images decoded so far. */
+    public double imagesDecodedCount() {
+        return imagesDecoded.get();
+    }
+
+    /** Model variants built so far, over all workers (a cache hit builds none). */
+    public double variantBuildCount() {
+        return variantBuilds.get();
     }
 
     /** Largest batch any worker has run so far. */

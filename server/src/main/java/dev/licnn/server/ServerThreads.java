@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's own threads, and their one owner: the RPC executor (decoding, validation, callbacks;
- * a fixed pool with a bounded queue), a dispatch executor (where the transport looks each new call
- * up and starts it, and where health checks run: never behind a decode) and the deadline timer.
- * {@link #close()} stops them all.
+ * The server's own threads, and their one owner: the RPC executor (validation, callbacks; a fixed
+ * pool with a bounded queue), the decode executor (request images, one request's images after each
+ * other; as many threads as RPC threads, a bounded queue), a dispatch executor (where the transport
+ * looks each new call up and starts it, and where health checks run: never behind a decode) and the
+ * deadline timer. {@link #close()} stops them all.
  *
  * <p>When the RPC queue is full a new callback is refused ({@link RejectedExecutionException}: the
  * transport resets that stream), and a rate-limited line is logged. After {@link #close()} late
@@ -31,6 +32,7 @@ final class ServerThreads implements AutoCloseable {
     static final int DISPATCH_THREADS = 2;
 
     private final ThreadPoolExecutor rpc;
+    private final ThreadPoolExecutor decode;
     private final ThreadPoolExecutor dispatch;
     private final ScheduledThreadPoolExecutor timer;
     private final RateLimitedLog refusedLog;
@@ -39,6 +41,7 @@ final class ServerThreads implements AutoCloseable {
     ServerThreads(int rpcThreads, int rpcQueueSize, RateLimitedLog refusedLog) {
         this.refusedLog = refusedLog;
         this.rpc = bounded("licnn-rpc-", rpcThreads, rpcQueueSize);
+        this.decode = bounded("licnn-decode-", rpcThreads, rpcQueueSize);
         this.dispatch = bounded("licnn-dispatch-", DISPATCH_THREADS, rpcQueueSize);
         this.timer = new ScheduledThreadPoolExecutor(1, daemons("licnn-deadlines-"));
         timer.setRemoveOnCancelPolicy(true);
@@ -76,6 +79,15 @@ final class ServerThreads implements AutoCloseable {
     }
 
     /**
+     * Decodes request images, so that a slow decode holds neither the RPC callbacks of other calls
+     * nor health; bounded in threads and in queued requests (past it: {@link
+     * RejectedExecutionException}).
+     */
+    ExecutorService decode() {
+        return decode;
+    }
+
+    /**
      * Looks up and starts new calls (light work: no decoding) and runs health checks, so that
      * health answers however busy the RPC threads are.
      */
@@ -97,6 +109,7 @@ final class ServerThreads implements AutoCloseable {
     @Override
     public void close() {
         rpc.shutdownNow();
+        decode.shutdownNow();
         dispatch.shutdownNow();
         timer.shutdownNow();
     }
