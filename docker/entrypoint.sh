@@ -24,9 +24,13 @@
 #   LICNN_SHUTDOWN_DELAY_SECONDS  NOT_SERVING while still accepting calls, before the drain (5)
 #   LICNN_WEB_PORT           gRPC-Web and the live viewer on this port, HTTPS with LICNN_TLS_* (off)
 #   LICNN_WEB_HOSTS          Host names the web port answers without a token file, comma-separated
+#   LICNN_WEB_REQUEST_TIMEOUT_SECONDS  longest web-port request, a trickling upload included (600)
+#   LICNN_WEB_MAX_CONNECTIONS  open web-port connections at most (256)
 #   LICNN_GRACE_SECONDS      drain period on SIGTERM (30)
 #   LICNN_RPC_THREADS        RPC/decoding threads (4)
 #   LICNN_MAX_IMAGE_PIXELS   largest width x height an image may declare (40000000)
+#   LICNN_MAX_REQUEST_COST   largest estimated cost of one request, forward-pass equivalents (4096)
+#   LICNN_MAX_DEADLINE_SECONDS  longest call; later client deadlines are cut to it (300)
 #   LICNN_MODEL_DIRS         model folders, comma-separated, first = default
 #                            (default: $LICNN_HOME/models/shapes-vgg16, else a seeded random model)
 #   LICNN_RANDOM_MODELS      ARCH[:CLASSES] served with random weights, comma-separated
@@ -78,9 +82,13 @@ if [ $# -eq 0 ] || [[ "$1" == -* ]] || [ "$1" = serve ]; then
   flag LICNN_SHUTDOWN_DELAY_SECONDS --shutdown-delay-seconds
   flag LICNN_WEB_PORT --web-port
   flag LICNN_WEB_HOSTS --web-host
+  flag LICNN_WEB_REQUEST_TIMEOUT_SECONDS --web-request-timeout-seconds
+  flag LICNN_WEB_MAX_CONNECTIONS --web-max-connections
   flag LICNN_GRACE_SECONDS --grace-seconds
   flag LICNN_RPC_THREADS --rpc-threads
   flag LICNN_MAX_IMAGE_PIXELS --max-image-pixels
+  flag LICNN_MAX_REQUEST_COST --max-request-cost
+  flag LICNN_MAX_DEADLINE_SECONDS --max-deadline-seconds
   if [ -n "${LICNN_MODEL_DIRS:-}" ]; then
     IFS=',' read -r -a dirs <<<"$LICNN_MODEL_DIRS"
     for d in "${dirs[@]}"; do args+=(--model "$d"); done
