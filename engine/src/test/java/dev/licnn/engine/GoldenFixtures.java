@@ -1,7 +1,6 @@
 package dev.licnn.engine;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.licnn.engine.model.SafeTensors;
 import dev.licnn.engine.model.SafeTensorsFile;
@@ -105,25 +104,11 @@ public final class GoldenFixtures implements AutoCloseable {
     }
 
     private float[] floats(SafeTensorsFile file, String name) {
-        try (NDManager tmp = manager.newSubManager()) {
-            NDArray a = file.load(name, tmp);
-            return a.toFloatArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FixtureTensors.floats(file, name, manager);
     }
 
     private int[] ints(SafeTensorsFile file, String name) {
-        try (NDManager tmp = manager.newSubManager()) {
-            long[] v = file.load(name, tmp).toLongArray();
-            int[] out = new int[v.length];
-            for (int i = 0; i < v.length; i++) {
-                out[i] = Math.toIntExact(v[i]);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FixtureTensors.ints(file, name, manager);
     }
 
     @Override

@@ -131,24 +131,11 @@ public final class ResNetGoldenFixtures implements AutoCloseable {
     }
 
     private float[] floats(SafeTensorsFile file, String name) {
-        try (NDManager tmp = manager.newSubManager()) {
-            return file.load(name, tmp).toFloatArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FixtureTensors.floats(file, name, manager);
     }
 
     private int[] ints(SafeTensorsFile file, String name) {
-        try (NDManager tmp = manager.newSubManager()) {
-            long[] v = file.load(name, tmp).toLongArray();
-            int[] out = new int[v.length];
-            for (int i = 0; i < v.length; i++) {
-                out[i] = Math.toIntExact(v[i]);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return FixtureTensors.ints(file, name, manager);
     }
 
     @Override
