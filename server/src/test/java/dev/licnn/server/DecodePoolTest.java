@@ -12,6 +12,7 @@ import dev.licnn.proto.v1.ListModelsRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +132,21 @@ class DecodePoolTest {
             } finally {
                 release.countDown();
             }
+            // The pool takes the queued task after the held one ends: wait until it takes new
+            // work and has run it, so the queue's place is free again.
+            CountDownLatch drained = new CountDownLatch(1);
+            FaultContractTest.await(
+                    "the decode pool to take work again",
+                    WorkerGate.HANG_GUARD,
+                    () -> {
+                        try {
+                            ts.server.threads().decode().execute(drained::countDown);
+                            return true;
+                        } catch (RejectedExecutionException busy) {
+                            return false;
+                        }
+                    });
+            assertTrue(drained.await(60, TimeUnit.SECONDS), "the decode pool ran the probe");
             assertTrue(
                     ts.blocking
                             .withDeadlineAfter(60, TimeUnit.SECONDS)
